@@ -1,0 +1,74 @@
+// Which clients and services a query keeps (SPEC §4): date bounds on data_cadastro,
+// cancelled services, package code, and the sub-routes' service predicates.
+import type { Cliente, Servico } from '../snapshot/cliente-schema.js'
+import type { ClienteFilter } from './list-query.js'
+
+export type ServicoPredicate = (servico: Servico) => boolean
+
+export function isCancelado (servico: Servico): boolean {
+  return servico.status_prefixo === 'cancelado'
+}
+
+function servicosOf (cliente: Cliente): readonly Servico[] {
+  return Array.isArray(cliente.servicos) ? cliente.servicos : []
+}
+
+/** The services an answer shows: all of them with cancelado=sim, else those not cancelled. */
+export function visibleServicos (cliente: Cliente, includeCancelado: boolean): readonly Servico[] {
+  const servicos = servicosOf(cliente)
+  return includeCancelado ? servicos : servicos.filter((servico) => !isCancelado(servico))
+}
+
+/** The calendar day of a "YYYY-MM-DD HH:MM:SS" timestamp, or null when it has none. */
+export function datePart (timestamp: unknown): string | null {
+  return typeof timestamp === 'string' && timestamp.length >= 10 ? timestamp.slice(0, 10) : null
+}
+
+export function withinDateBounds (cliente: Cliente, filter: Pick<ClienteFilter, 'dataInicio' | 'dataFim'>): boolean {
+  if (filter.dataInicio === undefined && filter.dataFim === undefined) return true
+  const day = datePart(cliente.data_cadastro)
+  if (day === null) return false
+  return (filter.dataInicio === undefined || day >= filter.dataInicio) &&
+    (filter.dataFim === undefined || day <= filter.dataFim)
+}
+
+export function hasAnyPacote (servico: Servico): boolean {
+  return Array.isArray(servico.pacotes) && servico.pacotes.length > 0
+}
+
+export function hasPacote (servico: Servico, codigo: string): boolean {
+  return Array.isArray(servico.pacotes) && servico.pacotes.some((pacote) => pacote?.codigo === codigo)
+}
+
+/**
+ * Whether a client belongs in an answer. Service conditions (package code, the sub-route's
+ * predicate) are judged on the services the answer will show, so a client is never listed
+ * for a service it does not display. A client whose services were all cancelled is dropped
+ * with cancelado=nao; a client that never had a service is kept.
+ */
+export function clienteMatches (cliente: Cliente, filter: ClienteFilter, servicoPredicate?: ServicoPredicate): boolean {
+  if (!withinDateBounds(cliente, filter)) return false
+  const all = servicosOf(cliente)
+  const visible = filter.includeCancelado ? all : all.filter((servico) => !isCancelado(servico))
+  if (visible.length === 0 && all.length > 0) return false
+  const { codigoPacote, possuiPacote } = filter
+  if (codigoPacote !== undefined && !visible.some((servico) => hasPacote(servico, codigoPacote))) return false
+  if (possuiPacote !== undefined && visible.some(hasAnyPacote) !== possuiPacote) return false
+  if (servicoPredicate !== undefined && !visible.some(servicoPredicate)) return false
+  return true
+}
+
+/** Technologies are provider-defined; compare them case-insensitively (SPEC §4). */
+export function foldTecnologia (tecnologia: string): string {
+  return tecnologia.normalize('NFC').trim().toLocaleLowerCase('pt-BR')
+}
+
+/** Services in any of the given statuses (the paginated route's servico_status takes a list). */
+export function hasStatusPrefixo (...statusPrefixos: string[]): ServicoPredicate {
+  return (servico) => typeof servico.status_prefixo === 'string' && statusPrefixos.includes(servico.status_prefixo)
+}
+
+export function hasTecnologia (tecnologia: string): ServicoPredicate {
+  const wanted = foldTecnologia(tecnologia)
+  return (servico) => typeof servico.tecnologia === 'string' && foldTecnologia(servico.tecnologia) === wanted
+}
