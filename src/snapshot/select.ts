@@ -1,0 +1,51 @@
+// Picks the positions an answer lists: candidates (all clients, or an index hit), the filter,
+// the ordering and the offset/limit window. Few candidates are sorted directly; many are
+// walked in the snapshot's precomputed ordering, stopping once the window is full.
+import { clienteMatches } from '../query/filter.js'
+import type { ServicoPredicate } from '../query/filter.js'
+import type { ClienteFilter, Ordering } from '../query/list-query.js'
+import { compareClientes } from '../query/order.js'
+import type { Snapshot } from './snapshot.js'
+
+export interface Selection {
+  /** Positions to consider; undefined means every client. */
+  readonly candidates?: readonly number[]
+  readonly filter: ClienteFilter
+  readonly servicoPredicate?: ServicoPredicate
+  readonly ordering: Ordering
+  readonly offset: number
+  readonly limit?: number
+}
+
+/** Below this many candidates, sorting them beats walking the whole precomputed ordering. */
+const DIRECT_SORT_MAX = 256
+
+export function selectPositions (snapshot: Snapshot, selection: Selection): number[] {
+  const { clientes } = snapshot
+  const { candidates, filter, servicoPredicate, ordering, offset, limit } = selection
+  const keep = (position: number) => clienteMatches(clientes[position]!, filter, servicoPredicate)
+  const end = limit === undefined ? Infinity : offset + limit
+
+  if (candidates !== undefined && candidates.length <= DIRECT_SORT_MAX) {
+    const compare = compareClientes(ordering)
+    return candidates.filter(keep)
+      .sort((a, b) => compare(clientes[a]!, clientes[b]!))
+      .slice(offset, end)
+  }
+
+  let member: Uint8Array | undefined
+  if (candidates !== undefined) {
+    member = new Uint8Array(clientes.length)
+    for (const position of candidates) member[position] = 1
+  }
+  const selected: number[] = []
+  let matched = 0
+  for (const position of snapshot.orderings[`${ordering.orderBy}:${ordering.orderType}`]) {
+    if (matched >= end) break
+    if (member !== undefined && member[position] === 0) continue
+    if (!keep(position)) continue
+    if (matched >= offset) selected.push(position)
+    matched++
+  }
+  return selected
+}
