@@ -1,0 +1,133 @@
+// One full fetch of the customer list, page by page: from cliente/todos (pages 0…ultima_pagina,
+// count checked against total_registros) or the legacy cliente/all (limit/offset). Always with
+// every relation and cancelled services, so every answer the service gives can be computed
+// from the snapshot. Pages are parsed one at a time (never one giant body, SPEC §8) and
+// clients are de-duplicated by id_cliente across pages, which shift when HubSoft inserts
+// while we page.
+import { setTimeout as sleep } from 'node:timers/promises'
+import { RELACOES } from '../query/relacoes.js'
+import { UpstreamError } from './errors.js'
+import type { HubsoftClient } from './hubsoft-client.js'
+
+export type UpstreamSourceName = 'todos' | 'all'
+
+export interface FetchClientesOptions {
+  readonly source: UpstreamSourceName
+  /** Clients per page; for `all`, 0 asks for everything in one request. */
+  readonly pageSize: number
+  readonly pageDelayMs: number
+  readonly signal?: AbortSignal
+}
+
+export interface FetchClientesResult {
+  /** Unique by id_cliente, in the order first seen. */
+  readonly clientes: unknown[]
+  readonly pages: number
+  readonly bytes: number
+}
+
+/** A runaway ultima_pagina (or an upstream that never ends a legacy walk) stops here. */
+const MAX_PAGES = 100_000
+const ALL_RELACOES = RELACOES.join(',')
+
+function pageClientes (route: string, body: Record<string, unknown>, page: number): unknown[] {
+  if (!Array.isArray(body.clientes)) {
+    throw new UpstreamError('invalid_page', route, `page ${page} of ${route} has no clientes list`)
+  }
+  return body.clientes
+}
+
+function idOf (route: string, cliente: unknown, page: number): number {
+  const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
+  if (typeof id !== 'number' || !Number.isInteger(id)) {
+    throw new UpstreamError('invalid_page', route, `page ${page} of ${route} has a client without an integer id_cliente`)
+  }
+  return id
+}
+
+class Accumulator {
+  readonly byId = new Map<number, unknown>()
+  pages = 0
+  bytes = 0
+
+  /** Adds one page; a repeated id inside one page is corrupt data, across pages it is a shift. */
+  add (route: string, clientes: unknown[], page: number, bytes: number): void {
+    const inPage = new Set<number>()
+    for (const cliente of clientes) {
+      const id = idOf(route, cliente, page)
+      if (inPage.has(id)) throw new UpstreamError('invalid_page', route, `page ${page} of ${route} lists id_cliente ${id} twice`)
+      inPage.add(id)
+      this.byId.set(id, cliente)
+    }
+    this.pages++
+    this.bytes += bytes
+  }
+
+  result (): FetchClientesResult {
+    return { clientes: [...this.byId.values()], pages: this.pages, bytes: this.bytes }
+  }
+}
+
+function nonNegativeInteger (value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null
+}
+
+async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions): Promise<FetchClientesResult> {
+  const route = 'cliente/todos'
+  const accumulator = new Accumulator()
+  let lastPage = 0
+  let total = 0
+  for (let page = 0; page <= lastPage; page++) {
+    if (page > 0 && options.pageDelayMs > 0) await sleep(options.pageDelayMs, undefined, { signal: options.signal })
+    const { body, bytes } = await client.getJson(route, {
+      pagina: page,
+      itens_por_pagina: options.pageSize,
+      cancelado: 'sim',
+      relacoes: ALL_RELACOES
+    }, options.signal)
+    const paginacao = body.paginacao as Record<string, unknown> | undefined
+    const announcedLast = nonNegativeInteger(paginacao?.ultima_pagina)
+    const announcedTotal = nonNegativeInteger(paginacao?.total_registros)
+    if (announcedLast === null || announcedTotal === null || announcedLast >= MAX_PAGES) {
+      throw new UpstreamError('invalid_page', route, `page ${page} of ${route} has no valid paginacao block`)
+    }
+    const clientes = pageClientes(route, body, page)
+    if (clientes.length === 0 && announcedTotal > 0) {
+      throw new UpstreamError('incomplete', route, `page ${page} of ${route} came back empty before ultima_pagina ${announcedLast}`)
+    }
+    accumulator.add(route, clientes, page, bytes)
+    // HubSoft can insert or delete while we page. Walk to the newest last page, but demand
+    // the largest total any page announced: a deletion in an earlier page shifts a client
+    // we have not seen into a page we already read, and only the count can tell.
+    lastPage = announcedLast
+    total = Math.max(total, announcedTotal)
+  }
+  const result = accumulator.result()
+  if (result.clientes.length < total) {
+    throw new UpstreamError('incomplete', route, `${route} gave ${result.clientes.length} distinct clients but announced total_registros ${total}; the list changed while paging or a page was lost`)
+  }
+  return result
+}
+
+async function fetchAll (client: HubsoftClient, options: FetchClientesOptions): Promise<FetchClientesResult> {
+  const route = 'cliente/all'
+  const accumulator = new Accumulator()
+  const query = { cancelado: 'sim', relacoes: ALL_RELACOES, order_by: 'data_cadastro', order_type: 'asc' }
+  if (options.pageSize === 0) {
+    const { body, bytes } = await client.getJson(route, query, options.signal)
+    accumulator.add(route, pageClientes(route, body, 0), 0, bytes)
+    return accumulator.result()
+  }
+  for (let page = 0; page < MAX_PAGES; page++) {
+    if (page > 0 && options.pageDelayMs > 0) await sleep(options.pageDelayMs, undefined, { signal: options.signal })
+    const { body, bytes } = await client.getJson(route, { ...query, limit: options.pageSize, offset: page * options.pageSize }, options.signal)
+    const clientes = pageClientes(route, body, page)
+    accumulator.add(route, clientes, page, bytes)
+    if (clientes.length < options.pageSize) return accumulator.result()
+  }
+  throw new UpstreamError('invalid_page', route, `${route} did not end within ${MAX_PAGES} pages`)
+}
+
+export async function fetchClientes (client: HubsoftClient, options: FetchClientesOptions): Promise<FetchClientesResult> {
+  return options.source === 'todos' ? await fetchTodos(client, options) : await fetchAll(client, options)
+}
