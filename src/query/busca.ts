@@ -99,6 +99,20 @@ export function buscaKey (busca: BuscaTipo, termo: string): string {
   }
 }
 
+/**
+ * The key a stored value is indexed and matched under, by the same rules as a term; null
+ * when the stored value could never be asked for (e.g. a non-numeric codigo_cliente).
+ */
+export function storedBuscaKey (busca: BuscaTipo, stored: unknown): string | null {
+  const text = typeof stored === 'string' ? stored : typeof stored === 'number' ? String(stored) : null
+  if (text === null) return null
+  try {
+    return buscaKey(busca, text)
+  } catch {
+    return null
+  }
+}
+
 export function parseBuscaQuery (raw: RawBuscaQuery): BuscaQuery {
   return {
     busca: raw.busca,
@@ -119,7 +133,7 @@ export function buscaServicoPredicate (busca: BuscaTipo, key: string): ServicoPr
     case 'login_radius': return (servico) => typeof servico.login === 'string' && loginKey(servico.login) === key
     case 'ipv4': return (servico) => servico.ipv4 === key
     case 'mac': return (servico) => typeof servico.mac_addr === 'string' && macKey(servico.mac_addr) === key
-    case 'id_cliente_servico': return (servico) => String(servico.id_cliente_servico) === key
+    case 'id_cliente_servico': return (servico) => storedBuscaKey('id_cliente_servico', servico.id_cliente_servico) === key
     default: return undefined
   }
 }
@@ -130,7 +144,7 @@ export function clienteFieldMatches (cliente: Cliente, busca: BuscaTipo, key: st
     case 'nome_razaosocial': return foldName(cliente.nome_razaosocial ?? '').includes(key)
     case 'nome_fantasia': return foldName(cliente.nome_fantasia ?? '').includes(key)
     case 'cpf_cnpj': return typeof cliente.cpf_cnpj === 'string' && cpfCnpjIndexKey(cliente.cpf_cnpj) === key
-    case 'codigo_cliente': return cliente.codigo_cliente !== null && cliente.codigo_cliente !== undefined && String(cliente.codigo_cliente) === key
+    case 'codigo_cliente': return storedBuscaKey('codigo_cliente', cliente.codigo_cliente) === key
     case 'telefone': return [cliente.telefone_primario, cliente.telefone_secundario, cliente.telefone_terciario]
       .some((telefone) => typeof telefone === 'string' && telefoneKey(telefone) === key)
     default: return false

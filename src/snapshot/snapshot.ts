@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ValueError } from '@sinclair/typebox/errors'
-import { buscaKey, foldName, loginKey, macKey, telefoneKey } from '../query/busca.js'
+import { foldName, loginKey, macKey, storedBuscaKey, telefoneKey } from '../query/busca.js'
 import { cpfCnpjIndexKey } from '../query/cpf-cnpj.js'
 import type { UpstreamSourceName } from '../upstream/fetch-clientes.js'
 import { clienteMatches, foldTecnologia } from '../query/filter.js'
@@ -102,12 +102,6 @@ class IndexBuilder {
   }
 }
 
-function stringOrNull (value: unknown): string | null {
-  if (typeof value === 'string') return value
-  if (typeof value === 'number') return String(value)
-  return null
-}
-
 function servicosOf (cliente: Cliente): readonly Servico[] {
   return Array.isArray(cliente.servicos) ? cliente.servicos : []
 }
@@ -117,17 +111,6 @@ function buildOrdering (clientes: readonly Cliente[], orderBy: OrderBy, orderTyp
   const positions = Array.from(clientes.keys())
   positions.sort((a, b) => compare(clientes[a]!, clientes[b]!))
   return Int32Array.from(positions)
-}
-
-/** A busca term key for a stored value, or null when the stored value is not a valid term. */
-function storedBuscaKey (busca: 'codigo_cliente' | 'id_cliente_servico' | 'ipv4', value: unknown): string | null {
-  const text = stringOrNull(value)
-  if (text === null) return null
-  try {
-    return buscaKey(busca, text)
-  } catch {
-    return null
-  }
 }
 
 export interface SnapshotMeta {
