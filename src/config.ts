@@ -1,0 +1,290 @@
+// Environment → typed, validated Config (SPEC §3). The only module that reads environment
+// variables; everything else receives the Config. Each bad variable gets one message naming it,
+// the bad value (never for secrets) and what is expected; all of them are reported at once.
+import { readFileSync } from 'node:fs'
+import { Type } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { Cron } from 'croner'
+import type { UpstreamSourceName } from './upstream/fetch-clientes.js'
+
+export const SCOPES = ['read', 'secrets', 'admin'] as const
+export type Scope = typeof SCOPES[number]
+
+export interface ApiKeyConfig {
+  readonly name: string
+  readonly key: string
+  readonly scopes: readonly Scope[]
+}
+
+export interface UpstreamConfig {
+  /** null in demo mode until the embedded simulator is listening. */
+  readonly url: string | null
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly username: string
+  readonly password: string
+  readonly caPem?: string
+  readonly tlsInsecure: boolean
+  readonly source: UpstreamSourceName
+  readonly pageSize: number
+  readonly pageDelayMs: number
+  readonly timeoutMs: number
+  readonly maxResponseBytes: number
+}
+
+export interface Config {
+  readonly upstream: UpstreamConfig
+  /** Set when HUBSOFT_URL is unset: the embedded simulator stands in for HubSoft (SPEC §7). */
+  readonly demo: { readonly clients: number, readonly seed: number } | null
+  readonly refresh: {
+    readonly cron: string
+    readonly timezone: string
+    readonly minIntervalMs: number
+    /** Fraction (0–1) of clients a new list may lose against the current one. */
+    readonly maxShrink: number
+  }
+  readonly snapshotDir: string
+  /** null when API_KEYS is unset (allowed in demo mode only). */
+  readonly apiKeys: readonly ApiKeyConfig[] | null
+  readonly port: number
+  readonly host: string
+  readonly logLevel: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  readonly problems: readonly string[]
+  constructor (problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    this.problems = problems
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const integer = '^\\d{1,12}$'
+const variable = (pattern: string, description: string) => Type.Optional(Type.String({ pattern, description }))
+
+/** What each variable may hold; `description` is the "expected …" of its error message. */
+export const EnvSchema = Type.Object({
+  HUBSOFT_URL: variable('^https?://[^\\s/?#@]+(/[^\\s?#]*)?$', 'an http(s) base URL without credentials, such as https://api.provider.hubsoft.com.br'),
+  HUBSOFT_CLIENT_ID: variable('.', 'the HubSoft client_id'),
+  HUBSOFT_CLIENT_SECRET: variable('.', 'the HubSoft client_secret'),
+  HUBSOFT_USERNAME: variable('.', 'the HubSoft user name'),
+  HUBSOFT_PASSWORD: variable('.', 'the HubSoft password'),
+  HUBSOFT_CA_FILE: variable('.', 'the path of a PEM file with the CA to trust'),
+  HUBSOFT_TLS_INSECURE: variable('^(true|false|1|0|yes|no)$', 'true or false'),
+  HUBSOFT_SOURCE: variable('^(todos|all)$', 'todos or all'),
+  HUBSOFT_PAGE_SIZE: variable(integer, 'a whole number of clients per page'),
+  HUBSOFT_PAGE_DELAY_MS: variable(integer, 'a whole number of milliseconds'),
+  HUBSOFT_TIMEOUT_MS: variable('^[1-9]\\d{0,9}$', 'a whole number of milliseconds greater than 0'),
+  HUBSOFT_MAX_RESPONSE_MB: variable('^[1-9]\\d{0,5}$', 'a whole number of MiB greater than 0'),
+  REFRESH_CRON: variable('.', 'a cron expression such as "0 3,15 * * *"'),
+  REFRESH_TZ: variable('.', 'an IANA time zone such as America/Sao_Paulo'),
+  REFRESH_MIN_INTERVAL: variable('^\\d{1,9}(ms|s|m|h|d)?$', 'a duration of at least 1m such as 900s, 15m or 1h (a bare number is seconds)'),
+  REFRESH_MAX_SHRINK: variable('^\\d{1,3}(\\.\\d+)?%$', 'a percentage from 0% to 100%'),
+  SNAPSHOT_DIR: variable('.', 'a directory path'),
+  API_KEYS: variable('.', 'a comma list of name:key:scope[+scope]'),
+  API_KEYS_FILE: variable('.', 'the path of a file with one name:key:scope[+scope] per line'),
+  PORT: variable(integer, 'a port number from 0 to 65535'),
+  HOST: variable('.', 'a listen address such as 0.0.0.0 or 127.0.0.1'),
+  LOG_LEVEL: variable(`^(${LOG_LEVELS.join('|')})$`, LOG_LEVELS.join(', ')),
+  DEMO_CLIENTS: variable('^[1-9]\\d{0,6}$', 'a whole number of demo clients from 1 to 9999999'),
+  DEMO_SEED: variable(integer, 'a whole number')
+})
+
+type Env = Static<typeof EnvSchema>
+/** Variables whose values never appear in a message. */
+const SECRET_VARIABLES = new Set(['HUBSOFT_CLIENT_SECRET', 'HUBSOFT_PASSWORD', 'API_KEYS'])
+
+/** `https://user:pw@host` → `https://***@host`: a URL's credentials are never echoed. */
+function maskUserinfo (value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')
+}
+
+/** The floor protects HubSoft (SPEC §5 G1): below a minute it no longer does. */
+const MIN_REFRESH_INTERVAL_MS = 60_000
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+export function parseDurationMs (value: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(value)
+  if (match === null) throw new Error(`not a duration: ${value}`)
+  return Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 's']!
+}
+
+/** Parses `name:key:scope[+scope]` entries; messages name the entry but never echo a key. */
+export function parseApiKeys (entries: readonly string[], origin: string): { keys: ApiKeyConfig[], problems: string[] } {
+  const keys: ApiKeyConfig[] = []
+  const problems: string[] = []
+  entries.forEach((entry, i) => {
+    const first = entry.indexOf(':')
+    const last = entry.lastIndexOf(':')
+    const name = first > 0 ? entry.slice(0, first) : ''
+    const where = `${origin} entry ${i + 1}${name === '' ? '' : ` ('${name}')`}`
+    if (first <= 0 || last === first) {
+      problems.push(`${where} is not of the form name:key:scope[+scope]`)
+      return
+    }
+    const key = entry.slice(first + 1, last)
+    const scopes = entry.slice(last + 1).split('+')
+    const unknown = scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope))
+    if (!/^[\w.-]{1,64}$/.test(name)) problems.push(`${where}: the name may hold letters, digits, '_', '.', '-' (1–64)`)
+    else if (key === '') problems.push(`${where}: the key is empty`)
+    // The unknown scope is not echoed: a key written in the wrong place would be.
+    else if (unknown.length > 0) problems.push(`${where}: the part after the last ':' holds an unknown scope; expected read, secrets, admin joined by +`)
+    else if (keys.some((other) => other.name === name)) problems.push(`${where}: the name is used twice`)
+    else if (keys.some((other) => other.key === key)) problems.push(`${where}: the same key is given to two names`)
+    else keys.push({ name, key, scopes: [...new Set(scopes as Scope[])] })
+  })
+  return { keys, problems }
+}
+
+export interface LoadConfigOptions {
+  readonly readFile?: (path: string) => string
+}
+
+export function loadConfig (rawEnv: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'))
+  const problems: string[] = []
+  // Empty values count as unset: orchestrators often pass `NAME=`.
+  const env: Record<string, string> = {}
+  for (const name of Object.keys(EnvSchema.properties)) {
+    const value = rawEnv[name]
+    if (value !== undefined && value.trim() !== '') env[name] = value.trim()
+  }
+  for (const error of Value.Errors(EnvSchema, env)) {
+    const name = error.path.slice(1)
+    const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : `'${maskUserinfo(String(error.value))}'`
+    problems.push(`${name}=${shown} is invalid: expected ${error.schema.description ?? 'a valid value'}`)
+  }
+  const bad = new Set(problems.map((problem) => problem.slice(0, problem.indexOf('='))))
+  const e = env as Env
+  const demo = e.HUBSOFT_URL === undefined
+
+  const source: UpstreamSourceName = e.HUBSOFT_SOURCE === 'all' ? 'all' : 'todos'
+  const pageSize = e.HUBSOFT_PAGE_SIZE === undefined ? 200 : Number(e.HUBSOFT_PAGE_SIZE)
+  const pageSizeRange = source === 'todos' ? [1, 500] : [0, 100_000]
+  if (!bad.has('HUBSOFT_PAGE_SIZE') && (pageSize < pageSizeRange[0]! || pageSize > pageSizeRange[1]!)) {
+    problems.push(`HUBSOFT_PAGE_SIZE='${pageSize}' is invalid: expected ${source === 'todos' ? '1 to 500 with HUBSOFT_SOURCE=todos' : '0 (one request) to 100000 with HUBSOFT_SOURCE=all'}`)
+  }
+
+  if (!demo) {
+    for (const name of ['HUBSOFT_CLIENT_ID', 'HUBSOFT_CLIENT_SECRET', 'HUBSOFT_USERNAME', 'HUBSOFT_PASSWORD'] as const) {
+      if (e[name] === undefined) problems.push(`${name} is required when HUBSOFT_URL is set`)
+    }
+  }
+
+  let caPem: string | undefined
+  if (e.HUBSOFT_CA_FILE !== undefined) {
+    try {
+      caPem = readFile(e.HUBSOFT_CA_FILE)
+      if (!caPem.includes('-----BEGIN CERTIFICATE-----')) problems.push(`HUBSOFT_CA_FILE='${e.HUBSOFT_CA_FILE}' is invalid: expected a PEM file with a CERTIFICATE block`)
+    } catch (error) {
+      problems.push(`HUBSOFT_CA_FILE='${e.HUBSOFT_CA_FILE}' cannot be read: ${(error as Error).message}`)
+    }
+  }
+
+  const timezone = e.REFRESH_TZ ?? 'America/Sao_Paulo'
+  try {
+    Intl.DateTimeFormat('en-US', { timeZone: timezone })
+  } catch {
+    problems.push(`REFRESH_TZ='${timezone}' is invalid: expected an IANA time zone such as America/Sao_Paulo`)
+  }
+  const cron = e.REFRESH_CRON ?? '0 3,15 * * *'
+  try {
+    new Cron(cron, { paused: true }).stop()
+  } catch (error) {
+    problems.push(`REFRESH_CRON='${cron}' is invalid: ${(error as Error).message}; expected a cron expression such as "0 3,15 * * *"`)
+  }
+
+  const minIntervalMs = bad.has('REFRESH_MIN_INTERVAL') ? 0 : parseDurationMs(e.REFRESH_MIN_INTERVAL ?? '15m')
+  if (!bad.has('REFRESH_MIN_INTERVAL') && minIntervalMs < MIN_REFRESH_INTERVAL_MS) {
+    problems.push(`REFRESH_MIN_INTERVAL='${e.REFRESH_MIN_INTERVAL}' is invalid: expected at least 1m; the floor is what keeps HubSoft from being hammered`)
+  }
+  const port = e.PORT === undefined ? 3000 : Number(e.PORT)
+  if (!bad.has('PORT') && port > 65535) problems.push(`PORT='${port}' is invalid: expected a port number from 0 to 65535`)
+  const maxShrinkPercent = e.REFRESH_MAX_SHRINK === undefined ? 30 : Number.parseFloat(e.REFRESH_MAX_SHRINK)
+  if (!bad.has('REFRESH_MAX_SHRINK') && maxShrinkPercent > 100) problems.push(`REFRESH_MAX_SHRINK='${e.REFRESH_MAX_SHRINK}' is invalid: expected a percentage from 0% to 100%`)
+
+  let apiKeys: ApiKeyConfig[] | null = null
+  if (e.API_KEYS !== undefined && e.API_KEYS_FILE !== undefined) {
+    problems.push('API_KEYS and API_KEYS_FILE are both set: expected only one of them')
+  } else if (e.API_KEYS !== undefined) {
+    const parsed = parseApiKeys(e.API_KEYS.split(',').map((entry) => entry.trim()), 'API_KEYS')
+    problems.push(...parsed.problems)
+    apiKeys = parsed.keys
+  } else if (e.API_KEYS_FILE !== undefined) {
+    try {
+      const lines = readFile(e.API_KEYS_FILE).split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
+      const parsed = parseApiKeys(lines, 'API_KEYS_FILE')
+      problems.push(...parsed.problems)
+      apiKeys = parsed.keys
+    } catch (error) {
+      problems.push(`API_KEYS_FILE='${e.API_KEYS_FILE}' cannot be read: ${(error as Error).message}`)
+    }
+  }
+  if (!demo && apiKeys === null && !problems.some((problem) => problem.startsWith('API_KEYS'))) {
+    problems.push('API_KEYS (or API_KEYS_FILE) is required when HUBSOFT_URL is set: the service refuses to serve customer data without keys')
+  }
+  if (apiKeys !== null && apiKeys.length === 0 && !problems.some((problem) => problem.startsWith('API_KEYS'))) {
+    problems.push('API_KEYS holds no key: expected at least one name:key:scope entry')
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  return {
+    upstream: {
+      url: e.HUBSOFT_URL?.replace(/\/+$/, '') ?? null,
+      clientId: e.HUBSOFT_CLIENT_ID ?? '',
+      clientSecret: e.HUBSOFT_CLIENT_SECRET ?? '',
+      username: e.HUBSOFT_USERNAME ?? '',
+      password: e.HUBSOFT_PASSWORD ?? '',
+      caPem,
+      tlsInsecure: ['true', '1', 'yes'].includes(e.HUBSOFT_TLS_INSECURE ?? 'false'),
+      source,
+      pageSize,
+      pageDelayMs: Number(e.HUBSOFT_PAGE_DELAY_MS ?? 0),
+      timeoutMs: Number(e.HUBSOFT_TIMEOUT_MS ?? 120_000),
+      maxResponseBytes: Number(e.HUBSOFT_MAX_RESPONSE_MB ?? 256) * 1024 * 1024
+    },
+    demo: demo ? { clients: Number(e.DEMO_CLIENTS ?? 2000), seed: Number(e.DEMO_SEED ?? 42) } : null,
+    refresh: {
+      cron,
+      timezone,
+      minIntervalMs,
+      maxShrink: maxShrinkPercent / 100
+    },
+    snapshotDir: e.SNAPSHOT_DIR ?? './data',
+    apiKeys,
+    port,
+    host: e.HOST ?? '0.0.0.0',
+    logLevel: e.LOG_LEVEL ?? 'info'
+  }
+}
+
+/** The effective configuration for the start-up log: every secret masked. */
+export function describeConfig (config: Config): Record<string, unknown> {
+  const { upstream } = config
+  return {
+    mode: config.demo === null ? 'upstream' : 'demo',
+    upstream: {
+      url: upstream.url,
+      source: upstream.source,
+      pageSize: upstream.pageSize,
+      pageDelayMs: upstream.pageDelayMs,
+      timeoutMs: upstream.timeoutMs,
+      tlsInsecure: upstream.tlsInsecure,
+      privateCa: upstream.caPem !== undefined,
+      clientId: upstream.clientId === '' ? null : upstream.clientId,
+      clientSecret: upstream.clientSecret === '' ? null : '***',
+      username: upstream.username === '' ? null : upstream.username,
+      password: upstream.password === '' ? null : '***'
+    },
+    demo: config.demo,
+    refresh: config.refresh,
+    snapshotDir: config.snapshotDir,
+    apiKeys: config.apiKeys?.map(({ name, scopes }) => ({ name, scopes })) ?? null,
+    listen: `${config.host}:${config.port}`
+  }
+}
