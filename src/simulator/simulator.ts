@@ -1,0 +1,327 @@
+// The embedded HubSoft (SPEC §7): the vendor's auth and customer routes over real HTTP, with
+// the vendor's quirks (validation errors as HTTP 200 + status "error", 401 for any bad token,
+// a legacy cliente/all that can answer 403), fault injection for tests, and counters of every
+// request it receives so tests can prove how often the service calls HubSoft.
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Fastify from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { BUSCA_LIMIT_MAX, BUSCA_TIPOS, buscaKey, buscaServicoPredicate, clienteFieldMatches } from '../query/busca.js'
+import type { BuscaTipo } from '../query/busca.js'
+import { clienteMatches, hasStatusPrefixo } from '../query/filter.js'
+import { parseDateBounds, parseListQuery, parseRelacoes } from '../query/list-query.js'
+import type { RawListQuery } from '../query/list-query.js'
+import { compareClientes, pageWindow } from '../query/order.js'
+import { projectCliente } from '../query/projection.js'
+import type { Relacao } from '../query/relacoes.js'
+import type { Cliente } from '../snapshot/cliente-schema.js'
+import type { HubsoftCredentials } from '../upstream/hubsoft-client.js'
+import { DEMO_DEFAULT_CLIENTS, DEMO_DEFAULT_SEED, generateDataset } from './dataset.js'
+
+export type SimulatorRoute = 'oauth/token' | 'cliente/todos' | 'cliente/all' | 'cliente'
+type DataRoute = Exclude<SimulatorRoute, 'oauth/token'>
+
+/** Faults a test switches on; each applies to the data routes listed (default: all of them). */
+export interface SimulatorFaults {
+  latencyMs?: number
+  /** Answer this HTTP status with an error body instead of data. */
+  forceStatus?: number
+  /** Answer HTTP 200 with `{"status":"error",…}` and a stack trace, as HubSoft does. */
+  errorBody200?: boolean
+  /** Cut the JSON body in half. */
+  truncatedBody?: boolean
+  /** Answer an HTML error page with HTTP 200. */
+  invalidJson?: boolean
+  /** Serve only the first N clients of the dataset. */
+  shrinkTo?: number
+  routes?: readonly DataRoute[]
+  /** Serve this many matching requests normally before the faults start (a fault mid-walk). */
+  skip?: number
+  /** How many matching requests the faults apply to; unlimited when absent. */
+  times?: number
+}
+
+export interface SimulatorOptions {
+  readonly clients?: number
+  readonly seed?: number
+  /** Use this dataset instead of generating one. */
+  readonly dataset?: Cliente[]
+  readonly credentials?: HubsoftCredentials
+  /** Answer 403 on cliente/all, like tenants where the vendor discontinued it. */
+  readonly legacyAllDiscontinued?: boolean
+  readonly host?: string
+  readonly port?: number
+}
+
+export interface SimulatorCounters {
+  /** `route → HTTP status → count`. */
+  readonly requests: Record<string, Record<string, number>>
+  tokensIssued: number
+}
+
+export const DEMO_CREDENTIALS: HubsoftCredentials = Object.freeze({
+  clientId: 'demo-client',
+  clientSecret: 'demo-client-secret',
+  username: 'demo@provedor.example',
+  password: 'demo-password'
+})
+
+const OK_MSG = 'Dados consultados com sucesso'
+const TODOS_MAX_PER_PAGE = 500
+
+class VendorValidationError extends Error {}
+
+function vendorError (reply: FastifyReply, msg: string, errors: string[] = [msg]) {
+  // HubSoft answers validation errors with HTTP 200.
+  return reply.code(200).send({ status: 'error', msg, errors })
+}
+
+function single (query: Record<string, unknown>, name: string): string | undefined {
+  const value = query[name]
+  if (value === undefined) return undefined
+  if (typeof value !== 'string') throw new VendorValidationError(`O campo ${name} deve ser um valor único.`)
+  return value
+}
+
+function integerParam (query: Record<string, unknown>, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const value = single(query, name)
+  if (value === undefined) return undefined
+  const number = /^\d+$/.test(value) ? Number(value) : NaN
+  if (!(number >= min && number <= max)) throw new VendorValidationError(`O campo ${name} deve ser um número inteiro entre ${min} e ${max}.`)
+  return number
+}
+
+function simNao (query: Record<string, unknown>, name: string): 'sim' | 'nao' | undefined {
+  const value = single(query, name)
+  if (value !== undefined && value !== 'sim' && value !== 'nao') throw new VendorValidationError(`O campo ${name} deve ser sim ou nao.`)
+  return value
+}
+
+export class HubsoftSimulator {
+  /** The customers HubSoft holds, sorted by id_cliente; tests may replace or edit it. */
+  dataset: Cliente[]
+  faults: SimulatorFaults = {}
+  legacyAllDiscontinued: boolean
+  readonly credentials: HubsoftCredentials
+  readonly counters: SimulatorCounters = { requests: {}, tokensIssued: 0 }
+  readonly #app: FastifyInstance
+  readonly #tokens = new Set<string>()
+  #url = ''
+
+  private constructor (options: SimulatorOptions) {
+    this.dataset = options.dataset ?? generateDataset({ clients: options.clients ?? DEMO_DEFAULT_CLIENTS, seed: options.seed ?? DEMO_DEFAULT_SEED })
+    this.credentials = options.credentials ?? DEMO_CREDENTIALS
+    this.legacyAllDiscontinued = options.legacyAllDiscontinued ?? false
+    this.#app = Fastify({ logger: false, bodyLimit: 64 * 1024 })
+    this.#routes()
+  }
+
+  static async start (options: SimulatorOptions = {}): Promise<HubsoftSimulator> {
+    const simulator = new HubsoftSimulator(options)
+    const address = await simulator.#app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 })
+    simulator.#url = address
+    return simulator
+  }
+
+  get url (): string {
+    return this.#url
+  }
+
+  /** Requests received on a route, all statuses together. */
+  requestCount (route: SimulatorRoute): number {
+    return Object.values(this.counters.requests[route] ?? {}).reduce((sum, count) => sum + count, 0)
+  }
+
+  /** Data requests (everything but oauth/token). */
+  dataRequestCount (): number {
+    return this.requestCount('cliente/todos') + this.requestCount('cliente/all') + this.requestCount('cliente')
+  }
+
+  /** HubSoft revokes every token during its updates. */
+  revokeTokens (): void {
+    this.#tokens.clear()
+  }
+
+  async close (): Promise<void> {
+    await this.#app.close()
+  }
+
+  #routes (): void {
+    const app = this.#app
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)))
+    })
+    app.addHook('onResponse', async (request, reply) => {
+      const route = (request.routeOptions.config as { route?: SimulatorRoute }).route ?? 'unknown'
+      const byStatus = this.counters.requests[route] ??= {}
+      byStatus[reply.statusCode] = (byStatus[reply.statusCode] ?? 0) + 1
+    })
+
+    app.post('/oauth/token', { config: { route: 'oauth/token' } }, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>
+      const { credentials } = this
+      const valid = body.grant_type === 'password' && body.client_id === credentials.clientId &&
+        body.client_secret === credentials.clientSecret && body.username === credentials.username && body.password === credentials.password
+      if (!valid) {
+        return await reply.code(401).send({ error: 'invalid_credentials', message: 'The user credentials were incorrect.' })
+      }
+      const token = randomBytes(24).toString('hex')
+      this.#tokens.add(token)
+      this.counters.tokensIssued++
+      return { token_type: 'Bearer', expires_in: 2_592_000, access_token: token, refresh_token: randomBytes(24).toString('hex') }
+    })
+
+    app.register(async (api) => {
+      api.addHook('onRequest', async (request, reply) => {
+        const header = request.headers.authorization ?? ''
+        const token = header.startsWith('Bearer ') ? header.slice(7) : ''
+        if (!this.#tokens.has(token)) await reply.code(401).send({ message: 'Unauthenticated.' })
+      })
+      api.get('/cliente/todos', { config: { route: 'cliente/todos' } }, async (request, reply) => await this.#serve('cliente/todos', reply, (dataset) => this.#todos(request, dataset)))
+      api.get('/cliente/all', { config: { route: 'cliente/all' } }, async (request, reply) => {
+        if (this.legacyAllDiscontinued) return await reply.code(403).send({ status: 'error', msg: 'Rota descontinuada. Utilize /api/v1/integracao/cliente/todos' })
+        return await this.#serve('cliente/all', reply, (dataset) => this.#all(request, dataset))
+      })
+      api.get('/cliente', { config: { route: 'cliente' } }, async (request, reply) => await this.#serve('cliente', reply, (dataset) => this.#busca(request, dataset)))
+    }, { prefix: '/api/v1/integracao' })
+  }
+
+  /** Applies the faults switched on for this route, then answers. */
+  async #serve (route: DataRoute, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
+    const faults = this.#takeFaults(route)
+    if (faults.latencyMs !== undefined) await sleep(faults.latencyMs)
+    if (faults.forceStatus !== undefined) {
+      return await reply.code(faults.forceStatus).send({ status: 'error', msg: 'Erro interno do servidor' })
+    }
+    if (faults.errorBody200 === true) {
+      return await reply.code(200).send({
+        status: 'error',
+        msg: 'SQLSTATE[57014]: Query canceled: canceling statement due to statement timeout',
+        errors: ['#0 /var/www/hubsoft/vendor/laravel/framework/src/Illuminate/Database/Connection.php(664): PDOException']
+      })
+    }
+    if (faults.invalidJson === true) {
+      return await reply.code(200).type('text/html').send('<html><body><h1>502 Bad Gateway</h1></body></html>')
+    }
+    let payload: object
+    try {
+      payload = answer(this.#visibleDataset(faults.shrinkTo))
+    } catch (error) {
+      if (error instanceof VendorValidationError) return vendorError(reply, error.message)
+      throw error
+    }
+    if (faults.truncatedBody === true) {
+      const json = JSON.stringify(payload)
+      return await reply.code(200).type('application/json').send(json.slice(0, Math.floor(json.length / 2)))
+    }
+    return await reply.code(200).send(payload)
+  }
+
+  #takeFaults (route: DataRoute): SimulatorFaults {
+    const faults = this.faults
+    if (faults.routes !== undefined && !faults.routes.includes(route)) return {}
+    if (faults.skip !== undefined && faults.skip > 0) {
+      faults.skip--
+      return {}
+    }
+    if (faults.times !== undefined) {
+      if (faults.times <= 0) return {}
+      faults.times--
+    }
+    return faults
+  }
+
+  #visibleDataset (shrinkTo: number | undefined): readonly Cliente[] {
+    return shrinkTo === undefined ? this.dataset : this.dataset.slice(0, shrinkTo)
+  }
+
+  #relacoes (query: Record<string, unknown>): readonly Relacao[] {
+    try {
+      return parseRelacoes(single(query, 'relacoes'))
+    } catch (error) {
+      throw new VendorValidationError((error as Error).message)
+    }
+  }
+
+  #todos (request: FastifyRequest, dataset: readonly Cliente[]): object {
+    const query = request.query as Record<string, unknown>
+    const pagina = integerParam(query, 'pagina', 0)
+    const porPagina = integerParam(query, 'itens_por_pagina', 1, TODOS_MAX_PER_PAGE)
+    if (pagina === undefined || porPagina === undefined) throw new VendorValidationError('Os campos pagina e itens_por_pagina são obrigatórios.')
+    let bounds
+    try {
+      bounds = parseDateBounds({ data_inicio: single(query, 'data_inicio'), data_fim: single(query, 'data_fim') })
+    } catch (error) {
+      throw new VendorValidationError((error as Error).message)
+    }
+    const includeCancelado = simNao(query, 'cancelado') === 'sim'
+    const possuiPacote = simNao(query, 'possui_pacote')
+    const servicoStatus = single(query, 'servico_status')?.split(',').map((status) => status.trim())
+    const filter = { ...bounds, includeCancelado, codigoPacote: single(query, 'codigo_pacote'), possuiPacote: possuiPacote === undefined ? undefined : possuiPacote === 'sim' }
+    const relacoes = this.#relacoes(query)
+    const servicoPredicate = servicoStatus === undefined ? undefined : hasStatusPrefixo(...servicoStatus)
+    const matching = dataset.filter((cliente) => clienteMatches(cliente, filter, servicoPredicate))
+    const lastPage = Math.max(0, Math.ceil(matching.length / porPagina) - 1)
+    const clientes = matching.slice(pagina * porPagina, (pagina + 1) * porPagina)
+      .map((cliente) => projectCliente(cliente, { relacoes, includeCancelado, redactSecrets: false }))
+    return {
+      status: 'success',
+      msg: OK_MSG,
+      paginacao: { primeira_pagina: 0, ultima_pagina: lastPage, pagina_atual: pagina, total_registros: matching.length },
+      clientes
+    }
+  }
+
+  #all (request: FastifyRequest, dataset: readonly Cliente[]): object {
+    const query = request.query as Record<string, unknown>
+    let parsed
+    try {
+      const raw: RawListQuery = {
+        data_inicio: single(query, 'data_inicio'),
+        data_fim: single(query, 'data_fim'),
+        cancelado: simNao(query, 'cancelado'),
+        codigo_pacote: single(query, 'codigo_pacote'),
+        relacoes: single(query, 'relacoes'),
+        limit: integerParam(query, 'limit', 1),
+        offset: integerParam(query, 'offset', 0),
+        order_by: single(query, 'order_by') as RawListQuery['order_by'],
+        order_type: single(query, 'order_type') as RawListQuery['order_type']
+      }
+      if (raw.order_by !== undefined && raw.order_by !== 'data_cadastro' && raw.order_by !== 'data_fechamento') throw new VendorValidationError('O campo order_by é inválido.')
+      if (raw.order_type !== undefined && raw.order_type !== 'asc' && raw.order_type !== 'desc') throw new VendorValidationError('O campo order_type é inválido.')
+      parsed = parseListQuery(raw)
+    } catch (error) {
+      throw new VendorValidationError((error as Error).message)
+    }
+    const projection = { relacoes: parsed.relacoes, includeCancelado: parsed.includeCancelado, redactSecrets: false }
+    const matching = dataset.filter((cliente) => clienteMatches(cliente, parsed)).sort(compareClientes(parsed))
+    const clientes = pageWindow(matching, parsed.offset, parsed.limit).map((cliente) => projectCliente(cliente, projection))
+    return { status: 'success', msg: OK_MSG, clientes }
+  }
+
+  #busca (request: FastifyRequest, dataset: readonly Cliente[]): object {
+    const query = request.query as Record<string, unknown>
+    const busca = single(query, 'busca')
+    const termo = single(query, 'termo_busca')
+    if (busca === undefined || termo === undefined || !(BUSCA_TIPOS as readonly string[]).includes(busca)) {
+      throw new VendorValidationError(`Os campos busca (${BUSCA_TIPOS.join(', ')}) e termo_busca são obrigatórios.`)
+    }
+    const limit = integerParam(query, 'limit', 1, BUSCA_LIMIT_MAX) ?? 5
+    const includeCancelado = simNao(query, 'cancelado') === 'sim'
+    let key: string
+    try {
+      key = buscaKey(busca as BuscaTipo, termo)
+    } catch (error) {
+      throw new VendorValidationError((error as Error).message)
+    }
+    const relacoes = this.#relacoes({})
+    const servicoPredicate = buscaServicoPredicate(busca as BuscaTipo, key)
+    const clientes = dataset
+      .filter((cliente) => clienteMatches(cliente, { includeCancelado }, servicoPredicate) &&
+        (servicoPredicate !== undefined || clienteFieldMatches(cliente, busca as BuscaTipo, key)))
+      .sort(compareClientes({ orderBy: 'data_cadastro', orderType: 'asc' }))
+      .slice(0, limit)
+      .map((cliente) => projectCliente(cliente, { relacoes, includeCancelado, redactSecrets: false }))
+    return { status: 'success', msg: OK_MSG, clientes }
+  }
+}
