@@ -1,0 +1,92 @@
+// buildApp(config, deps) → a Fastify instance wired to HubSoft and the refresher; it never
+// listens and never starts fetching by itself (server.ts and tests call refresher.start()).
+import Fastify from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { Config } from './config.js'
+import authPlugin from './http/plugins/auth.js'
+import docsPlugin from './http/plugins/docs.js'
+import errorsPlugin from './http/plugins/errors.js'
+import clientesRoutes from './http/routes/clientes.js'
+import operationsRoutes from './http/routes/operations.js'
+import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './http/schemas/clientes.js'
+import { ErrorEnvelopeSchema, HealthSchema, StatusSchema } from './http/schemas/operations.js'
+import { Refresher } from './refresh/refresher.js'
+import { ClienteSchema, ClienteSchemaRefs } from './snapshot/cliente-schema.js'
+import { HubsoftClient } from './upstream/hubsoft-client.js'
+
+export interface AppDeps {
+  /** The clock for ages and the refresh floor; tests inject one. */
+  readonly now?: () => number
+  /** A logger instance (tests capture lines through it); default: pino at config.logLevel. */
+  readonly logger?: FastifyBaseLogger
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    refresher: Refresher
+    hubsoft: HubsoftClient
+  }
+}
+
+/** Paths pino blanks in every line: credentials in headers, tokens, passwords. */
+export const LOG_REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  '*.password',
+  '*.clientSecret',
+  '*.access_token',
+  '*.senha'
+]
+
+export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const { upstream } = config
+  if (upstream.url === null) throw new Error('buildApp needs an upstream URL; demo mode starts the simulator first')
+  if (config.apiKeys === null) throw new Error('buildApp needs API keys; demo mode generates them')
+  const now = deps.now ?? Date.now
+
+  const app = Fastify({
+    ...(deps.logger === undefined
+      ? { logger: { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } } }
+      : { loggerInstance: deps.logger }),
+    // Long query strings are abuse, not lookups.
+    routerOptions: { maxParamLength: 200 },
+    bodyLimit: 16 * 1024
+  })
+
+  const hubsoft = new HubsoftClient({
+    baseUrl: upstream.url,
+    credentials: upstream,
+    timeoutMs: upstream.timeoutMs,
+    maxResponseBytes: upstream.maxResponseBytes,
+    caPem: upstream.caPem,
+    tlsInsecure: upstream.tlsInsecure,
+    now
+  })
+  const refresher = new Refresher({
+    client: hubsoft,
+    fetch: { source: upstream.source, pageSize: upstream.pageSize, pageDelayMs: upstream.pageDelayMs },
+    cron: config.refresh.cron,
+    timezone: config.refresh.timezone,
+    minIntervalMs: config.refresh.minIntervalMs,
+    maxShrink: config.refresh.maxShrink,
+    log: app.log.child({ module: 'refresh' }),
+    now
+  })
+  app.decorate('hubsoft', hubsoft)
+  app.decorate('refresher', refresher)
+  app.addHook('onClose', async () => {
+    await refresher.stop()
+    await hubsoft.close()
+  })
+
+  for (const schema of [...ClienteSchemaRefs, ClienteSchema, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema]) {
+    app.addSchema(schema)
+  }
+  await app.register(errorsPlugin)
+  await app.register(docsPlugin)
+  await app.register(authPlugin, { keys: config.apiKeys })
+  await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now })
+  await app.register(clientesRoutes, { refresher, now })
+  return app
+}

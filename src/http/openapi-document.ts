@@ -1,0 +1,23 @@
+// The OpenAPI document as YAML without a running upstream: builds the app against a
+// placeholder configuration (it never listens or fetches) and asks @fastify/swagger for it.
+import { buildApp } from '../app.js'
+import { loadConfig } from '../config.js'
+
+export async function renderOpenapiYaml (): Promise<string> {
+  const config = loadConfig({
+    HUBSOFT_URL: 'http://127.0.0.1:9',
+    HUBSOFT_CLIENT_ID: 'placeholder',
+    HUBSOFT_CLIENT_SECRET: 'placeholder',
+    HUBSOFT_USERNAME: 'placeholder',
+    HUBSOFT_PASSWORD: 'placeholder',
+    API_KEYS: 'placeholder:placeholder-key:read',
+    LOG_LEVEL: 'silent'
+  })
+  const app = await buildApp(config)
+  try {
+    await app.ready()
+    return app.swagger({ yaml: true })
+  } finally {
+    await app.close()
+  }
+}

@@ -1,0 +1,44 @@
+// The OpenAPI 3.1 document, generated from the route schemas by @fastify/swagger and served as
+// /openapi.json and /openapi.yaml; `npm run openapi` writes the committed openapi.yaml.
+import swagger from '@fastify/swagger'
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+
+export const OPENAPI_INFO = {
+  title: 'hubsoft-bff',
+  description: "A caching proxy in front of HubSoft's customer list. HubSoft warns that its full customer route can stop the ERP when called often, so this service fetches the list a few times a day and answers every request from an in-memory snapshot: the vendor's cliente/all contract, filtered sub-routes, the paginated cliente/todos and the cliente?busca lookup. Field names are HubSoft's own (Portuguese).",
+  version: '0.1.0',
+  license: { name: 'MIT', identifier: 'MIT' }
+}
+
+async function docsPlugin (app: FastifyInstance) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      servers: [{ url: '/', description: 'This service' }],
+      tags: [
+        { name: 'clientes', description: 'Customer data, answered from the snapshot' },
+        { name: 'operations', description: 'Health, status and documentation' }
+      ],
+      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS as a bearer token.' },
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key from API_KEYS.' }
+        }
+      }
+    },
+    refResolver: {
+      buildLocalReference (json, _baseUri, _fragment, i) {
+        return typeof json.$id === 'string' ? json.$id : `def-${i}`
+      }
+    }
+  })
+
+  // The document itself, for client generators.
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => await reply.type('application/yaml').send(app.swagger({ yaml: true })))
+}
+
+export default fp(docsPlugin, { name: 'docs' })

@@ -1,0 +1,212 @@
+// The customer routes (SPEC §4), all answered from the snapshot: the cliente/all mirror and its
+// sub-routes, the paginated cliente/todos, and the vendor's lookup route. Handlers parse with
+// query/, pick candidates from the snapshot's indexes, and hand rendering to sendFromSnapshot.
+import { Type } from '@sinclair/typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { InvalidParameterError, NotFoundError } from '../../errors.js'
+import { buscaServicoPredicate, parseBuscaQuery } from '../../query/busca.js'
+import type { BuscaQuery } from '../../query/busca.js'
+import { parseCpfCnpj } from '../../query/cpf-cnpj.js'
+import { foldTecnologia, hasStatusPrefixo, hasTecnologia } from '../../query/filter.js'
+import type { ServicoPredicate } from '../../query/filter.js'
+import { clip, parseDateBounds, parseListQuery, parseRelacoes } from '../../query/list-query.js'
+import type { ClienteListQuery, RawListQuery } from '../../query/list-query.js'
+import type { Refresher } from '../../refresh/refresher.js'
+import { renderClientes } from '../../snapshot/render.js'
+import { selectPositions } from '../../snapshot/select.js'
+import type { Snapshot } from '../../snapshot/snapshot.js'
+import { canSeeSecrets } from '../plugins/auth.js'
+import {
+  BuscaQuerystringSchema, ClientesEnvelopeSchema, CpfCnpjParamsSchema, ListQuerystringSchema,
+  StatusParamsSchema, TecnologiaParamsSchema, TodosEnvelopeSchema, TodosQuerystringSchema
+} from '../schemas/clientes.js'
+import { ErrorEnvelopeSchema } from '../schemas/operations.js'
+import { currentSnapshot, sendFromSnapshot } from '../snapshot-reply.js'
+
+export interface ClientesRoutesOptions {
+  readonly refresher: Refresher
+  readonly now: () => number
+}
+
+const BASE = '/api/v1/integracao/cliente'
+const STATUS_PREFIXO = /^[a-z0-9_]{1,64}$/
+const DEFAULT_ORDERING = { orderBy: 'data_cadastro', orderType: 'asc' } as const
+
+const errorRef = Type.Ref(ErrorEnvelopeSchema)
+function responses (success: typeof ClientesEnvelopeSchema | typeof TodosEnvelopeSchema) {
+  return {
+    200: Type.Ref(success),
+    304: Type.Null({ description: 'Not modified: the If-None-Match ETag still matches.' }),
+    400: errorRef,
+    401: errorRef,
+    403: errorRef,
+    404: errorRef,
+    503: errorRef
+  }
+}
+
+const SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKeyHeader: [] }]
+
+/** The OpenAPI fields every customer route carries. */
+function doc (operationId: string, summary: string, description: string) {
+  return { operationId, summary, description, tags: ['clientes'], security: SECURITY }
+}
+
+export default async function clientesRoutes (app: FastifyInstance, { refresher, now }: ClientesRoutesOptions) {
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>()
+  const config = { access: 'data' as const }
+
+  /** Lists the matching clients of the snapshot with the vendor envelope. */
+  function answerList (request: FastifyRequest, reply: FastifyReply, query: ClienteListQuery, pick: (snapshot: Snapshot) => { candidates?: readonly number[], servicoPredicate?: ServicoPredicate } = () => ({})) {
+    const snapshot = currentSnapshot(refresher)
+    const positions = selectPositions(snapshot, { ...pick(snapshot), filter: query, ordering: query, offset: query.offset, limit: query.limit })
+    const projection = { relacoes: query.relacoes, includeCancelado: query.includeCancelado, redactSecrets: !canSeeSecrets(request) }
+    return sendFromSnapshot(request, reply, snapshot, now(), () => renderClientes(snapshot, positions, projection))
+  }
+
+  const listResponses = responses(ClientesEnvelopeSchema)
+
+  // The vendor's cliente/all, kept alive for integrations written against it.
+  routes.get(`${BASE}/all`, {
+    config,
+    schema: {
+      ...doc('listClientes', 'Every client with its services', "HubSoft's discontinued cliente/all, answered from the snapshot with every vendor parameter."),
+      querystring: ListQuerystringSchema,
+      response: listResponses
+    }
+  }, async (request, reply) => answerList(request, reply, parseListQuery(request.query)))
+
+  // Lookup by CPF/CNPJ: several clients may share one.
+  routes.get(`${BASE}/all/cpf_cnpj/:cpf_cnpj`, {
+    config,
+    schema: {
+      ...doc('listClientesByCpfCnpj', 'Clients with a CPF or CNPJ', 'Clients registered under a CPF or CNPJ (numeric or alphanumeric), with or without punctuation. A malformed value or wrong check digits answer 400, an unknown one 404.'),
+      params: CpfCnpjParamsSchema,
+      querystring: ListQuerystringSchema,
+      response: listResponses
+    }
+  }, async (request, reply) => {
+    const parsed = parseCpfCnpj(request.params.cpf_cnpj)
+    if (parsed === null) throw new InvalidParameterError(`cpf_cnpj '${clip(request.params.cpf_cnpj)}' is neither a CPF (11 digits) nor a CNPJ (12 letters or digits + 2 digits)`)
+    const query = parseListQuery(request.query)
+    return answerList(request, reply, query, (snapshot) => {
+      const candidates = snapshot.indexes.byCpfCnpj.get(parsed.key)
+      // A stored value is found even with wrong check digits (legacy data has them); an absent one is judged.
+      if (candidates === undefined) {
+        if (!parsed.checkDigitsValid) throw new InvalidParameterError(`cpf_cnpj '${clip(request.params.cpf_cnpj)}' has wrong check digits for a ${parsed.kind.toUpperCase()}`)
+        throw new NotFoundError(`No client with ${parsed.kind.toUpperCase()} ${request.params.cpf_cnpj}`)
+      }
+      return { candidates }
+    })
+  })
+
+  routes.get(`${BASE}/all/status/:status_prefixo`, {
+    config,
+    schema: {
+      ...doc('listClientesByStatus', 'Clients with a service in a status', 'Clients having at least one shown service whose status_prefixo is the given one. With status cancelado, pass cancelado=sim to see the cancelled services.'),
+      params: StatusParamsSchema,
+      querystring: ListQuerystringSchema,
+      response: listResponses
+    }
+  }, async (request, reply) => {
+    const status = request.params.status_prefixo
+    if (!STATUS_PREFIXO.test(status)) throw new InvalidParameterError(`status_prefixo '${clip(status)}' must be lower-case letters, digits and _ (e.g. servico_habilitado)`)
+    return answerList(request, reply, parseListQuery(request.query), (snapshot) => ({
+      candidates: snapshot.indexes.byStatusPrefixo.get(status) ?? [],
+      servicoPredicate: hasStatusPrefixo(status)
+    }))
+  })
+
+  routes.get(`${BASE}/all/tecnologia/:tecnologia`, {
+    config,
+    schema: {
+      ...doc('listClientesByTecnologia', 'Clients with a service of a technology', 'Clients having at least one shown service of the given technology, compared case-insensitively.'),
+      params: TecnologiaParamsSchema,
+      querystring: ListQuerystringSchema,
+      response: listResponses
+    }
+  }, async (request, reply) => {
+    const { tecnologia } = request.params
+    if (tecnologia.trim() === '' || tecnologia.length > 64) throw new InvalidParameterError('tecnologia must be 1 to 64 characters')
+    return answerList(request, reply, parseListQuery(request.query), (snapshot) => ({
+      candidates: snapshot.indexes.byTecnologia.get(foldTecnologia(tecnologia)) ?? [],
+      servicoPredicate: hasTecnologia(tecnologia)
+    }))
+  })
+
+  // The vendor's current paginated route, from the snapshot.
+  routes.get(`${BASE}/todos`, {
+    config,
+    schema: {
+      ...doc('listClientesPaginated', 'A page of clients', "HubSoft's cliente/todos: pages numbered from 0, with a paginacao block; ordered by data_cadastro then id_cliente."),
+      querystring: TodosQuerystringSchema,
+      response: responses(TodosEnvelopeSchema)
+    }
+  }, async (request, reply) => {
+    const query = request.query
+    const filter = {
+      ...parseDateBounds(query),
+      includeCancelado: query.cancelado === 'sim',
+      codigoPacote: query.codigo_pacote,
+      possuiPacote: query.possui_pacote === undefined ? undefined : query.possui_pacote === 'sim'
+    }
+    const relacoes = parseRelacoes(query.relacoes)
+    const statuses = query.servico_status?.split(',').map((status) => status.trim()).filter((status) => status !== '')
+    const snapshot = currentSnapshot(refresher)
+    const matching = selectPositions(snapshot, {
+      filter,
+      servicoPredicate: statuses === undefined ? undefined : hasStatusPrefixo(...statuses),
+      ordering: DEFAULT_ORDERING,
+      offset: 0
+    })
+    const perPage = query.itens_por_pagina
+    const page = matching.slice(query.pagina * perPage, (query.pagina + 1) * perPage)
+    const paginacao = {
+      primeira_pagina: 0,
+      ultima_pagina: Math.max(0, Math.ceil(matching.length / perPage) - 1),
+      pagina_atual: query.pagina,
+      total_registros: matching.length
+    }
+    const projection = { relacoes, includeCancelado: filter.includeCancelado, redactSecrets: !canSeeSecrets(request) }
+    return sendFromSnapshot(request, reply, snapshot, now(), () => renderClientes(snapshot, page, projection, { paginacao }))
+  })
+
+  // The vendor's per-lookup route, so integrations can point here instead of HubSoft.
+  routes.get(BASE, {
+    config,
+    schema: {
+      ...doc('searchClientes', 'Look clients up by one field', "HubSoft's cliente?busca=…&termo_busca=…, answered from the snapshot."),
+      querystring: BuscaQuerystringSchema,
+      response: listResponses
+    }
+  }, async (request, reply) => {
+    const busca = parseBuscaQuery(request.query)
+    const query: RawListQuery = { cancelado: busca.includeCancelado ? 'sim' : 'nao', limit: busca.limit, order_by: busca.orderBy, order_type: busca.orderType }
+    return answerList(request, reply, parseListQuery(query), (snapshot) => buscaCandidates(snapshot, busca))
+  })
+}
+
+function positionsWhere (names: readonly string[], key: string): number[] {
+  const positions: number[] = []
+  names.forEach((name, position) => { if (name.includes(key)) positions.push(position) })
+  return positions
+}
+
+function buscaCandidates (snapshot: Snapshot, { busca, key }: BuscaQuery): { candidates: readonly number[], servicoPredicate?: ServicoPredicate } {
+  const { indexes, foldedNames } = snapshot
+  const servicoPredicate = buscaServicoPredicate(busca, key)
+  const fromIndex = {
+    nome_razaosocial: undefined,
+    nome_fantasia: undefined,
+    cpf_cnpj: indexes.byCpfCnpj,
+    codigo_cliente: indexes.byCodigoCliente,
+    telefone: indexes.byTelefone,
+    login_radius: indexes.byLogin,
+    ipv4: indexes.byIpv4,
+    mac: indexes.byMac,
+    id_cliente_servico: indexes.byIdClienteServico
+  }[busca]
+  if (fromIndex !== undefined) return { candidates: fromIndex.get(key) ?? [], servicoPredicate }
+  return { candidates: positionsWhere(busca === 'nome_razaosocial' ? foldedNames.razaoSocial : foldedNames.fantasia, key) }
+}

@@ -1,0 +1,86 @@
+// Request and response schemas of the customer routes (SPEC §4). The query strings mirror the
+// vendor's parameters; enums and integer shapes are checked here, the rest of the semantics
+// (real dates, date order, relacoes lists, CPF/CNPJ) in query/.
+import { Type } from '@sinclair/typebox'
+import { ClienteSchema } from '../../snapshot/cliente-schema.js'
+import { BUSCA_LIMIT_MAX, BUSCA_TIPOS } from '../../query/busca.js'
+import { ORDER_BY, ORDER_TYPE, SIM_NAO } from '../../query/list-query.js'
+import { DEFAULT_RELACOES, RELACOES } from '../../query/relacoes.js'
+import { StringEnum } from './string-enum.js'
+
+const literals = <T extends readonly string[]>(values: T, description: string) => Type.Optional(StringEnum(values, description))
+
+const date = (description: string) => Type.Optional(Type.String({ description, examples: ['2024-01-31'] }))
+
+const dateBounds = {
+  data_inicio: date('Lower bound on the registration day (data_cadastro), YYYY-MM-DD.'),
+  data_fim: date('Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.')
+}
+const cancelado = literals(SIM_NAO, 'sim includes cancelled services; nao (default) drops them, and drops clients left with none.')
+const codigoPacote = Type.Optional(Type.String({ description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
+const relacoes = Type.Optional(Type.String({
+  description: `Comma list of relations to return: ${RELACOES.join(', ')}. Default: ${DEFAULT_RELACOES.join(', ')}. An empty value returns none.`
+}))
+const orderBy = literals(ORDER_BY, 'Sort field (default data_cadastro); clients without it come last, ties by id_cliente.')
+const orderType = literals(ORDER_TYPE, 'Sort direction (default asc).')
+
+export const ListQuerystringSchema = Type.Object({
+  ...dateBounds,
+  cancelado,
+  codigo_pacote: codigoPacote,
+  relacoes,
+  limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Maximum number of clients (default: all).' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Clients to skip (default 0).' })),
+  order_by: orderBy,
+  order_type: orderType,
+  ultima_conexao: literals(SIM_NAO, 'Live RADIUS data cannot come from a snapshot: sim is refused with 400.')
+})
+
+export const TodosQuerystringSchema = Type.Object({
+  pagina: Type.Integer({ minimum: 0, description: 'Page number; the first page is 0.' }),
+  itens_por_pagina: Type.Integer({ minimum: 1, maximum: 500, description: 'Clients per page, 1 to 500.' }),
+  ...dateBounds,
+  cancelado,
+  possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao: only clients without.'),
+  codigo_pacote: codigoPacote,
+  servico_status: Type.Optional(Type.String({ description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
+  relacoes
+})
+
+export const BuscaQuerystringSchema = Type.Object({
+  busca: StringEnum(BUSCA_TIPOS, 'Field to search.'),
+  termo_busca: Type.String({ description: 'Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.' }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BUSCA_LIMIT_MAX, description: `Maximum number of clients, 1 to ${BUSCA_LIMIT_MAX} (default 5).` })),
+  cancelado,
+  order_by: orderBy,
+  order_type: orderType
+})
+
+export const CpfCnpjParamsSchema = Type.Object({
+  cpf_cnpj: Type.String({ description: 'CPF (11 digits) or CNPJ (14 characters, alphanumeric since July 2026), with or without punctuation.', examples: ['529.982.247-25', '12.ABC.345/01DE-35'] })
+})
+
+export const StatusParamsSchema = Type.Object({
+  status_prefixo: Type.String({ description: 'A service status_prefixo, e.g. servico_habilitado, suspenso_debito, cancelado.', examples: ['servico_habilitado'] })
+})
+
+export const TecnologiaParamsSchema = Type.Object({
+  tecnologia: Type.String({ description: 'A provider-defined technology, compared case-insensitively, e.g. FIBRA.', examples: ['fibra'] })
+})
+
+const envelope = {
+  status: Type.Literal('success', { description: 'Always success on HTTP 200.' }),
+  msg: Type.String({ description: 'Dados consultados com sucesso.' }),
+  clientes: Type.Array(Type.Ref(ClienteSchema), { description: 'The clients, with the requested relations.' })
+}
+
+export const ClientesEnvelopeSchema = Type.Object(envelope, { $id: 'ClientesEnvelope', description: "The vendor's success envelope." })
+
+export const PaginacaoSchema = Type.Object({
+  primeira_pagina: Type.Integer({ description: 'Always 0.' }),
+  ultima_pagina: Type.Integer({ description: 'Last page number for this query (0 when empty).' }),
+  pagina_atual: Type.Integer({ description: 'The page returned.' }),
+  total_registros: Type.Integer({ description: 'Clients matching the query across all pages.' })
+}, { $id: 'Paginacao', description: 'Pagination block of cliente/todos.' })
+
+export const TodosEnvelopeSchema = Type.Object({ ...envelope, paginacao: Type.Ref(PaginacaoSchema) }, { $id: 'TodosEnvelope', description: "The vendor's paginated envelope." })

@@ -1,0 +1,79 @@
+// The process: load the configuration, start the embedded simulator in demo mode, build the
+// app, listen, start refreshing, and shut down gracefully on signals. The only file that
+// touches process.env, signals and listen.
+import { randomBytes } from 'node:crypto'
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { ConfigError, describeConfig, loadConfig } from './config.js'
+import type { ApiKeyConfig, Config } from './config.js'
+import { HubsoftSimulator } from './simulator/simulator.js'
+
+function demoKeys (): ApiKeyConfig[] {
+  return [
+    { name: 'demo-read', key: `demo-read-${randomBytes(12).toString('hex')}`, scopes: ['read'] },
+    { name: 'demo-admin', key: `demo-admin-${randomBytes(12).toString('hex')}`, scopes: ['read', 'secrets', 'admin'] }
+  ]
+}
+
+function demoBanner (config: Config, simulator: HubsoftSimulator, port: number): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  const base = `http://${host}:${port}`
+  const [readKey, adminKey] = config.apiKeys!
+  const cpf = simulator.dataset.find((cliente) => cliente.tipo_pessoa === 'pf' && typeof cliente.cpf_cnpj === 'string')?.cpf_cnpj ?? '52998224725'
+  return [
+    '',
+    'hubsoft-bff is running in DEMO mode: HUBSOFT_URL is unset, so an embedded HubSoft simulator',
+    `serves ${simulator.dataset.length} synthetic clients at ${simulator.url}.`,
+    '',
+    `  read key (passwords redacted):  ${readKey!.key}`,
+    `  admin key (secrets + admin):    ${adminKey!.key}`,
+    '',
+    'Try:',
+    `  curl -s -H 'Authorization: Bearer ${readKey!.key}' '${base}/api/v1/integracao/cliente/all?limit=2'`,
+    `  curl -s -H 'X-API-Key: ${readKey!.key}' '${base}/api/v1/integracao/cliente/all/cpf_cnpj/${cpf}'`,
+    `  curl -s -H 'Authorization: Bearer ${readKey!.key}' '${base}/status'`,
+    ''
+  ].join('\n')
+}
+
+async function main (): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`hubsoft-bff: ${error.message}\n`)
+    process.exit(2)
+  }
+
+  let simulator: HubsoftSimulator | null = null
+  if (config.demo !== null) {
+    simulator = await HubsoftSimulator.start({ clients: config.demo.clients, seed: config.demo.seed })
+    const { credentials } = simulator
+    config = {
+      ...config,
+      upstream: { ...config.upstream, url: simulator.url, ...credentials },
+      apiKeys: config.apiKeys ?? demoKeys()
+    }
+  }
+
+  const app = await buildApp(config)
+  const demoSimulator = simulator
+  if (demoSimulator !== null) app.addHook('onClose', async () => await demoSimulator.close())
+  app.log.info({ config: describeConfig(config) }, 'starting hubsoft-bff')
+  if (config.upstream.tlsInsecure) app.log.warn('HUBSOFT_TLS_INSECURE is on: HubSoft\'s certificate is NOT verified; anyone on the path can read the credentials and the customer list')
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+  })
+
+  await app.listen({ port: config.port, host: config.host })
+  await app.refresher.start()
+  const address = app.server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : config.port
+  if (demoSimulator !== null) process.stdout.write(`${demoBanner(config, demoSimulator, port)}\n`)
+}
+
+await main()
