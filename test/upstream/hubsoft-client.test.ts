@@ -1,0 +1,146 @@
+// The HubSoft client and the paged fetch against the simulator over loopback: token reuse and
+// renewal, the vendor's error quirks, timeouts, and the page walk of both sources.
+import { test } from 'node:test'
+import type { TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { DEMO_CREDENTIALS } from '../../src/simulator/simulator.js'
+import type { HubsoftSimulator } from '../../src/simulator/simulator.js'
+import { UpstreamError } from '../../src/upstream/errors.js'
+import { fetchClientes } from '../../src/upstream/fetch-clientes.js'
+import { HubsoftClient } from '../../src/upstream/hubsoft-client.js'
+import type { HubsoftCredentials } from '../../src/upstream/hubsoft-client.js'
+import { startSimulator } from '../helpers/service.js'
+
+function client (t: TestContext, simulator: HubsoftSimulator, options: { timeoutMs?: number, credentials?: HubsoftCredentials, maxResponseBytes?: number } = {}): HubsoftClient {
+  const hubsoft = new HubsoftClient({
+    baseUrl: simulator.url,
+    credentials: options.credentials ?? DEMO_CREDENTIALS,
+    timeoutMs: options.timeoutMs ?? 5000,
+    maxResponseBytes: options.maxResponseBytes ?? 64 * 1024 * 1024
+  })
+  t.after(async () => await hubsoft.close())
+  return hubsoft
+}
+
+async function failure (promise: Promise<unknown>, what = 'the call'): Promise<UpstreamError> {
+  try {
+    await promise
+  } catch (error) {
+    assert.ok(error instanceof UpstreamError, String(error))
+    return error
+  }
+  assert.fail(`expected ${what} to fail with an UpstreamError`)
+}
+
+const todos = { source: 'todos', pageSize: 40, pageDelayMs: 0 } as const
+
+test('one token serves many requests; a revocation costs one renewal and one retry', async (t) => {
+  const simulator = await startSimulator(t, { clients: 100, seed: 1 })
+  const hubsoft = client(t, simulator)
+  for (let i = 0; i < 3; i++) await fetchClientes(hubsoft, todos)
+  assert.equal(simulator.counters.tokensIssued, 1)
+  assert.equal(simulator.requestCount('cliente/todos'), 9)
+
+  simulator.revokeTokens()
+  const result = await fetchClientes(hubsoft, todos)
+  assert.equal(result.clientes.length, 100)
+  assert.equal(simulator.counters.tokensIssued, 2)
+  assert.equal(hubsoft.counters.tokenRenewals, 1)
+  assert.equal(simulator.counters.requests['cliente/todos']!['401'], 1, 'only the first page after the revocation was refused')
+})
+
+test('concurrent first calls share one token request', async (t) => {
+  const simulator = await startSimulator(t, { clients: 20, seed: 1 })
+  const hubsoft = client(t, simulator)
+  await Promise.all(Array.from({ length: 5 }, async () => await hubsoft.getJson('cliente/todos', { pagina: 0, itens_por_pagina: 5 })))
+  assert.equal(simulator.counters.tokensIssued, 1)
+})
+
+test('rejected credentials fail once, clearly, without a retry loop', async (t) => {
+  const simulator = await startSimulator(t, { clients: 20, seed: 1 })
+  const hubsoft = client(t, simulator, { credentials: { ...DEMO_CREDENTIALS, password: 'wrong-password-value' } })
+  const error = await failure(fetchClientes(hubsoft, todos))
+  assert.equal(error.reason, 'invalid_credentials')
+  assert.match(error.message, /HUBSOFT_PASSWORD/)
+  assert.doesNotMatch(error.message, /wrong-password-value/)
+  assert.equal(simulator.requestCount('oauth/token'), 1)
+  assert.equal(simulator.dataRequestCount(), 0)
+})
+
+test('the vendor quirks and transport faults become typed failures', async (t) => {
+  const simulator = await startSimulator(t, { clients: 60, seed: 2 })
+  const hubsoft = client(t, simulator, { timeoutMs: 300 })
+  const table: Array<[string, HubsoftSimulator['faults'], string]> = [
+    ['HTTP 200 with status "error" and a stack trace', { errorBody200: true }, 'error_body'],
+    ['HTTP 502', { forceStatus: 502 }, 'http_status'],
+    ['an HTML page with HTTP 200', { invalidJson: true }, 'invalid_json'],
+    ['a body cut in half', { truncatedBody: true }, 'invalid_json'],
+    ['an answer slower than HUBSOFT_TIMEOUT_MS', { latencyMs: 2500 }, 'timeout'],
+    ['the second page failing', { forceStatus: 500, routes: ['cliente/todos'] }, 'http_status']
+  ]
+  for (const [name, faults, reason] of table) {
+    simulator.faults = { ...faults }
+    const error = await failure(fetchClientes(hubsoft, todos), name)
+    assert.equal(error.reason, reason, name)
+    assert.doesNotMatch(error.message, /SQLSTATE|vendor\/laravel|<html>/, 'upstream bodies are never relayed')
+  }
+  simulator.faults = { errorBody200: true }
+  const error = await failure(fetchClientes(hubsoft, todos))
+  assert.match(error.upstreamMsg ?? '', /^SQLSTATE/, 'the first line of HubSoft msg is kept for the log')
+})
+
+test('a body over the maximum response size is refused', async (t) => {
+  const simulator = await startSimulator(t, { clients: 60, seed: 2 })
+  const hubsoft = client(t, simulator, { maxResponseBytes: 10_000 })
+  assert.equal((await failure(fetchClientes(hubsoft, todos))).reason, 'too_large')
+})
+
+test('todos walks pages 0…ultima_pagina and checks the count against total_registros', async (t) => {
+  const simulator = await startSimulator(t, { clients: 101, seed: 4 })
+  const hubsoft = client(t, simulator)
+  const result = await fetchClientes(hubsoft, { ...todos, pageSize: 25 })
+  assert.equal(result.pages, 5, '101 clients at 25 per page are pages 0 to 4')
+  assert.equal(result.clientes.length, 101)
+  assert.deepEqual(result.clientes.map((c) => (c as { id_cliente: number }).id_cliente).sort((a, b) => a - b), simulator.dataset.map((c) => c.id_cliente))
+  // Every relation and the cancelled services are fetched, whatever the answers will show.
+  const servicos = result.clientes.flatMap((c) => (c as { servicos: Array<Record<string, unknown>> }).servicos)
+  assert.ok(servicos.some((s) => s.status_prefixo === 'cancelado'))
+  assert.ok(servicos.every((s) => 'grupos' in s && 'porta_atendimento' in s && 'status_conexao' in s && 'senhas' in s))
+  const sent = simulator.requestCount('cliente/todos')
+  assert.equal(sent, 5)
+})
+
+test('a page that comes back empty or short of total_registros is incomplete', async (t) => {
+  const simulator = await startSimulator(t, { clients: 90, seed: 4 })
+  const hubsoft = client(t, simulator)
+  // HubSoft announces 90 clients (pages 0–2) on page 0, then loses 40 before the later pages.
+  simulator.faults = { shrinkTo: 50, skip: 1 }
+  const walk = fetchClientes(hubsoft, { ...todos, pageSize: 30 })
+  const error = await failure(walk)
+  assert.equal(error.reason, 'incomplete')
+  assert.match(error.message, /50 distinct clients .* total_registros 90/)
+
+  // Page 2 of 0–2 comes back empty: the list lost 40 clients after page 1 was read.
+  simulator.faults = { shrinkTo: 50, skip: 2 }
+  const empty = await failure(fetchClientes(hubsoft, { ...todos, pageSize: 30 }))
+  assert.equal(empty.reason, 'incomplete')
+  assert.match(empty.message, /came back empty/)
+})
+
+test('the legacy cliente/all pages with limit/offset, or in one request with page size 0', async (t) => {
+  const simulator = await startSimulator(t, { clients: 75, seed: 6 })
+  const hubsoft = client(t, simulator)
+  const paged = await fetchClientes(hubsoft, { source: 'all', pageSize: 25, pageDelayMs: 0 })
+  assert.equal(paged.clientes.length, 75)
+  assert.equal(paged.pages, 4, 'three full pages and an empty one that ends the walk')
+  const whole = await fetchClientes(hubsoft, { source: 'all', pageSize: 0, pageDelayMs: 0 })
+  assert.equal(whole.pages, 1)
+  assert.deepEqual(new Set(whole.clientes), new Set(whole.clientes))
+  assert.deepEqual(whole.clientes.map((c) => (c as { id_cliente: number }).id_cliente).sort((a, b) => a - b), simulator.dataset.map((c) => c.id_cliente))
+
+  simulator.legacyAllDiscontinued = true
+  const error = await failure(fetchClientes(hubsoft, { source: 'all', pageSize: 0, pageDelayMs: 0 }))
+  assert.equal(error.reason, 'http_status')
+  assert.equal(error.httpStatus, 403)
+  assert.match(error.message, /HUBSOFT_SOURCE=todos/)
+})
