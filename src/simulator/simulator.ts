@@ -51,6 +51,8 @@ export interface SimulatorOptions {
   readonly legacyAllDiscontinued?: boolean
   readonly host?: string
   readonly port?: number
+  /** Serve HTTPS with this PEM key and certificate, like a self-hosted install with a private CA. */
+  readonly tls?: { readonly key: string, readonly cert: string }
 }
 
 export interface SimulatorCounters {
@@ -112,7 +114,9 @@ export class HubsoftSimulator {
     this.dataset = options.dataset ?? generateDataset({ clients: options.clients ?? DEMO_DEFAULT_CLIENTS, seed: options.seed ?? DEMO_DEFAULT_SEED })
     this.credentials = options.credentials ?? DEMO_CREDENTIALS
     this.legacyAllDiscontinued = options.legacyAllDiscontinued ?? false
-    this.#app = Fastify({ logger: false, bodyLimit: 64 * 1024 })
+    this.#app = options.tls === undefined
+      ? Fastify({ logger: false, bodyLimit: 64 * 1024 })
+      : Fastify({ logger: false, bodyLimit: 64 * 1024, https: options.tls }) as unknown as FastifyInstance
     this.#routes()
   }
 
