@@ -244,6 +244,7 @@ const GRUPOS = [
   { id_grupo: 4, descricao: 'Zona Rural' },
   { id_grupo: 5, descricao: 'Funcionários' }
 ]
+const EMAIL_DOMAINS = ['gmail.com', 'gmail.com', 'gmail.com', 'hotmail.com', 'yahoo.com.br', 'outlook.com', 'uol.com.br', 'bol.com.br']
 const SENHA_DESCRICOES = ['Wi-Fi', 'Acesso ONU', 'PPPoE secundário', 'Câmera', 'Roteador']
 const ONU_VENDORS = ['ZTEG', 'FHTT', 'HWTC', 'ALCL']
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'
@@ -508,7 +509,7 @@ class Generator {
 
   email (person: Person): string {
     if (person.tipo === 'pj') return `${person.emailUser}@${person.handle.slice(0, 18)}.com.br`
-    const domain = this.pick(['gmail.com', 'gmail.com', 'gmail.com', 'hotmail.com', 'yahoo.com.br', 'outlook.com', 'uol.com.br', 'bol.com.br'])
+    const domain = this.pick(EMAIL_DOMAINS)
     return `${person.emailUser}${this.chance(0.4) ? this.int(1, 99) : ''}@${domain}`
   }
 
