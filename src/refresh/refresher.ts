@@ -94,6 +94,7 @@ export class Refresher {
 
   /** Starts the schedule and the first fetch; resolves when that first attempt ends. */
   async start (): Promise<RefreshOutcome | RefreshRefusal> {
+    this.#cron?.stop()
     this.#cron = new Cron(this.#options.cron, { timezone: this.#options.timezone, protect: true }, () => this.#fireAndForget('schedule'))
     return await this.refresh('startup')
   }
@@ -172,6 +173,7 @@ export class Refresher {
     if (this.#snapshot !== null || this.#abort.signal.aborted) return
     const floorUntil = this.floorUntil
     const delayMs = floorUntil === null ? 0 : floorUntil.getTime() - this.#now()
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer)
     this.#retryTimer = setTimeout(() => this.#fireAndForget('retry'), delayMs)
     this.#retryTimer.unref()
   }
