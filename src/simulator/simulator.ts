@@ -51,6 +51,8 @@ export interface SimulatorOptions {
   readonly legacyAllDiscontinued?: boolean
   readonly host?: string
   readonly port?: number
+  /** Serve every route under this path, like an install behind a reverse proxy (e.g. /hubsoft). */
+  readonly pathPrefix?: string
   /** Serve HTTPS with this PEM key and certificate, like a self-hosted install with a private CA. */
   readonly tls?: { readonly key: string, readonly cert: string }
 }
@@ -117,13 +119,13 @@ export class HubsoftSimulator {
     this.#app = options.tls === undefined
       ? Fastify({ logger: false, bodyLimit: 64 * 1024 })
       : Fastify({ logger: false, bodyLimit: 64 * 1024, https: options.tls }) as unknown as FastifyInstance
-    this.#routes()
+    this.#app.register(async (app) => this.#routes(app), { prefix: options.pathPrefix ?? '' })
   }
 
   static async start (options: SimulatorOptions = {}): Promise<HubsoftSimulator> {
     const simulator = new HubsoftSimulator(options)
     const address = await simulator.#app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 })
-    simulator.#url = address
+    simulator.#url = `${address}${options.pathPrefix ?? ''}`
     return simulator
   }
 
@@ -150,8 +152,7 @@ export class HubsoftSimulator {
     await this.#app.close()
   }
 
-  #routes (): void {
-    const app = this.#app
+  #routes (app: FastifyInstance): void {
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)))
     })

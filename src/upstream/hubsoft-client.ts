@@ -55,6 +55,9 @@ export class HubsoftClient {
   readonly counters: UpstreamCounters = { requests: {}, tokenRequests: 0, tokenRenewals: 0 }
   readonly #options: HubsoftClientOptions
   readonly #dispatcher: Dispatcher
+  /** undici takes an origin; a base URL's path (an install behind /hubsoft) prefixes every path. */
+  readonly #origin: string
+  readonly #pathPrefix: string
   readonly #now: () => number
   #token: Token | null = null
   #tokenInFlight: Promise<Token> | null = null
@@ -62,6 +65,9 @@ export class HubsoftClient {
   constructor (options: HubsoftClientOptions) {
     this.#options = options
     this.#now = options.now ?? Date.now
+    const base = new URL(options.baseUrl)
+    this.#origin = base.origin
+    this.#pathPrefix = base.pathname.replace(/\/+$/, '')
     this.#dispatcher = new Agent({
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
@@ -106,7 +112,7 @@ export class HubsoftClient {
   /** Sends one request and reads its whole body; undici failures become UpstreamErrors. */
   async #send (route: string, request: Dispatcher.RequestOptions): Promise<RawResponse> {
     try {
-      const { statusCode, body } = await this.#dispatcher.request({ origin: this.#options.baseUrl, ...request })
+      const { statusCode, body } = await this.#dispatcher.request({ ...request, origin: this.#origin, path: `${this.#pathPrefix}${request.path}` })
       const buffer = Buffer.from(await body.arrayBuffer())
       this.#count(route, String(statusCode))
       return { status: statusCode, buffer }

@@ -49,6 +49,14 @@ test('one token serves many requests; a revocation costs one renewal and one ret
   assert.equal(simulator.counters.requests['cliente/todos']!['401'], 1, 'only the first page after the revocation was refused')
 })
 
+test('a base URL with a path (an install behind a reverse proxy) prefixes every request', async (t) => {
+  const simulator = await startSimulator(t, { clients: 30, seed: 1, pathPrefix: '/hubsoft' })
+  assert.match(simulator.url, /\/hubsoft$/)
+  const hubsoft = client(t, simulator)
+  assert.equal((await fetchClientes(hubsoft, todos)).clientes.length, 30)
+  assert.equal(simulator.counters.tokensIssued, 1)
+})
+
 test('concurrent first calls share one token request', async (t) => {
   const simulator = await startSimulator(t, { clients: 20, seed: 1 })
   const hubsoft = client(t, simulator)
