@@ -13,6 +13,7 @@ import { parseDateBounds, parseListQuery, parseRelacoes } from '../query/list-qu
 import type { RawListQuery } from '../query/list-query.js'
 import { compareClientes, pageWindow } from '../query/order.js'
 import { projectCliente } from '../query/projection.js'
+import { DEFAULT_RELACOES } from '../query/relacoes.js'
 import type { Relacao } from '../query/relacoes.js'
 import type { Cliente } from '../snapshot/cliente-schema.js'
 import type { HubsoftCredentials } from '../upstream/hubsoft-client.js'
@@ -319,7 +320,7 @@ export class HubsoftSimulator {
     } catch (error) {
       throw new VendorValidationError((error as Error).message)
     }
-    const relacoes = this.#relacoes({})
+    const relacoes = DEFAULT_RELACOES
     const servicoPredicate = buscaServicoPredicate(busca as BuscaTipo, key)
     const clientes = dataset
       .filter((cliente) => clienteMatches(cliente, { includeCancelado }, servicoPredicate) &&
