@@ -9,7 +9,8 @@ export function isCancelado (servico: Servico): boolean {
   return servico.status_prefixo === 'cancelado'
 }
 
-function servicosOf (cliente: Cliente): readonly Servico[] {
+/** A client's services; HubSoft may send null or omit them. */
+export function servicosOf (cliente: Cliente): readonly Servico[] {
   return Array.isArray(cliente.servicos) ? cliente.servicos : []
 }
 
@@ -48,9 +49,8 @@ export function hasPacote (servico: Servico, codigo: string): boolean {
  */
 export function clienteMatches (cliente: Cliente, filter: ClienteFilter, servicoPredicate?: ServicoPredicate): boolean {
   if (!withinDateBounds(cliente, filter)) return false
-  const all = servicosOf(cliente)
-  const visible = filter.includeCancelado ? all : all.filter((servico) => !isCancelado(servico))
-  if (visible.length === 0 && all.length > 0) return false
+  const visible = visibleServicos(cliente, filter.includeCancelado)
+  if (visible.length === 0 && servicosOf(cliente).length > 0) return false
   const { codigoPacote, possuiPacote } = filter
   if (codigoPacote !== undefined && !visible.some((servico) => hasPacote(servico, codigoPacote))) return false
   if (possuiPacote !== undefined && visible.some(hasAnyPacote) !== possuiPacote) return false

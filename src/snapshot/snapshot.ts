@@ -9,14 +9,14 @@ import type { ValueError } from '@sinclair/typebox/errors'
 import { foldName, loginKey, macKey, storedBuscaKey, telefoneKey } from '../query/busca.js'
 import { cpfCnpjIndexKey } from '../query/cpf-cnpj.js'
 import type { UpstreamSourceName } from '../upstream/fetch-clientes.js'
-import { clienteMatches, foldTecnologia } from '../query/filter.js'
+import { clienteMatches, foldTecnologia, servicosOf } from '../query/filter.js'
 import { ORDER_BY, ORDER_TYPE } from '../query/list-query.js'
 import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
 import { projectCliente } from '../query/projection.js'
 import { DEFAULT_RELACOES } from '../query/relacoes.js'
 import { ClienteSchema, ClienteSchemaRefs } from './cliente-schema.js'
-import type { Cliente, Servico } from './cliente-schema.js'
+import type { Cliente } from './cliente-schema.js'
 
 export type OrderKey = `${OrderBy}:${OrderType}`
 /** Positions (indexes into `clientes`) of the clients that carry a key. */
@@ -100,10 +100,6 @@ class IndexBuilder {
     if (positions === undefined) this.map.set(key, [position])
     else if (positions[positions.length - 1] !== position) positions.push(position)
   }
-}
-
-function servicosOf (cliente: Cliente): readonly Servico[] {
-  return Array.isArray(cliente.servicos) ? cliente.servicos : []
 }
 
 function buildOrdering (clientes: readonly Cliente[], orderBy: OrderBy, orderType: OrderType): Int32Array {
