@@ -14,7 +14,6 @@ export interface RenderedBody {
   /** A Buffer for small answers, a stream of chunks for large ones. */
   readonly body: Buffer | Readable
   readonly byteLength: number
-  readonly count: number
 }
 
 const HEAD = Buffer.from(`{"status":"success","msg":${JSON.stringify(SUCCESS_MSG)},"clientes":[`)
@@ -62,5 +61,5 @@ export function renderClientes (snapshot: Snapshot, positions: readonly number[]
   })
   parts.push(tail)
   const body = byteLength <= SINGLE_BUFFER_MAX ? Buffer.concat(parts, byteLength) : Readable.from(chunked(parts), { objectMode: false })
-  return { body, byteLength, count: positions.length }
+  return { body, byteLength }
 }
