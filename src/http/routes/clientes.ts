@@ -11,7 +11,8 @@ import { parseCpfCnpj } from '../../query/cpf-cnpj.js'
 import { foldTecnologia, hasStatusPrefixo, hasTecnologia } from '../../query/filter.js'
 import type { ServicoPredicate } from '../../query/filter.js'
 import { clip, parseDateBounds, parseListQuery, parseRelacoes } from '../../query/list-query.js'
-import type { ClienteListQuery, RawListQuery } from '../../query/list-query.js'
+import type { ClienteListQuery } from '../../query/list-query.js'
+import { DEFAULT_RELACOES } from '../../query/relacoes.js'
 import type { Refresher } from '../../refresh/refresher.js'
 import { renderClientes } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
@@ -182,8 +183,9 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     }
   }, async (request, reply) => {
     const busca = parseBuscaQuery(request.query)
-    const query: RawListQuery = { cancelado: busca.includeCancelado ? 'sim' : 'nao', limit: busca.limit, order_by: busca.orderBy, order_type: busca.orderType }
-    return answerList(request, reply, parseListQuery(query), (snapshot) => buscaCandidates(snapshot, busca))
+    const { includeCancelado, limit, orderBy, orderType } = busca
+    const query: ClienteListQuery = { includeCancelado, limit, orderBy, orderType, relacoes: DEFAULT_RELACOES, offset: 0 }
+    return answerList(request, reply, query, (snapshot) => buscaCandidates(snapshot, busca))
   })
 }
 
