@@ -161,7 +161,7 @@ export class Refresher {
   }
 
   #checkShrink (count: number): void {
-    const current = this.#snapshot?.clientes.length
+    const current = this.#snapshot?.size
     if (current === undefined) return
     if (count < current * (1 - this.#options.maxShrink)) {
       throw new SnapshotValidationError(`the new list has ${count} clients against ${current}: more than REFRESH_MAX_SHRINK (${Math.round(this.#options.maxShrink * 100)}%) fewer`)

@@ -44,6 +44,13 @@ export interface Snapshot {
   readonly source: UpstreamSourceName
   /** Sorted by id_cliente; positions in every index refer to this array. */
   readonly clientes: readonly Cliente[]
+  /** How many clients the snapshot holds. */
+  readonly size: number
+  /**
+   * The client at a position exactly as HubSoft sent it (every field and relation), as JSON:
+   * what persistence writes and what rare projections may re-parse.
+   */
+  clienteJson: (position: number) => string
   readonly servicosCount: number
   readonly indexes: SnapshotIndexes
   readonly orderings: Readonly<Record<OrderKey, Int32Array>>
@@ -194,6 +201,8 @@ export async function buildSnapshot (input: readonly unknown[], meta: SnapshotMe
     fetchedAt: meta.fetchedAt,
     source: meta.source,
     clientes: Object.freeze(clientes),
+    size: clientes.length,
+    clienteJson: (position: number) => JSON.stringify(clientes[position]),
     servicosCount,
     indexes: Object.freeze({ ...indexes, byIdCliente }),
     orderings: Object.freeze(orderings),

@@ -54,7 +54,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
             fetched_at: snapshot.fetchedAt.toISOString(),
             age_seconds: Math.max(0, Math.floor((now() - snapshot.fetchedAt.getTime()) / 1000)),
             source: snapshot.source,
-            clients: snapshot.clientes.length,
+            clients: snapshot.size,
             services: snapshot.servicosCount,
             prepared_bytes: snapshot.preparedBytes
           },
