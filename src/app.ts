@@ -12,10 +12,10 @@ import prettyPlugin from './http/plugins/pretty.js'
 import clientesRoutes from './http/routes/clientes.js'
 import operationsRoutes from './http/routes/operations.js'
 import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './http/schemas/clientes.js'
+import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
 import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
 import { HealthSchema, StatusSchema } from './http/schemas/operations.js'
 import { Refresher } from './refresh/refresher.js'
-import { ClienteSchema, ClienteSchemaRefs } from './snapshot/cliente-schema.js'
 import { HubsoftClient } from './upstream/hubsoft-client.js'
 
 export interface AppDeps {
@@ -86,7 +86,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await hubsoft.close()
   })
 
-  for (const schema of [...ClienteSchemaRefs, ClienteSchema, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorCodeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema]) {
+  for (const schema of [...DocumentedClienteSchemas, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorCodeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema]) {
     app.addSchema(schema)
   }
   await app.register(errorsPlugin)

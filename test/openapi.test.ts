@@ -49,6 +49,16 @@ test('the document describes every route, every error code and the caching heade
   for (const name of ['Cliente', 'Servico', 'Endereco', 'ErrorEnvelope', 'ErrorCode', 'ClientesEnvelope', 'TodosEnvelope']) {
     assert.ok(name in document.components.schemas, name)
   }
+  // Client fields carry their description and the vendor's example value (shared/seed/cliente-all.rst).
+  const properties = (name: string) => (document.components.schemas[name] as unknown as { properties: Record<string, { description?: string, examples?: unknown[] }> }).properties
+  assert.deepEqual(properties('Cliente').cpf_cnpj!.examples, ['10682083681'])
+  assert.match(properties('Cliente').cpf_cnpj!.description!, /CPF/)
+  assert.deepEqual(properties('Cliente').codigo_cliente!.examples, [421])
+  assert.deepEqual(properties('Servico').status_prefixo!.examples, ['servico_habilitado'])
+  assert.deepEqual(properties('Servico').valor!.examples, [119.9])
+  assert.deepEqual(properties('Pacote').valor!.examples, ['20'])
+  assert.deepEqual(properties('Coordenadas').latitude!.examples, [-20.086592])
+  assert.equal(properties('Cliente').nome_fantasia!.examples, undefined, 'null in the vendor example: no example')
   // Every catalogue code, with its status, is listed where clients look for it.
   const errorCode = document.components.schemas.ErrorCode!
   assert.deepEqual(errorCode.enum, ERROR_CODE_LIST)

@@ -183,22 +183,67 @@ export interface components {
     schemas: {
         /** @description Geographic coordinates of an address. */
         Coordenadas: {
+            /**
+             * @description Latitude in decimal degrees.
+             * @example -20.086592
+             */
             latitude?: number | null;
+            /**
+             * @description Longitude in decimal degrees.
+             * @example -45.290962
+             */
             longitude?: number | null;
         } & {
             [key: string]: unknown;
         };
         /** @description An address of a service. */
         Endereco: {
+            /**
+             * @description Whole address on one line.
+             * @example RUA MINAS GERAIS, 1793 - IPIRANGA, DIVINÓPOLIS/MG
+             */
             completo?: string | null;
+            /**
+             * @description Street type, e.g. RUA.
+             * @example RUA
+             */
             logradouro?: string | null;
+            /**
+             * @description Street name.
+             * @example MINAS GERAIS
+             */
             endereco?: string | null;
+            /**
+             * @description House number.
+             * @example 1793
+             */
             numero?: string | null;
+            /** @description Complement. */
             complemento?: string | null;
+            /**
+             * @description Neighbourhood.
+             * @example IPIRANGA
+             */
             bairro?: string | null;
+            /**
+             * @description Postal code (CEP), with or without dash.
+             * @example 35502-026
+             */
             cep?: string | null;
+            /**
+             * @description State abbreviation, e.g. MG.
+             * @example MG
+             */
             estado?: string | null;
+            /**
+             * @description State name (the vendor swaps estado and uf).
+             * @example MINAS GERAIS
+             */
             uf?: string | null;
+            /**
+             * @description City.
+             * @example Divinópolis
+             */
             cidade?: string | null;
             coordenadas?: components["schemas"]["Coordenadas"] | null;
         } & {
@@ -206,60 +251,166 @@ export interface components {
         };
         /** @description An add-on package of a service. */
         Pacote: {
+            /**
+             * @description Package id.
+             * @example 1
+             */
             id_pacote?: number | null;
+            /**
+             * @description Provider-defined package code (the codigo_pacote filter matches it).
+             * @example meu_codigo_personalizado_1
+             */
             codigo?: string | null;
+            /**
+             * @description Package description.
+             * @example IP FIXO
+             */
             descricao?: string | null;
+            /**
+             * @description Price; HubSoft sends it as a string.
+             * @example 20
+             */
             valor?: (number | string) | null;
+            /**
+             * @description Notes.
+             * @example IP FIXO 189.79.21.21
+             */
             observacoes?: string | null;
+            /**
+             * @description Creation time, YYYY-MM-DD HH:MM:SS.
+             * @example 2019-11-21 16:43:56
+             */
             data_cadastro?: string | null;
         } & {
             [key: string]: unknown;
         };
         /** @description An extra credential attached to a service. */
         Senha: {
+            /**
+             * @description Id of this credential.
+             * @example 6
+             */
             id_cliente_servico_senha?: number | null;
+            /**
+             * @description What the credential is for.
+             * @example Teste
+             */
             descricao?: string | null;
+            /**
+             * @description User name.
+             * @example xpto123
+             */
             usuario?: string | null;
+            /**
+             * @description Password; redacted (null) for callers without the secrets scope.
+             * @example abc123
+             */
             senha?: string | null;
         } & {
             [key: string]: unknown;
         };
         /** @description A network interface. */
         Interface: {
+            /**
+             * @description Interface name, e.g. PON5.
+             * @example PON5
+             */
             nome?: string | null;
+            /**
+             * @description Interface type, e.g. gpon.
+             * @example gpon
+             */
             tipo?: string | null;
+            /** @description RADIUS Called-Station-Id. */
             called_sid?: string | null;
         } & {
             [key: string]: unknown;
         };
         /** @description A network equipment (OLT, concentrator). */
         Equipamento: {
+            /**
+             * @description Equipment name.
+             * @example OLT XPTO
+             */
             nome?: string | null;
+            /**
+             * @description IPv4 address.
+             * @example 192.168.2.100
+             */
             ipv4?: string | null;
+            /** @description IPv6 address. */
             ipv6?: string | null;
         } & {
             [key: string]: unknown;
         };
         /** @description A contracted service with its relations (see relacoes). */
         Servico: {
+            /**
+             * @description Id of this contracted service.
+             * @example 11201
+             */
             id_cliente_servico?: number | null;
+            /**
+             * @description Id of the service plan.
+             * @example 100
+             */
             id_servico?: number | null;
+            /**
+             * @description Sequence number of the plan for this client.
+             * @example 1
+             */
             numero_plano?: number | null;
+            /**
+             * @description Plan name.
+             * @example 4M
+             */
             nome?: string | null;
+            /**
+             * @description Monthly price; HubSoft sends it as a number.
+             * @example 119.9
+             */
             valor?: (number | string) | null;
+            /**
+             * @description Human-readable status, e.g. Serviço Habilitado.
+             * @example Serviço Habilitado
+             */
             status?: string | null;
+            /**
+             * @description Machine status, e.g. servico_habilitado, suspenso_debito, cancelado.
+             * @example servico_habilitado
+             */
             status_prefixo?: string | null;
+            /**
+             * @description Provider-defined technology, e.g. FIBRA, WIRELESS, Cabo UTP.
+             * @example WIRELESS
+             */
             tecnologia?: string | null;
+            /**
+             * @description RADIUS login.
+             * @example guilhermesilva1068
+             */
             login?: string | null;
+            /**
+             * @description RADIUS password; redacted (null) for callers without the secrets scope.
+             * @example 123
+             */
             senha?: string | null;
+            /**
+             * @description IPv4 address.
+             * @example 10.99.2.203
+             */
             ipv4?: string | null;
+            /** @description IPv6 address or prefix. */
             ipv6?: string | null;
+            /** @description MAC address (cliente/todos only). */
             mac_addr?: string | null;
             endereco_instalacao?: components["schemas"]["Endereco"] | null;
             endereco_cadastral?: components["schemas"]["Endereco"] | null;
             endereco_cobranca?: components["schemas"]["Endereco"] | null;
             endereco_fiscal?: components["schemas"]["Endereco"] | null;
+            /** @description Add-on packages. */
             pacotes?: components["schemas"]["Pacote"][] | null;
+            /** @description Extra credentials. */
             senhas?: components["schemas"]["Senha"][] | null;
             interface?: components["schemas"]["Interface"] | null;
             interface_roteamento?: components["schemas"]["Interface"] | null;
@@ -270,25 +421,76 @@ export interface components {
         };
         /** @description A HubSoft client with its services. Unknown fields pass through unchanged. */
         Cliente: {
-            /** @description Client id; unique in a snapshot. */
+            /**
+             * @description Client id; unique in a snapshot.
+             * @example 11201
+             */
             id_cliente: number;
+            /**
+             * @description Client code shown to people.
+             * @example 421
+             */
             codigo_cliente?: (number | string) | null;
+            /**
+             * @description Name or company name.
+             * @example GUILHERME SILVA
+             */
             nome_razaosocial?: string | null;
+            /** @description Trade name. */
             nome_fantasia?: string | null;
+            /**
+             * @description pf (person) or pj (company).
+             * @example pf
+             */
             tipo_pessoa?: string | null;
+            /**
+             * @description CPF (11 digits) or CNPJ (14, possibly alphanumeric), as stored by the provider.
+             * @example 10682083681
+             */
             cpf_cnpj?: string | null;
+            /**
+             * @description Phone.
+             * @example 37988242968
+             */
             telefone_primario?: string | null;
+            /**
+             * @description Phone.
+             * @example 37988242968
+             */
             telefone_secundario?: string | null;
+            /** @description Phone. */
             telefone_terciario?: string | null;
+            /**
+             * @description E-mail.
+             * @example guilherme@silva.com.br
+             */
             email_principal?: string | null;
+            /** @description E-mail. */
             email_secundario?: string | null;
+            /**
+             * @description RG (identity card).
+             * @example MG16999888
+             */
             rg?: string | null;
+            /** @description RG issue date. */
             rg_emissao?: string | null;
+            /** @description Municipal registration. */
             inscricao_municipal?: string | null;
+            /** @description State registration. */
             inscricao_estadual?: string | null;
+            /**
+             * @description Registration time, YYYY-MM-DD HH:MM:SS.
+             * @example 2017-08-05 00:00:00
+             */
             data_cadastro?: string | null;
+            /**
+             * @description Birth date (the vendor spells it data_nascmento).
+             * @example 1969-12-31 04:00:00
+             */
             data_nascmento?: string | null;
+            /** @description Closing time, YYYY-MM-DD HH:MM:SS, when the provider sends it. */
             data_fechamento?: string | null;
+            /** @description Contracted services. */
             servicos?: components["schemas"]["Servico"][] | null;
         } & {
             [key: string]: unknown;
