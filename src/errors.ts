@@ -7,11 +7,12 @@ import createError from '@fastify/error'
 
 /**
  * Where a code can answer, which decides the routes whose OpenAPI responses list it:
- * `every` on every route, `keyed` on every route that needs an API key, `route` only on the
- * routes that name it in their schema, `router` before any route is found (unknown paths,
- * wrong methods, unreadable URLs): documented with the code list, not on a route.
+ * `every` on every route, `keyed` on every route that needs an API key, `scoped` on those that
+ * need a particular scope, `route` only on the routes that list it in `config.errorCodes`,
+ * `router` before any route is found (unknown paths, wrong methods, unreadable URLs):
+ * documented with the code list, not on a route.
  */
-export type ErrorPlace = 'every' | 'keyed' | 'route' | 'router'
+export type ErrorPlace = 'every' | 'keyed' | 'scoped' | 'route' | 'router'
 
 export interface ErrorEntry {
   readonly status: number
@@ -23,7 +24,7 @@ export const ERROR_CATALOGUE = {
   invalid_parameter: { status: 400, place: 'route', description: 'A query, path or header parameter is malformed or out of range; msg names it and what it accepts.' },
   invalid_request: { status: 400, place: 'router', description: 'The request cannot be read: a malformed URL encoding or body.' },
   unauthorized: { status: 401, place: 'keyed', description: 'No API key was sent, or the key is not valid.' },
-  forbidden: { status: 403, place: 'keyed', description: 'The API key lacks the scope the route needs.' },
+  forbidden: { status: 403, place: 'scoped', description: 'The API key lacks the scope the route needs.' },
   not_found: { status: 404, place: 'route', description: 'The looked-up value (e.g. a CPF/CNPJ) is in no client.' },
   route_not_found: { status: 404, place: 'router', description: 'No route has this path.' },
   method_not_allowed: { status: 405, place: 'router', description: 'The path exists, but not with this method; the Allow header lists the methods it has.' },

@@ -745,15 +745,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `forbidden`: The API key lacks the scope the route needs. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
             /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
             500: {
                 headers: {

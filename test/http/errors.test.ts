@@ -8,6 +8,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify'
 import { parse } from 'yaml'
 import { ERROR_CATALOGUE, ERROR_CODE_LIST } from '../../src/errors.js'
 import type { ErrorCode } from '../../src/errors.js'
+import type { RequiredAccess } from '../../src/http/plugins/auth.js'
 import { documentedCodes } from '../../src/http/plugins/errors.js'
 import { renderOpenapiYaml } from '../../src/http/openapi-document.js'
 import { bearer, startService, startSimulator } from '../helpers/service.js'
@@ -146,11 +147,13 @@ test('before the first snapshot, data routes answer no_snapshot as documented', 
 })
 
 test('documented codes: every route gets the every-route codes, keyed routes the auth codes, and only its own route codes', () => {
-  const table: Array<[readonly ErrorCode[], boolean, ErrorCode[]]> = [
-    [[], false, ['internal_error']],
-    [[], true, ['unauthorized', 'forbidden', 'internal_error']],
-    [['invalid_parameter', 'no_snapshot'], true, ['invalid_parameter', 'unauthorized', 'forbidden', 'internal_error', 'no_snapshot']],
-    [['not_found'], false, ['not_found', 'internal_error']]
+  const table: Array<[readonly ErrorCode[], RequiredAccess | undefined, ErrorCode[]]> = [
+    [[], undefined, ['internal_error']],
+    [[], 'any', ['unauthorized', 'internal_error']],
+    [[], 'admin', ['unauthorized', 'forbidden', 'internal_error']],
+    [['invalid_parameter', 'no_snapshot'], 'data', ['invalid_parameter', 'unauthorized', 'forbidden', 'internal_error', 'no_snapshot']],
+    [['not_found'], undefined, ['not_found', 'internal_error']],
+    [['route_not_found'], undefined, ['internal_error']]
   ]
-  for (const [own, keyed, expected] of table) assert.deepEqual(documentedCodes(own, keyed), expected, `${own.join(',')} keyed=${keyed}`)
+  for (const [own, access, expected] of table) assert.deepEqual(documentedCodes(own, access), expected, `${own.join(',')} access=${String(access)}`)
 })

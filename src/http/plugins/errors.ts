@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPM
 import { ERROR_CATALOGUE, ERROR_CODE_LIST, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'
 import type { ErrorCode } from '../../errors.js'
 import { errorResponses } from '../schemas/errors.js'
+import type { RequiredAccess } from './auth.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -94,11 +95,17 @@ export function frameworkErrors (error: FastifyError, request: FastifyRequest, r
 
 const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
-/** The error codes a route's documented responses list: its own, every route's, and the keyed ones when it needs a key. */
-export function documentedCodes (own: readonly ErrorCode[], keyed: boolean): ErrorCode[] {
+/** The error codes a route's documented responses list: every route's, its own, and the key and scope ones its access implies. */
+export function documentedCodes (own: readonly ErrorCode[], access: RequiredAccess | undefined): ErrorCode[] {
   return ERROR_CODE_LIST.filter((code) => {
-    const { place } = ERROR_CATALOGUE[code]
-    return place === 'every' || (place === 'keyed' && keyed) || (place === 'route' && own.includes(code))
+    switch (ERROR_CATALOGUE[code].place) {
+      case 'every': return true
+      case 'keyed': return access !== undefined
+      case 'scoped': return access !== undefined && access !== 'any'
+      case 'route': return own.includes(code)
+      case 'router': return false
+    }
+    return false
   })
 }
 
@@ -120,7 +127,7 @@ async function errorsPlugin (app: FastifyInstance) {
   app.addHook('onRoute', (route) => {
     const schema = route.schema
     if (schema === undefined || schema.hide === true || schema.response === undefined) return
-    const codes = documentedCodes(route.config?.errorCodes ?? [], route.config?.access !== undefined)
+    const codes = documentedCodes(route.config?.errorCodes ?? [], route.config?.access)
     schema.response = { ...(schema.response as Record<string, unknown>), ...errorResponses(codes) }
   })
 }
