@@ -9,14 +9,20 @@ import errorsPlugin from './http/plugins/errors.js'
 import clientesRoutes from './http/routes/clientes.js'
 import operationsRoutes from './http/routes/operations.js'
 import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './http/schemas/clientes.js'
-import { ErrorEnvelopeSchema, HealthSchema, StatusSchema } from './http/schemas/operations.js'
+import { ErrorEnvelopeSchema, HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
+import type { Timers } from './refresh/backoff.js'
 import { Refresher } from './refresh/refresher.js'
+import { SnapshotStore } from './snapshot/persist.js'
 import { ClienteSchema, ClienteSchemaRefs } from './snapshot/cliente-schema.js'
 import { HubsoftClient } from './upstream/hubsoft-client.js'
 
 export interface AppDeps {
   /** The clock for ages and the refresh floor; tests inject one. */
   readonly now?: () => number
+  /** Timers for retries after failures; tests drive them with a fake clock. */
+  readonly timers?: Timers
+  /** Jitter source in [0, 1); tests pin it. */
+  readonly random?: () => number
   /** A logger instance (tests capture lines through it); default: pino at config.logLevel. */
   readonly logger?: FastifyBaseLogger
 }
@@ -43,6 +49,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const { upstream } = config
   if (upstream.url === null) throw new Error('buildApp needs an upstream URL; demo mode starts the simulator first')
   if (config.apiKeys === null) throw new Error('buildApp needs API keys; demo mode generates them')
+  if (config.snapshotDir === null) throw new Error('buildApp needs a SNAPSHOT_DIR; demo mode creates a temporary one')
   const now = deps.now ?? Date.now
 
   const app = Fastify({
@@ -70,8 +77,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     timezone: config.refresh.timezone,
     minIntervalMs: config.refresh.minIntervalMs,
     maxShrink: config.refresh.maxShrink,
+    deadlineMs: config.refresh.deadlineMs,
+    store: new SnapshotStore(config.snapshotDir, now),
     log: app.log.child({ module: 'refresh' }),
-    now
+    now,
+    timers: deps.timers,
+    random: deps.random
   })
   app.decorate('hubsoft', hubsoft)
   app.decorate('refresher', refresher)
@@ -80,7 +91,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await hubsoft.close()
   })
 
-  for (const schema of [...ClienteSchemaRefs, ClienteSchema, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema]) {
+  for (const schema of [...ClienteSchemaRefs, ClienteSchema, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema, RefreshAcceptedSchema]) {
     app.addSchema(schema)
   }
   await app.register(errorsPlugin)
