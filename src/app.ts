@@ -1,7 +1,7 @@
 // buildApp(config, deps) → a Fastify instance wired to HubSoft and the refresher; it never
 // listens and never starts fetching by itself (server.ts and tests call refresher.start()).
 import Fastify from 'fastify'
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import authPlugin from './http/plugins/auth.js'
 import docsPlugin from './http/plugins/docs.js'
@@ -23,8 +23,8 @@ export interface AppDeps {
   readonly timers?: Timers
   /** Jitter source in [0, 1); tests pin it. */
   readonly random?: () => number
-  /** A logger instance (tests capture lines through it); default: pino at config.logLevel. */
-  readonly logger?: FastifyBaseLogger
+  /** Where log lines go instead of stdout (tests capture them); redaction applies the same. */
+  readonly logStream?: { write: (line: string) => void }
 }
 
 declare module 'fastify' {
@@ -53,9 +53,11 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const now = deps.now ?? Date.now
 
   const app = Fastify({
-    ...(deps.logger === undefined
-      ? { logger: { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } } }
-      : { loggerInstance: deps.logger }),
+    logger: {
+      level: config.logLevel,
+      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      ...(deps.logStream === undefined ? {} : { stream: deps.logStream })
+    },
     // Long query strings are abuse, not lookups.
     routerOptions: { maxParamLength: 200 },
     bodyLimit: 16 * 1024

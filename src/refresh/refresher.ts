@@ -138,7 +138,7 @@ export class Refresher {
   }
 
   get nextScheduledAt (): Date | null {
-    return this.#cron?.nextRun() ?? null
+    return this.#cron?.nextRun(new Date(this.#now())) ?? null
   }
 
   /** When the pending retry after a failure will run, if one is pending. */
@@ -312,7 +312,8 @@ export class Refresher {
 
   #checkShrink (count: number): void {
     const current = this.#snapshot?.size
-    if (current === undefined) return
+    // An empty list is reported as such by validation, which accept_shrink cannot override.
+    if (current === undefined || count === 0) return
     if (count < current * (1 - this.#options.maxShrink)) {
       throw new SnapshotValidationError(`the new list has ${count} clients against ${current}: more than REFRESH_MAX_SHRINK (${Math.round(this.#options.maxShrink * 100)}%) fewer; an admin may accept it with POST /admin/refresh?accept_shrink=true`)
     }

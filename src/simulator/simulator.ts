@@ -71,6 +71,8 @@ export interface SimulatorCounters {
   fetchCycles: number
   /** Data answers sent gzip'd. */
   gzipResponses: number
+  /** The most data requests ever in progress at once (1 when pages come one after another). */
+  maxInFlight: number
 }
 
 export const DEMO_CREDENTIALS: HubsoftCredentials = Object.freeze({
@@ -117,10 +119,11 @@ export class HubsoftSimulator {
   faults: SimulatorFaults = {}
   legacyAllDiscontinued: boolean
   readonly credentials: HubsoftCredentials
-  readonly counters: SimulatorCounters = { requests: {}, tokensIssued: 0, fetchCycles: 0, gzipResponses: 0 }
+  readonly counters: SimulatorCounters = { requests: {}, tokensIssued: 0, fetchCycles: 0, gzipResponses: 0, maxInFlight: 0 }
   gzip: boolean
   readonly #app: FastifyInstance
   readonly #tokens = new Set<string>()
+  #inFlight = 0
   #url = ''
 
   private constructor (options: SimulatorOptions) {
@@ -203,8 +206,19 @@ export class HubsoftSimulator {
     }, { prefix: '/api/v1/integracao' })
   }
 
-  /** Applies the faults switched on for this route, then answers. */
+  /** Counts the request while it is in progress (tests prove pages come one at a time). */
   async #serve (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
+    this.#inFlight++
+    this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.#inFlight)
+    try {
+      return await this.#answer(route, request, reply, answer)
+    } finally {
+      this.#inFlight--
+    }
+  }
+
+  /** Applies the faults switched on for this route, then answers. */
+  async #answer (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
     const query = request.query as Record<string, unknown>
     if ((route === 'cliente/todos' && query.pagina === '0') || (route === 'cliente/all' && (query.offset === undefined || query.offset === '0'))) {
       this.counters.fetchCycles++
