@@ -1,7 +1,7 @@
 // buildApp(config, deps) → a Fastify instance wired to HubSoft and the refresher; it never
 // listens and never starts fetching by itself (server.ts and tests call refresher.start()).
 import Fastify from 'fastify'
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import authPlugin from './http/plugins/auth.js'
 import cachingPlugin from './http/plugins/caching.js'
@@ -14,15 +14,21 @@ import operationsRoutes from './http/routes/operations.js'
 import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './http/schemas/clientes.js'
 import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
 import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
-import { HealthSchema, StatusSchema } from './http/schemas/operations.js'
+import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
+import type { Timers } from './refresh/backoff.js'
 import { Refresher } from './refresh/refresher.js'
+import { SnapshotStore } from './snapshot/persist.js'
 import { HubsoftClient } from './upstream/hubsoft-client.js'
 
 export interface AppDeps {
   /** The clock for ages and the refresh floor; tests inject one. */
   readonly now?: () => number
-  /** A logger instance (tests capture lines through it); default: pino at config.logLevel. */
-  readonly logger?: FastifyBaseLogger
+  /** Timers for retries after failures; tests drive them with a fake clock. */
+  readonly timers?: Timers
+  /** Jitter source in [0, 1); tests pin it. */
+  readonly random?: () => number
+  /** Where log lines go instead of stdout (tests capture them); redaction applies the same. */
+  readonly logStream?: { write: (line: string) => void }
 }
 
 declare module 'fastify' {
@@ -47,12 +53,15 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const { upstream } = config
   if (upstream.url === null) throw new Error('buildApp needs an upstream URL; demo mode starts the simulator first')
   if (config.apiKeys === null) throw new Error('buildApp needs API keys; demo mode generates them')
+  if (config.snapshotDir === null) throw new Error('buildApp needs a SNAPSHOT_DIR; demo mode creates a temporary one')
   const now = deps.now ?? Date.now
 
   const app = Fastify({
-    ...(deps.logger === undefined
-      ? { logger: { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } } }
-      : { loggerInstance: deps.logger }),
+    logger: {
+      level: config.logLevel,
+      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      ...(deps.logStream === undefined ? {} : { stream: deps.logStream })
+    },
     // Long query strings are abuse, not lookups.
     routerOptions: { maxParamLength: 200 },
     bodyLimit: 16 * 1024,
@@ -76,8 +85,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     timezone: config.refresh.timezone,
     minIntervalMs: config.refresh.minIntervalMs,
     maxShrink: config.refresh.maxShrink,
+    deadlineMs: config.refresh.deadlineMs,
+    store: new SnapshotStore(config.snapshotDir, now),
     log: app.log.child({ module: 'refresh' }),
-    now
+    now,
+    timers: deps.timers,
+    random: deps.random
   })
   app.decorate('hubsoft', hubsoft)
   app.decorate('refresher', refresher)
@@ -86,7 +99,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await hubsoft.close()
   })
 
-  for (const schema of [...DocumentedClienteSchemas, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorCodeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema]) {
+  for (const schema of [...DocumentedClienteSchemas, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorCodeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema, RefreshAcceptedSchema]) {
     app.addSchema(schema)
   }
   await app.register(errorsPlugin)

@@ -43,8 +43,11 @@ export interface Config {
     readonly minIntervalMs: number
     /** Fraction (0–1) of clients a new list may lose against the current one. */
     readonly maxShrink: number
+    /** A whole refresh must end within this (REFRESH_DEADLINE). */
+    readonly deadlineMs: number
   }
-  readonly snapshotDir: string
+  /** null in demo mode without SNAPSHOT_DIR: the process persists into a temporary directory. */
+  readonly snapshotDir: string | null
   /** null when API_KEYS is unset (allowed in demo mode only). */
   readonly apiKeys: readonly ApiKeyConfig[] | null
   readonly port: number
@@ -82,6 +85,7 @@ export const EnvSchema = Type.Object({
   REFRESH_CRON: variable('.', 'a cron expression such as "0 3,15 * * *"'),
   REFRESH_TZ: variable('.', 'an IANA time zone such as America/Sao_Paulo'),
   REFRESH_MIN_INTERVAL: variable('^\\d{1,9}(ms|s|m|h|d)?$', 'a duration of at least 1m such as 900s, 15m or 1h (a bare number is seconds)'),
+  REFRESH_DEADLINE: variable('^[1-9]\\d{0,9}(ms|s|m|h|d)?$', 'a duration greater than 0 such as 30m or 1h (a bare number is seconds)'),
   REFRESH_MAX_SHRINK: variable('^\\d{1,3}(\\.\\d+)?%$', 'a percentage from 0% to 100%'),
   SNAPSHOT_DIR: variable('.', 'a directory path'),
   API_KEYS: variable('.', 'a comma list of name:key:scope[+scope]'),
@@ -253,9 +257,12 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
       cron,
       timezone,
       minIntervalMs,
-      maxShrink: maxShrinkPercent / 100
+      maxShrink: maxShrinkPercent / 100,
+      deadlineMs: bad.has('REFRESH_DEADLINE') ? 0 : parseDurationMs(e.REFRESH_DEADLINE ?? '1h')
     },
-    snapshotDir: e.SNAPSHOT_DIR ?? './data',
+    // Demo mode fetches from its own in-process simulator: without an explicit SNAPSHOT_DIR it
+    // persists into a fresh temporary directory, so a demo restart never waits for the floor.
+    snapshotDir: e.SNAPSHOT_DIR ?? (demo ? null : './data'),
     apiKeys,
     port,
     host: e.HOST ?? '0.0.0.0',

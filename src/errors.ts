@@ -18,6 +18,8 @@ export interface ErrorEntry {
   readonly status: number
   readonly place: ErrorPlace
   readonly description: string
+  /** Response headers the answer carries, by name, with their description (e.g. Retry-After). */
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 export const ERROR_CATALOGUE = {
@@ -28,8 +30,10 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, place: 'route', description: 'The looked-up value (e.g. a CPF/CNPJ) is in no client.' },
   route_not_found: { status: 404, place: 'router', description: 'No route has this path.' },
   method_not_allowed: { status: 405, place: 'router', description: 'The path exists, but not with this method; the Allow header lists the methods it has.' },
+  refresh_running: { status: 409, place: 'route', description: 'A refresh is already running; its outcome will show in /status.' },
   payload_too_large: { status: 413, place: 'router', description: 'The request body is larger than the service accepts.' },
   unsupported_media_type: { status: 415, place: 'router', description: 'The request body has a content type or content encoding the route does not read.' },
+  refresh_throttled: { status: 429, place: 'route', description: 'REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.', headers: { 'Retry-After': 'Seconds until a refresh is allowed.' } },
   internal_error: { status: 500, place: 'every', description: 'An unexpected failure; the body is generic and the details go to the log.' },
   no_snapshot: { status: 503, place: 'route', description: 'No customer snapshot has been loaded yet; retry after the first refresh.' }
 } as const satisfies Record<string, ErrorEntry>
@@ -52,5 +56,7 @@ export const RouteNotFoundError = catalogueError('route_not_found', 'Route %s %s
 export const MethodNotAllowedError = catalogueError('method_not_allowed', 'Method %s is not allowed on %s; this path answers %s')
 export const PayloadTooLargeError = catalogueError('payload_too_large')
 export const UnsupportedMediaTypeError = catalogueError('unsupported_media_type')
+export const RefreshRunningError = catalogueError('refresh_running', 'A refresh is already running; its outcome will show in /status')
+export const RefreshThrottledError = catalogueError('refresh_throttled')
 export const InternalError = catalogueError('internal_error', 'Internal server error')
 export const NoSnapshotError = catalogueError('no_snapshot', 'No customer snapshot has been loaded yet; try again after the first refresh')

@@ -2,10 +2,14 @@
 // app, listen, start refreshing, and shut down gracefully on signals. The only file that
 // touches process.env, signals and listen.
 import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, describeConfig, loadConfig } from './config.js'
 import type { ApiKeyConfig, Config } from './config.js'
+import { SnapshotDirError } from './snapshot/persist.js'
 import { HubsoftSimulator } from './simulator/simulator.js'
 
 function demoKeys (): ApiKeyConfig[] {
@@ -47,19 +51,24 @@ async function main (): Promise<void> {
   }
 
   let simulator: HubsoftSimulator | null = null
+  let temporaryDir: string | null = null
   if (config.demo !== null) {
     simulator = await HubsoftSimulator.start({ clients: config.demo.clients, seed: config.demo.seed })
     const { credentials } = simulator
+    temporaryDir = config.snapshotDir === null ? await mkdtemp(join(tmpdir(), 'hubsoft-bff-demo-')) : null
     config = {
       ...config,
       upstream: { ...config.upstream, url: simulator.url, ...credentials },
-      apiKeys: config.apiKeys ?? demoKeys()
+      apiKeys: config.apiKeys ?? demoKeys(),
+      snapshotDir: config.snapshotDir ?? temporaryDir
     }
   }
 
   const app = await buildApp(config)
   const demoSimulator = simulator
+  const demoDir = temporaryDir
   if (demoSimulator !== null) app.addHook('onClose', async () => await demoSimulator.close())
+  if (demoDir !== null) app.addHook('onClose', async () => await rm(demoDir, { recursive: true, force: true }))
   app.log.info({ config: describeConfig(config) }, 'starting hubsoft-bff')
   if (config.upstream.tlsInsecure) app.log.warn('HUBSOFT_TLS_INSECURE is on: HubSoft\'s certificate is NOT verified; anyone on the path can read the credentials and the customer list')
 
@@ -70,7 +79,14 @@ async function main (): Promise<void> {
   })
 
   await app.listen({ port: config.port, host: config.host })
-  await app.refresher.start()
+  try {
+    await app.refresher.start()
+  } catch (error) {
+    if (!(error instanceof SnapshotDirError)) throw error
+    process.stderr.write(`hubsoft-bff: ${error.message}\n`)
+    await app.close()
+    process.exit(2)
+  }
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
   if (demoSimulator !== null) process.stdout.write(`${demoBanner(config, demoSimulator, port)}\n`)

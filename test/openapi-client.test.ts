@@ -100,6 +100,12 @@ test('the typed client generated from openapi.yaml works against the running ser
   conforms('/status', 'get', status.response, status.data)
   assert.equal(status.data?.snapshot?.clients, simulator.dataset.length)
 
+  // Inside the refresh floor that followed the start-up fetch, a manual refresh is throttled.
+  const admin = createClient<paths, 'application/json'>({ baseUrl, headers: { authorization: `Bearer ${KEYS.admin}` } })
+  const refresh = await admin.POST('/admin/refresh', { params: { query: { accept_shrink: 'false' } } })
+  conforms('/admin/refresh', 'post', refresh.response, refresh.error)
+  assert.equal(refresh.error?.code, 'refresh_throttled')
+
   const everyOperation = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId))
   assert.deepEqual([...called].sort(), everyOperation.sort(), 'every documented operation was called')
 })

@@ -42,7 +42,7 @@ test('the document lints with zero problems (Redocly recommended-strict)', async
 test('the document describes every route, every error code and the caching headers', () => {
   const document = parse(committedYaml) as OpenapiDocument
   assert.equal(document.openapi, '3.1.0')
-  assert.deepEqual(Object.keys(document.paths).sort(), [...DATA_PATHS, '/health/live', '/health/ready', '/status'].sort())
+  assert.deepEqual(Object.keys(document.paths).sort(), [...DATA_PATHS, '/health/live', '/health/ready', '/status', '/admin/refresh'].sort())
   const operationIds = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId))
   assert.equal(new Set(operationIds).size, operationIds.length)
   assert.ok(operationIds.every((id) => typeof id === 'string'))
@@ -76,6 +76,11 @@ test('the document describes every route, every error code and the caching heade
   assert.match(document.paths[`${BASE}/all/cpf_cnpj/{cpf_cnpj}`]!.get!.responses['404']!.description, /`not_found`/)
   assert.equal(document.paths[`${BASE}/all`]!.get!.responses['404'], undefined, 'only lookups document not_found')
   assert.ok('application/x-ndjson' in document.paths[`${BASE}/all`]!.get!.responses['200']!.content!)
+  // A route that declares error statuses as plain envelope refs gets them described with their codes.
+  const refresh = document.paths['/admin/refresh']!.post!.responses
+  assert.match(refresh['409']!.description, /`refresh_running`/)
+  assert.match(refresh['429']!.description, /`refresh_throttled`/)
+  assert.ok('Retry-After' in (refresh['429']!.headers ?? {}))
 })
 
 test('the document is served as JSON and YAML, and Swagger UI at /docs', async (t) => {

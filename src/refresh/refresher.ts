@@ -1,15 +1,25 @@
-// Owns the serving snapshot: fetches at start-up and on REFRESH_CRON, never twice within
-// REFRESH_MIN_INTERVAL, one refresh at a time; builds the next snapshot beside the current
-// one, validates it, and swaps a single reference (SPEC §5 G4, G6). Persistence, backoff and
-// crash-loop guarantees build on this (issue "Never hammer HubSoft").
+// Owns the serving snapshot and every upstream full fetch (SPEC §5). A fetch happens at start-up
+// only without a usable persisted snapshot (or when a scheduled run was missed), then on
+// REFRESH_CRON, on a manual request, or as a retry after a failure, and always under these rules:
+// - the floor: never two fetch attempts within REFRESH_MIN_INTERVAL; the attempt time is
+//   persisted before the fetch starts, so restarts and crash loops obey it too (G1);
+// - single flight: one refresh at a time;
+// - retries back off exponentially with jitter from the floor upwards; rejected credentials stop
+//   automatic refreshes instead of retrying in a loop;
+// - a refresh has a total deadline, and stop() aborts it without persisting anything partial;
+// - the next snapshot is built beside the current one, validated, and swapped by one assignment,
+//   then persisted (G4, G6).
 import { Cron } from 'croner'
 import type { FastifyBaseLogger } from 'fastify'
 import { buildSnapshot, SnapshotValidationError } from '../snapshot/snapshot.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
+import type { SaveResult, SnapshotStore } from '../snapshot/persist.js'
 import { UpstreamError } from '../upstream/errors.js'
 import { fetchClientes } from '../upstream/fetch-clientes.js'
 import type { FetchClientesOptions } from '../upstream/fetch-clientes.js'
 import type { HubsoftClient } from '../upstream/hubsoft-client.js'
+import { realTimers, retryDelayMs } from './backoff.js'
+import type { Timers } from './backoff.js'
 
 export type RefreshOutcomeKind = 'success' | 'unchanged' | 'rejected' | 'failed'
 
@@ -29,8 +39,29 @@ export interface RefreshOutcome {
 
 export type RefreshTrigger = 'startup' | 'schedule' | 'retry' | 'manual'
 
+export interface RefreshRequest {
+  /** Accept a list that shrank by more than REFRESH_MAX_SHRINK (an admin's decision). */
+  readonly acceptShrink?: boolean
+}
+
 /** Why a refresh did not start. */
-export type RefreshRefusal = { readonly refused: 'running' } | { readonly refused: 'floor', readonly retryAt: Date }
+export type RefreshRefusal =
+  | { readonly refused: 'running' }
+  | { readonly refused: 'floor', readonly retryAt: Date }
+  | { readonly refused: 'credentials' }
+
+/** A refresh that started; `done` settles with its outcome and never rejects. */
+export interface RefreshStarted {
+  readonly startedAt: Date
+  readonly done: Promise<RefreshOutcome>
+}
+
+/** What start-up found in SNAPSHOT_DIR. */
+export interface PersistenceStatus {
+  readonly dir: string
+  readonly load: { readonly outcome: 'missing' | 'loaded' | 'corrupt', readonly error?: string, readonly setAsideAs?: string | null } | null
+  readonly lastSave: { readonly at: Date, readonly outcome: 'saved' | 'failed', readonly bytes?: number, readonly error?: string } | null
+}
 
 export interface RefresherOptions {
   readonly client: HubsoftClient
@@ -39,25 +70,38 @@ export interface RefresherOptions {
   readonly timezone: string
   readonly minIntervalMs: number
   readonly maxShrink: number
+  /** A whole refresh (every page, the build and the save) must end within this. */
+  readonly deadlineMs: number
+  readonly store: SnapshotStore
   readonly log: FastifyBaseLogger
   readonly now?: () => number
+  readonly timers?: Timers
+  /** Jitter source in [0, 1). */
+  readonly random?: () => number
 }
 
 export class Refresher {
   readonly #options: RefresherOptions
   readonly #now: () => number
+  readonly #timers: Timers
+  readonly #random: () => number
   #snapshot: Snapshot | null = null
   #running: Promise<RefreshOutcome> | null = null
   #lastAttemptAt: number | null = null
   #lastOutcome: RefreshOutcome | null = null
   #consecutiveFailures = 0
+  #credentialsRejected = false
   #cron: Cron | null = null
-  #retryTimer: NodeJS.Timeout | null = null
-  #abort = new AbortController()
+  #retry: { readonly at: number, cancel: () => void } | null = null
+  #persistence: PersistenceStatus
+  readonly #abort = new AbortController()
 
   constructor (options: RefresherOptions) {
     this.#options = options
     this.#now = options.now ?? Date.now
+    this.#timers = options.timers ?? realTimers
+    this.#random = options.random ?? Math.random
+    this.#persistence = { dir: options.store.dir, load: null, lastSave: null }
   }
 
   /** The snapshot being served; replaced whole, never mutated. */
@@ -77,6 +121,11 @@ export class Refresher {
     return this.#running !== null
   }
 
+  /** HubSoft refused the credentials: automatic refreshes wait for a manual one or a restart. */
+  get credentialsRejected (): boolean {
+    return this.#credentialsRejected
+  }
+
   get lastAttemptAt (): Date | null {
     return this.#lastAttemptAt === null ? null : new Date(this.#lastAttemptAt)
   }
@@ -89,60 +138,147 @@ export class Refresher {
   }
 
   get nextScheduledAt (): Date | null {
-    return this.#cron?.nextRun() ?? null
+    return this.#cron?.nextRun(new Date(this.#now())) ?? null
   }
 
-  /** Starts the schedule and the first fetch; resolves when that first attempt ends. */
-  async start (): Promise<RefreshOutcome | RefreshRefusal> {
+  /** When the pending retry after a failure will run, if one is pending. */
+  get nextRetryAt (): Date | null {
+    return this.#retry === null ? null : new Date(this.#retry.at)
+  }
+
+  get persistence (): PersistenceStatus {
+    return this.#persistence
+  }
+
+  /**
+   * Loads the persisted attempt time and snapshot, starts the schedule, and fetches only if
+   * there is no snapshot or a scheduled run was missed, and the floor allows it. Resolves when
+   * that first decision (and its fetch, if any) is done. Throws only when SNAPSHOT_DIR is unusable.
+   */
+  async start (): Promise<RefreshOutcome | RefreshRefusal | { readonly loaded: string } | { readonly idle: true }> {
+    const { store, log } = this.#options
+    await store.prepare()
+    const attempt = await store.readAttempt().catch((error: unknown) => {
+      log.warn({ err: error }, 'cannot read the last fetch attempt time; assuming one just happened')
+      return new Date(this.#now())
+    })
+    this.#lastAttemptAt = attempt?.getTime() ?? null
+    await this.#loadPersisted()
+
     this.#cron?.stop()
     this.#cron = new Cron(this.#options.cron, { timezone: this.#options.timezone, protect: true }, () => this.#fireAndForget('schedule'))
-    return await this.refresh('startup')
+    if (this.#snapshot !== null && !this.#missedScheduledRun(this.#snapshot)) {
+      log.info({ nextScheduledAt: this.nextScheduledAt?.toISOString() }, 'serving the persisted snapshot; next fetch at the schedule')
+      return { loaded: this.#snapshot.version }
+    }
+    const result = await this.refresh('startup')
+    if ('refused' in result && result.refused === 'floor') this.#scheduleRetry(result.retryAt.getTime())
+    return result
   }
 
-  /** Runs a refresh unless one is running or the floor forbids it. */
-  async refresh (trigger: RefreshTrigger): Promise<RefreshOutcome | RefreshRefusal> {
+  /** Runs a refresh and waits for its outcome, unless it is refused. */
+  async refresh (trigger: RefreshTrigger, request: RefreshRequest = {}): Promise<RefreshOutcome | RefreshRefusal> {
+    const started = this.begin(trigger, request)
+    return 'refused' in started ? started : await started.done
+  }
+
+  /** Starts a refresh without waiting for it (POST /admin/refresh answers 202 at once). */
+  begin (trigger: RefreshTrigger, request: RefreshRequest = {}): RefreshStarted | RefreshRefusal {
+    const { log } = this.#options
     if (this.#running !== null) return { refused: 'running' }
+    if (this.#credentialsRejected && trigger !== 'manual') {
+      log.warn({ trigger }, 'refresh skipped: HubSoft rejected the credentials; fix them and restart, or ask POST /admin/refresh')
+      return { refused: 'credentials' }
+    }
     const floorUntil = this.floorUntil
     if (floorUntil !== null) {
-      this.#options.log.info({ trigger, retryAt: floorUntil.toISOString() }, 'refresh skipped: REFRESH_MIN_INTERVAL has not passed since the last fetch')
+      log.info({ trigger, retryAt: floorUntil.toISOString() }, 'refresh skipped: REFRESH_MIN_INTERVAL has not passed since the last fetch')
       return { refused: 'floor', retryAt: floorUntil }
     }
-    this.#running = this.#run(trigger).finally(() => { this.#running = null })
-    return await this.#running
+    const startedAt = this.#now()
+    const done = this.#run(trigger, request, startedAt).finally(() => { this.#running = null })
+    this.#running = done
+    return { startedAt: new Date(startedAt), done }
   }
 
   /** Waits for a running refresh, if any. */
   async idle (): Promise<void> {
-    await this.#running?.catch(() => undefined)
+    await this.#running
   }
 
+  /** Stops the schedule and retries, and aborts a running refresh (nothing partial is persisted). */
   async stop (): Promise<void> {
     this.#cron?.stop()
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer)
+    this.#cancelRetry()
     this.#abort.abort()
     await this.idle()
   }
 
   /** Timers cannot await: a refresh they start reports through the log, never as a rejection. */
   #fireAndForget (trigger: RefreshTrigger): void {
-    this.refresh(trigger).catch((error: unknown) => this.#options.log.error({ err: error, trigger }, 'refresh crashed'))
+    const started = this.begin(trigger)
+    if ('refused' in started) {
+      if (started.refused === 'floor' && trigger === 'retry') this.#scheduleRetry(started.retryAt.getTime())
+      return
+    }
+    started.done.catch((error: unknown) => this.#options.log.error({ err: error, trigger }, 'refresh crashed'))
   }
 
-  async #run (trigger: RefreshTrigger): Promise<RefreshOutcome> {
-    const startedAt = this.#now()
-    this.#lastAttemptAt = startedAt
+  async #loadPersisted (): Promise<void> {
+    const { store, log } = this.#options
+    const loaded = await store.load()
+    if (loaded.kind === 'missing') {
+      this.#persistence = { ...this.#persistence, load: { outcome: 'missing' } }
+      log.info({ dir: store.dir }, 'no persisted snapshot in SNAPSHOT_DIR')
+      return
+    }
+    if (loaded.kind === 'corrupt') {
+      this.#persistence = { ...this.#persistence, load: { outcome: 'corrupt', error: loaded.error, setAsideAs: loaded.setAsideAs } }
+      log.error({ dir: store.dir, error: loaded.error, setAsideAs: loaded.setAsideAs }, 'the persisted snapshot is unusable; set aside, waiting for the next allowed fetch')
+      return
+    }
+    try {
+      this.#snapshot = await buildSnapshot(loaded.clientes, loaded.meta)
+      this.#persistence = { ...this.#persistence, load: { outcome: 'loaded' } }
+      log.info({ version: this.#snapshot.version, fetchedAt: loaded.meta.fetchedAt.toISOString(), clients: this.#snapshot.size, bytes: loaded.bytes }, 'loaded the persisted snapshot')
+    } catch (error) {
+      const description = error instanceof Error ? error.message : String(error)
+      const setAsideAs = await store.setAsideSnapshot()
+      this.#persistence = { ...this.#persistence, load: { outcome: 'corrupt', error: description, setAsideAs } }
+      log.error({ dir: store.dir, error: description, setAsideAs }, 'the persisted snapshot does not validate; set aside, waiting for the next allowed fetch')
+    }
+  }
+
+  /** True when REFRESH_CRON had a run between the snapshot's fetch and now (the process was down). */
+  #missedScheduledRun (snapshot: Snapshot): boolean {
+    const due = this.#cron?.nextRun(snapshot.fetchedAt)
+    return due !== undefined && due !== null && due.getTime() <= this.#now()
+  }
+
+  async #run (trigger: RefreshTrigger, request: RefreshRequest, startedAt: number): Promise<RefreshOutcome> {
+    const { log, store } = this.#options
     let progress = { pages: 0, bytes: 0, clients: 0 }
     let outcome: OutcomeDetails
+    const deadline = AbortSignal.timeout(this.#options.deadlineMs)
+    const signal = AbortSignal.any([this.#abort.signal, deadline])
     try {
-      const fetched = await fetchClientes(this.#options.client, { ...this.#options.fetch, signal: this.#abort.signal })
+      // Recorded before the first byte goes upstream: a crash from here on still counts.
+      await store.writeAttempt(new Date(startedAt)).catch((error: unknown) => {
+        throw new AttemptNotRecordedError(`cannot record the fetch attempt in SNAPSHOT_DIR, so no fetch was made: ${error instanceof Error ? error.message : String(error)}`)
+      })
+      this.#lastAttemptAt = startedAt
+      log.info({ refresh: { trigger, acceptShrink: request.acceptShrink === true } }, 'refresh started')
+      const fetched = await fetchClientes(this.#options.client, { ...this.#options.fetch, signal })
       progress = { pages: fetched.pages, bytes: fetched.bytes, clients: fetched.clientes.length }
-      this.#checkShrink(fetched.clientes.length)
+      if (request.acceptShrink !== true) this.#checkShrink(fetched.clientes.length)
       const next = await buildSnapshot(fetched.clientes, { fetchedAt: new Date(startedAt), source: this.#options.fetch.source })
+      signal.throwIfAborted()
       const unchanged = this.#snapshot?.version === next.version
       this.#snapshot = next
       outcome = { outcome: unchanged ? 'unchanged' : 'success' }
+      await this.#save(next, signal)
     } catch (error) {
-      outcome = describeFailure(error)
+      outcome = this.#describeFailure(error, deadline)
     }
     const finishedAt = this.#now()
     const result: RefreshOutcome = {
@@ -154,28 +290,79 @@ export class Refresher {
       ...progress
     }
     this.#lastOutcome = result
-    this.#consecutiveFailures = result.outcome === 'success' || result.outcome === 'unchanged' ? 0 : this.#consecutiveFailures + 1
+    this.#afterOutcome(result)
     this.#logOutcome(result, outcome)
-    this.#scheduleColdRetry()
     return result
+  }
+
+  /** Persists a swapped-in snapshot; a failure is reported, and the snapshot keeps serving. */
+  async #save (snapshot: Snapshot, signal: AbortSignal): Promise<void> {
+    let saved: SaveResult
+    try {
+      saved = await this.#options.store.save(snapshot, signal)
+    } catch (error) {
+      if (signal.aborted) return
+      const description = error instanceof Error ? error.message : String(error)
+      this.#persistence = { ...this.#persistence, lastSave: { at: new Date(this.#now()), outcome: 'failed', error: description } }
+      this.#options.log.error({ dir: this.#options.store.dir, error: description }, 'could not persist the snapshot; it is served, but a restart will not have it')
+      return
+    }
+    this.#persistence = { ...this.#persistence, lastSave: { at: new Date(this.#now()), outcome: 'saved', bytes: saved.bytes } }
   }
 
   #checkShrink (count: number): void {
     const current = this.#snapshot?.size
-    if (current === undefined) return
+    // An empty list is reported as such by validation, which accept_shrink cannot override.
+    if (current === undefined || count === 0) return
     if (count < current * (1 - this.#options.maxShrink)) {
-      throw new SnapshotValidationError(`the new list has ${count} clients against ${current}: more than REFRESH_MAX_SHRINK (${Math.round(this.#options.maxShrink * 100)}%) fewer`)
+      throw new SnapshotValidationError(`the new list has ${count} clients against ${current}: more than REFRESH_MAX_SHRINK (${Math.round(this.#options.maxShrink * 100)}%) fewer; an admin may accept it with POST /admin/refresh?accept_shrink=true`)
     }
   }
 
-  /** Without any snapshot the service is useless: retry as soon as the floor allows, no sooner. */
-  #scheduleColdRetry (): void {
-    if (this.#snapshot !== null || this.#abort.signal.aborted) return
-    const floorUntil = this.floorUntil
-    const delayMs = floorUntil === null ? 0 : floorUntil.getTime() - this.#now()
-    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer)
-    this.#retryTimer = setTimeout(() => this.#fireAndForget('retry'), delayMs)
-    this.#retryTimer.unref()
+  #afterOutcome (result: RefreshOutcome): void {
+    if (result.outcome === 'success' || result.outcome === 'unchanged') {
+      this.#consecutiveFailures = 0
+      this.#credentialsRejected = false
+      this.#cancelRetry()
+      return
+    }
+    this.#consecutiveFailures++
+    if (result.reason === 'aborted') return
+    if (result.reason === 'invalid_credentials') {
+      this.#credentialsRejected = true
+      this.#cancelRetry()
+      return
+    }
+    const delay = retryDelayMs({
+      failures: this.#consecutiveFailures,
+      minIntervalMs: this.#options.minIntervalMs,
+      cold: this.#snapshot === null,
+      random: this.#random()
+    })
+    this.#scheduleRetry((this.#lastAttemptAt ?? this.#now()) + delay)
+  }
+
+  #scheduleRetry (at: number): void {
+    if (this.#abort.signal.aborted) return
+    this.#cancelRetry()
+    const handle = this.#timers.setTimeout(() => {
+      this.#retry = null
+      this.#fireAndForget('retry')
+    }, Math.max(0, at - this.#now()))
+    this.#retry = { at, cancel: () => handle.cancel() }
+  }
+
+  #cancelRetry (): void {
+    this.#retry?.cancel()
+    this.#retry = null
+  }
+
+  #describeFailure (error: unknown, deadline: AbortSignal): OutcomeDetails {
+    if (deadline.aborted && !this.#abort.signal.aborted) {
+      return { outcome: 'failed', reason: 'deadline', error: `the refresh did not finish within REFRESH_DEADLINE (${this.#options.deadlineMs} ms)` }
+    }
+    if (this.#abort.signal.aborted) return { outcome: 'failed', reason: 'aborted', error: 'the refresh was aborted by shutdown' }
+    return describeFailure(error)
   }
 
   #logOutcome (result: RefreshOutcome, outcome: OutcomeDetails): void {
@@ -190,12 +377,20 @@ export class Refresher {
         version: this.#snapshot?.version ?? null,
         error: result.error,
         reason: result.reason,
-        upstreamMsg: outcome.upstreamMsg
+        upstreamMsg: outcome.upstreamMsg,
+        consecutiveFailures: this.#consecutiveFailures,
+        nextRetryAt: this.nextRetryAt?.toISOString() ?? null
       }
     }
-    if (result.outcome === 'success' || result.outcome === 'unchanged') this.#options.log.info(line, 'refresh finished')
-    else this.#options.log.warn(line, 'refresh failed; still serving the previous snapshot')
+    const { log } = this.#options
+    if (result.outcome === 'success' || result.outcome === 'unchanged') log.info(line, 'refresh finished')
+    else if (result.reason === 'invalid_credentials') log.error(line, 'HubSoft rejected the credentials: automatic refreshes are paused until they are fixed (restart) or an admin asks POST /admin/refresh')
+    else log.warn(line, 'refresh failed; still serving the previous snapshot')
   }
+}
+
+class AttemptNotRecordedError extends Error {
+  override name = 'AttemptNotRecordedError'
 }
 
 /** What went wrong, with HubSoft's clipped msg kept for the log line only. */
@@ -207,6 +402,9 @@ function describeFailure (error: unknown): OutcomeDetails {
   }
   if (error instanceof SnapshotValidationError) {
     return { outcome: 'rejected', reason: 'validation', error: error.message }
+  }
+  if (error instanceof AttemptNotRecordedError) {
+    return { outcome: 'failed', reason: 'persistence', error: error.message }
   }
   return { outcome: 'failed', reason: 'internal', error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error' }
 }

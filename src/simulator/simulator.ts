@@ -4,6 +4,7 @@
 // request it receives so tests can prove how often the service calls HubSoft.
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { gzipSync } from 'node:zlib'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { BUSCA_LIMIT_MAX, BUSCA_TIPOS, buscaKey, buscaServicoPredicate, clienteFieldMatches } from '../query/busca.js'
@@ -35,6 +36,8 @@ export interface SimulatorFaults {
   invalidJson?: boolean
   /** Serve only the first N clients of the dataset. */
   shrinkTo?: number
+  /** Send a gzip body cut short (with Content-Encoding: gzip) to a caller that accepts gzip. */
+  truncatedGzip?: boolean
   routes?: readonly DataRoute[]
   /** Serve this many matching requests normally before the faults start (a fault mid-walk). */
   skip?: number
@@ -50,6 +53,8 @@ export interface SimulatorOptions {
   readonly credentials?: HubsoftCredentials
   /** Answer 403 on cliente/all, like tenants where the vendor discontinued it. */
   readonly legacyAllDiscontinued?: boolean
+  /** Compress data answers for callers that send Accept-Encoding: gzip, as HubSoft's web server does (default true). */
+  readonly gzip?: boolean
   readonly host?: string
   readonly port?: number
   /** Serve every route under this path, like an install behind a reverse proxy (e.g. /hubsoft). */
@@ -62,6 +67,12 @@ export interface SimulatorCounters {
   /** `route → HTTP status → count`. */
   readonly requests: Record<string, Record<string, number>>
   tokensIssued: number
+  /** Full fetches begun: first pages of cliente/todos (pagina=0) and cliente/all (no offset or 0). */
+  fetchCycles: number
+  /** Data answers sent gzip'd. */
+  gzipResponses: number
+  /** The most data requests ever in progress at once (1 when pages come one after another). */
+  maxInFlight: number
 }
 
 export const DEMO_CREDENTIALS: HubsoftCredentials = Object.freeze({
@@ -108,15 +119,18 @@ export class HubsoftSimulator {
   faults: SimulatorFaults = {}
   legacyAllDiscontinued: boolean
   readonly credentials: HubsoftCredentials
-  readonly counters: SimulatorCounters = { requests: {}, tokensIssued: 0 }
+  readonly counters: SimulatorCounters = { requests: {}, tokensIssued: 0, fetchCycles: 0, gzipResponses: 0, maxInFlight: 0 }
+  gzip: boolean
   readonly #app: FastifyInstance
   readonly #tokens = new Set<string>()
+  #inFlight = 0
   #url = ''
 
   private constructor (options: SimulatorOptions) {
     this.dataset = options.dataset ?? generateDataset({ clients: options.clients ?? DEMO_DEFAULT_CLIENTS, seed: options.seed ?? DEMO_DEFAULT_SEED })
     this.credentials = options.credentials ?? DEMO_CREDENTIALS
     this.legacyAllDiscontinued = options.legacyAllDiscontinued ?? false
+    this.gzip = options.gzip ?? true
     this.#app = options.tls === undefined
       ? Fastify({ logger: false, bodyLimit: 64 * 1024 })
       : Fastify({ logger: false, bodyLimit: 64 * 1024, https: options.tls }) as unknown as FastifyInstance
@@ -183,17 +197,32 @@ export class HubsoftSimulator {
         const token = header.startsWith('Bearer ') ? header.slice(7) : ''
         if (!this.#tokens.has(token)) await reply.code(401).send({ message: 'Unauthenticated.' })
       })
-      api.get('/cliente/todos', { config: { route: 'cliente/todos' } }, async (request, reply) => await this.#serve('cliente/todos', reply, (dataset) => this.#todos(request, dataset)))
+      api.get('/cliente/todos', { config: { route: 'cliente/todos' } }, async (request, reply) => await this.#serve('cliente/todos', request, reply, (dataset) => this.#todos(request, dataset)))
       api.get('/cliente/all', { config: { route: 'cliente/all' } }, async (request, reply) => {
         if (this.legacyAllDiscontinued) return await reply.code(403).send({ status: 'error', msg: 'Rota descontinuada. Utilize /api/v1/integracao/cliente/todos' })
-        return await this.#serve('cliente/all', reply, (dataset) => this.#all(request, dataset))
+        return await this.#serve('cliente/all', request, reply, (dataset) => this.#all(request, dataset))
       })
-      api.get('/cliente', { config: { route: 'cliente' } }, async (request, reply) => await this.#serve('cliente', reply, (dataset) => this.#busca(request, dataset)))
+      api.get('/cliente', { config: { route: 'cliente' } }, async (request, reply) => await this.#serve('cliente', request, reply, (dataset) => this.#busca(request, dataset)))
     }, { prefix: '/api/v1/integracao' })
   }
 
+  /** Counts the request while it is in progress (tests prove pages come one at a time). */
+  async #serve (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
+    this.#inFlight++
+    this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.#inFlight)
+    try {
+      return await this.#answer(route, request, reply, answer)
+    } finally {
+      this.#inFlight--
+    }
+  }
+
   /** Applies the faults switched on for this route, then answers. */
-  async #serve (route: DataRoute, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
+  async #answer (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
+    const query = request.query as Record<string, unknown>
+    if ((route === 'cliente/todos' && query.pagina === '0') || (route === 'cliente/all' && (query.offset === undefined || query.offset === '0'))) {
+      this.counters.fetchCycles++
+    }
     const faults = this.#takeFaults(route)
     if (faults.latencyMs !== undefined) await sleep(faults.latencyMs)
     if (faults.forceStatus !== undefined) {
@@ -216,11 +245,17 @@ export class HubsoftSimulator {
       if (error instanceof VendorValidationError) return vendorError(reply, error.message)
       throw error
     }
+    const json = JSON.stringify(payload)
     if (faults.truncatedBody === true) {
-      const json = JSON.stringify(payload)
       return await reply.code(200).type('application/json').send(json.slice(0, Math.floor(json.length / 2)))
     }
-    return await reply.code(200).send(payload)
+    if (this.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+      const compressed = gzipSync(json)
+      this.counters.gzipResponses++
+      return await reply.code(200).type('application/json').header('content-encoding', 'gzip')
+        .send(faults.truncatedGzip === true ? compressed.subarray(0, Math.floor(compressed.length / 2)) : compressed)
+    }
+    return await reply.code(200).type('application/json').send(json)
   }
 
   #takeFaults (route: DataRoute): SimulatorFaults {

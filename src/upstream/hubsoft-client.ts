@@ -3,6 +3,8 @@
 // maximum body size (undici's defaults are 300 s and unlimited, SPEC §8), and request
 // counters by route and status. Bodies with `status:"error"` are failures whatever the HTTP
 // status, because HubSoft answers many errors with HTTP 200.
+import { promisify } from 'node:util'
+import { gunzip } from 'node:zlib'
 import { Agent, errors as undiciErrors } from 'undici'
 import type { Dispatcher } from 'undici'
 import { UpstreamError } from './errors.js'
@@ -38,6 +40,7 @@ export interface JsonResponse {
   readonly bytes: number
 }
 
+const gunzipAsync = promisify(gunzip)
 const TOKEN_ROUTE = 'oauth/token'
 const TOKEN_MAX_AGE_MS = 24 * 60 * 60 * 1000
 
@@ -101,7 +104,8 @@ export class HubsoftClient {
   }
 
   #authHeaders (token: Token): Record<string, string> {
-    return { accept: 'application/json', authorization: `Bearer ${token.value}` }
+    // gzip shrinks HubSoft's JSON several times over on the wire; undici does not decode it itself.
+    return { accept: 'application/json', 'accept-encoding': 'gzip', authorization: `Bearer ${token.value}` }
   }
 
   #count (route: string, outcome: string): void {
@@ -112,14 +116,27 @@ export class HubsoftClient {
   /** Sends one request and reads its whole body; undici failures become UpstreamErrors. */
   async #send (route: string, request: Dispatcher.RequestOptions): Promise<RawResponse> {
     try {
-      const { statusCode, body } = await this.#dispatcher.request({ ...request, origin: this.#origin, path: `${this.#pathPrefix}${request.path}` })
-      const buffer = Buffer.from(await body.arrayBuffer())
+      const { statusCode, headers, body } = await this.#dispatcher.request({ ...request, origin: this.#origin, path: `${this.#pathPrefix}${request.path}` })
+      const wire = Buffer.from(await body.arrayBuffer())
+      const buffer = /^(x-)?gzip$/i.test(String(headers['content-encoding'] ?? '')) ? await this.#gunzip(route, wire) : wire
       this.#count(route, String(statusCode))
       return { status: statusCode, buffer }
     } catch (error) {
       const failure = toUpstreamError(route, error, this.#options.timeoutMs)
       this.#count(route, failure.reason)
       throw failure
+    }
+  }
+
+  /** Decodes a gzip body, bounded by the maximum response size like an identity body. */
+  async #gunzip (route: string, wire: Buffer): Promise<Buffer> {
+    try {
+      return await gunzipAsync(wire, { maxOutputLength: this.#options.maxResponseBytes })
+    } catch (cause) {
+      if ((cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new UpstreamError('too_large', route, `HubSoft's gzip answer on ${route} decodes past the maximum response size`, { cause })
+      }
+      throw new UpstreamError('invalid_json', route, `HubSoft's gzip answer on ${route} is corrupt or cut short (${wire.length} bytes)`, { cause })
     }
   }
 

@@ -57,6 +57,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a refresh from HubSoft now
+         * @description Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch. `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.
+         */
+        post: operations["adminRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integracao/cliente/all": {
         parameters: {
             query?: never;
@@ -541,13 +561,15 @@ export interface components {
          *     - `not_found` (404): The looked-up value (e.g. a CPF/CNPJ) is in no client.
          *     - `route_not_found` (404): No route has this path.
          *     - `method_not_allowed` (405): The path exists, but not with this method; the Allow header lists the methods it has.
+         *     - `refresh_running` (409): A refresh is already running; its outcome will show in /status.
          *     - `payload_too_large` (413): The request body is larger than the service accepts.
          *     - `unsupported_media_type` (415): The request body has a content type or content encoding the route does not read.
+         *     - `refresh_throttled` (429): REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.
          *     - `internal_error` (500): An unexpected failure; the body is generic and the details go to the log.
          *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh.
          * @enum {string}
          */
-        ErrorCode: "invalid_parameter" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "payload_too_large" | "unsupported_media_type" | "internal_error" | "no_snapshot";
+        ErrorCode: "invalid_parameter" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "refresh_running" | "payload_too_large" | "unsupported_media_type" | "refresh_throttled" | "internal_error" | "no_snapshot";
         /**
          * @description Every error answer: HubSoft's envelope plus a stable code.
          * @example {
@@ -602,10 +624,14 @@ export interface components {
                 last_attempt_at: string | null;
                 /** @description Next REFRESH_CRON time. */
                 next_scheduled_at: string | null;
+                /** @description When the retry after a failure runs (exponential backoff with jitter, never before floor_until); null when none is pending. */
+                next_retry_at: string | null;
                 /** @description No fetch before this time (REFRESH_MIN_INTERVAL); null when one is allowed now. */
                 floor_until: string | null;
                 /** @description Failed or rejected refreshes since the last success. */
                 consecutive_failures: number;
+                /** @description HubSoft refused the credentials: automatic refreshes are paused until a restart or POST /admin/refresh. */
+                credentials_rejected: boolean;
                 /** @description The last refresh, or null before the first. */
                 last: {
                     /** @description success, unchanged, rejected or failed. */
@@ -629,6 +655,30 @@ export interface components {
                     error?: string;
                 } | null;
             };
+            /** @description The snapshot persisted in SNAPSHOT_DIR. */
+            persistence: {
+                /** @description SNAPSHOT_DIR. */
+                dir: string;
+                /** @description The start-up load, or null before it. */
+                load: {
+                    /** @description What start-up found: missing, loaded or corrupt. */
+                    outcome: string;
+                    /** @description Why the file was unusable. */
+                    error?: string;
+                    /** @description Where an unusable file was moved. */
+                    set_aside_as?: string;
+                } | null;
+                /** @description The last write of the snapshot file, or null before one. */
+                last_save: {
+                    /** Format: date-time */
+                    at: string;
+                    /** @description saved or failed. */
+                    outcome: string;
+                    /** @description Compressed file size. */
+                    bytes?: number;
+                    error?: string;
+                } | null;
+            };
             upstream: {
                 /** @description Requests by route, then by HTTP status or failure reason. */
                 requests: {
@@ -641,6 +691,17 @@ export interface components {
                 /** @description Tokens renewed after a 401. */
                 token_renewals: number;
             };
+        };
+        /** @description A refresh has started; its outcome will show in /status. */
+        RefreshAccepted: {
+            /** @enum {string} */
+            status: "accepted";
+            msg: string;
+            /**
+             * Format: date-time
+             * @description When the refresh started.
+             */
+            started_at: string;
         };
     };
     responses: never;
@@ -739,6 +800,85 @@ export interface operations {
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    adminRefresh: {
+        parameters: {
+            query?: {
+                /** @description true accepts a list that shrank by more than REFRESH_MAX_SHRINK. */
+                accept_shrink?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A refresh has started; its outcome will show in /status. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshAccepted"];
+                };
+            };
+            /** @description `invalid_parameter`: A query, path or header parameter is malformed or out of range; msg names it and what it accepts. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `forbidden`: The API key lacks the scope the route needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `refresh_running`: A refresh is already running; its outcome will show in /status. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            429: {
+                headers: {
+                    /** @description Seconds until a refresh is allowed. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

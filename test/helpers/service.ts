@@ -1,8 +1,12 @@
 // Test fixtures shared by the integration suites: a simulator on loopback, a service built
 // with buildApp against it (real HTTP upstream, fastify.inject for our routes), and API keys.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
+import type { AppDeps } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import type { Config } from '../../src/config.js'
 import { DEMO_CREDENTIALS, HubsoftSimulator } from '../../src/simulator/simulator.js'
@@ -42,10 +46,21 @@ export function serviceConfig (simulator: HubsoftSimulator, env: Record<string, 
   })
 }
 
-/** A built service whose first refresh has run (unless `start` is false). */
-export async function startService (t: TestContext, simulator: HubsoftSimulator, env: Record<string, string> = {}, options: { start?: boolean, now?: () => number } = {}): Promise<FastifyInstance> {
-  const app = await buildApp(serviceConfig(simulator, env), { now: options.now })
+/** A fresh SNAPSHOT_DIR, removed when the test ends. */
+export function snapshotDir (t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hubsoft-bff-test-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/**
+ * A built service whose first refresh has run (unless `start` is false). Without SNAPSHOT_DIR
+ * in `env` it gets a fresh one of its own.
+ */
+export async function startService (t: TestContext, simulator: HubsoftSimulator, env: Record<string, string> = {}, options: AppDeps & { start?: boolean } = {}): Promise<FastifyInstance> {
+  const { start, ...deps } = options
+  const app = await buildApp(serviceConfig(simulator, { SNAPSHOT_DIR: env.SNAPSHOT_DIR ?? snapshotDir(t), ...env }), deps)
   t.after(async () => await app.close())
-  if (options.start !== false) await app.refresher.start()
+  if (start !== false) await app.refresher.start()
   return app
 }

@@ -79,6 +79,9 @@ function rows (): Row[] {
     ['empty X-API-Key', get(`${BASE}/all`, { 'x-api-key': '' }), 'unauthorized'],
     ['Basic instead of Bearer', get(`${BASE}/all`, { authorization: 'Basic dXNlcjpwYXNz' }), 'unauthorized'],
     ['admin key on a data route', get(`${BASE}/all`, bearer('admin')), 'forbidden'],
+    ['read key on the admin route', { method: 'POST', url: '/admin/refresh', headers: read }, 'forbidden'],
+    ['admin refresh with a bad flag', { method: 'POST', url: '/admin/refresh?accept_shrink=maybe', headers: bearer('admin') }, 'invalid_parameter'],
+    ['admin refresh inside the refresh floor', { method: 'POST', url: '/admin/refresh', headers: bearer('admin') }, 'refresh_throttled'],
     ['body that is not JSON', { method: 'POST', url: '/test/body', headers: { 'content-type': 'application/json' }, payload: '{"a":' }, 'invalid_request'],
     ['empty JSON body', { method: 'POST', url: '/test/body', headers: { 'content-type': 'application/json' }, payload: '' }, 'invalid_request'],
     ['body of an unread type', { method: 'POST', url: '/test/body', headers: { 'content-type': 'application/xml' }, payload: '<a/>' }, 'unsupported_media_type'],
@@ -125,10 +128,12 @@ test('at least 30 malformed requests each answer the documented error envelope, 
       assert.ok(documented?.description.includes(`\`${expected}\``), `${name}: ${request.method} ${request.url} documents ${expected}`)
     }
     if (expected === 'method_not_allowed') assert.match(String(response.headers.allow), /GET/, name)
+    if (expected === 'refresh_throttled') assert.match(String(response.headers['retry-after']), /^\d+$/, name)
     seen.add(expected)
   }
   // The table reaches every code a request can provoke here (the rest need a cold start or a fault).
-  assert.deepEqual(ERROR_CODE_LIST.filter((code) => !seen.has(code)).sort(), ['internal_error', 'no_snapshot'])
+  // (refresh_running needs a refresh in flight: test/refresh covers it.)
+  assert.deepEqual(ERROR_CODE_LIST.filter((code) => !seen.has(code)).sort(), ['internal_error', 'no_snapshot', 'refresh_running'])
 
   const boom = await app.inject({ method: 'GET', url: '/test/boom' })
   assert.equal(boom.statusCode, 500)

@@ -12,7 +12,10 @@ import type { RequiredAccess } from './auth.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Catalogue codes with place `route` this route can answer (for its documented responses). */
+    /**
+     * Catalogue codes with place `route` this route can answer, for its documented responses
+     * (error statuses declared as a plain ErrorEnvelope ref add that status's route codes).
+     */
     errorCodes?: readonly ErrorCode[]
   }
 }
@@ -93,6 +96,17 @@ export function frameworkErrors (error: FastifyError, request: FastifyRequest, r
   return handleError(error, request, reply)
 }
 
+/**
+ * A route may declare an error status as a plain `Type.Ref(ErrorEnvelopeSchema)` instead of
+ * listing codes: it then answers the catalogue's `route` codes of that status.
+ */
+export function codesOfDeclaredStatuses (response: Readonly<Record<string, unknown>>): ErrorCode[] {
+  const statuses = new Set(Object.entries(response)
+    .filter(([, schema]) => (schema as { $ref?: unknown } | null)?.$ref === 'ErrorEnvelope')
+    .map(([status]) => Number(status)))
+  return ERROR_CODE_LIST.filter((code) => ERROR_CATALOGUE[code].place === 'route' && statuses.has(ERROR_CATALOGUE[code].status))
+}
+
 const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 /** The error codes a route's documented responses list: every route's, its own, and the key and scope ones its access implies. */
@@ -127,8 +141,9 @@ async function errorsPlugin (app: FastifyInstance) {
   app.addHook('onRoute', (route) => {
     const schema = route.schema
     if (schema === undefined || schema.hide === true || schema.response === undefined) return
-    const codes = documentedCodes(route.config?.errorCodes ?? [], route.config?.access)
-    schema.response = { ...(schema.response as Record<string, unknown>), ...errorResponses(codes) }
+    const declared = schema.response as Record<string, unknown>
+    const own = [...(route.config?.errorCodes ?? []), ...codesOfDeclaredStatuses(declared)]
+    schema.response = { ...declared, ...errorResponses(documentedCodes(own, route.config?.access)) }
   })
 }
 

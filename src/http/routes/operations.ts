@@ -3,9 +3,10 @@
 import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import { RefreshRunningError, RefreshThrottledError } from '../../errors.js'
 import type { Refresher } from '../../refresh/refresher.js'
 import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
-import { ErrorEnvelopeSchema, HealthSchema, StatusSchema } from '../schemas/operations.js'
+import { AdminRefreshQuerySchema, ErrorEnvelopeSchema, HealthSchema, RefreshAcceptedSchema, StatusSchema } from '../schemas/operations.js'
 
 export interface OperationsRoutesOptions {
   readonly refresher: Refresher
@@ -62,8 +63,10 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
         running: refresher.running,
         last_attempt_at: iso(refresher.lastAttemptAt),
         next_scheduled_at: iso(refresher.nextScheduledAt),
+        next_retry_at: iso(refresher.nextRetryAt),
         floor_until: iso(refresher.floorUntil),
         consecutive_failures: refresher.consecutiveFailures,
+        credentials_rejected: refresher.credentialsRejected,
         last: last === null
           ? null
           : {
@@ -79,6 +82,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
               error: last.error
             }
       },
+      persistence: persistenceStatus(refresher),
       upstream: {
         requests: upstreamCounters.requests,
         token_requests: upstreamCounters.tokenRequests,
@@ -86,4 +90,46 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
       }
     }
   })
+
+  // Ask for a refresh now; the floor and single flight still apply (SPEC §4, §5 G1).
+  routes.post('/admin/refresh', {
+    config: { access: 'admin' },
+    schema: {
+      operationId: 'adminRefresh',
+      summary: 'Start a refresh from HubSoft now',
+      description: 'Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch. `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.',
+      tags: ['operations'],
+      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+      querystring: AdminRefreshQuerySchema,
+      response: {
+        202: Type.Ref(RefreshAcceptedSchema),
+        400: Type.Ref(ErrorEnvelopeSchema),
+        401: Type.Ref(ErrorEnvelopeSchema),
+        403: Type.Ref(ErrorEnvelopeSchema),
+        409: Type.Ref(ErrorEnvelopeSchema),
+        429: Type.Ref(ErrorEnvelopeSchema)
+      }
+    }
+  }, async (request, reply) => {
+    const started = refresher.begin('manual', { acceptShrink: request.query.accept_shrink === 'true' })
+    if ('refused' in started) {
+      if (started.refused === 'floor') {
+        const seconds = Math.max(1, Math.ceil((started.retryAt.getTime() - now()) / 1000))
+        reply.header('retry-after', String(seconds))
+        throw new RefreshThrottledError(`REFRESH_MIN_INTERVAL allows the next fetch from HubSoft at ${started.retryAt.toISOString()} (in ${seconds} s)`)
+      }
+      throw new RefreshRunningError()
+    }
+    request.log.info({ key: request.apiKey?.name, acceptShrink: request.query.accept_shrink === 'true' }, 'manual refresh started')
+    return await reply.code(202).send({ status: 'accepted', msg: 'Refresh started; its outcome will show in /status', started_at: started.startedAt.toISOString() })
+  })
+}
+
+function persistenceStatus (refresher: Refresher) {
+  const { dir, load, lastSave } = refresher.persistence
+  return {
+    dir,
+    load: load === null ? null : { outcome: load.outcome, error: load.error, set_aside_as: load.setAsideAs ?? undefined },
+    last_save: lastSave === null ? null : { at: lastSave.at.toISOString(), outcome: lastSave.outcome, bytes: lastSave.bytes, error: lastSave.error }
+  }
 }

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox'
 import type { TSchema } from '@sinclair/typebox'
 import { ERROR_CATALOGUE, ERROR_CODE_LIST } from '../../errors.js'
-import type { ErrorCode } from '../../errors.js'
+import type { ErrorCode, ErrorEntry } from '../../errors.js'
 
 const codeList = ERROR_CODE_LIST.map((code) => `- \`${code}\` (${ERROR_CATALOGUE[code].status}): ${ERROR_CATALOGUE[code].description}`).join('\n')
 
@@ -33,8 +33,13 @@ export function errorResponses (codes: Iterable<ErrorCode>): Record<number, TSch
   }
   const responses: Record<number, TSchema> = {}
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const description = [...statusCodes].map((code) => `\`${code}\`: ${ERROR_CATALOGUE[code].description}`).join(' ')
-    responses[status] = Type.Ref(ErrorEnvelopeSchema, { description })
+    const entries = [...statusCodes].map((code) => [code, ERROR_CATALOGUE[code] as ErrorEntry] as const)
+    const description = entries.map(([code, entry]) => `\`${code}\`: ${entry.description}`).join(' ')
+    const headers = Object.fromEntries(entries.flatMap(([, entry]) => Object.entries(entry.headers ?? {}))
+      .map(([name, headerDescription]) => [name, Type.String({ description: headerDescription })]))
+    responses[status] = Object.keys(headers).length === 0
+      ? Type.Ref(ErrorEnvelopeSchema, { description })
+      : { ...Type.Ref(ErrorEnvelopeSchema, { description }), headers }
   }
   return responses
 }

@@ -26,8 +26,10 @@ export const StatusSchema = Type.Object({
     running: Type.Boolean({ description: 'A refresh is in progress.' }),
     last_attempt_at: nullableDate('When the last upstream fetch started.'),
     next_scheduled_at: nullableDate('Next REFRESH_CRON time.'),
+    next_retry_at: nullableDate('When the retry after a failure runs (exponential backoff with jitter, never before floor_until); null when none is pending.'),
     floor_until: nullableDate('No fetch before this time (REFRESH_MIN_INTERVAL); null when one is allowed now.'),
     consecutive_failures: Type.Integer({ description: 'Failed or rejected refreshes since the last success.' }),
+    credentials_rejected: Type.Boolean({ description: 'HubSoft refused the credentials: automatic refreshes are paused until a restart or POST /admin/refresh.' }),
     last: Type.Union([Type.Object({
       outcome: Type.String({ description: 'success, unchanged, rejected or failed.' }),
       trigger: Type.String({ description: 'startup, schedule, retry or manual.' }),
@@ -41,9 +43,33 @@ export const StatusSchema = Type.Object({
       error: Type.Optional(Type.String({ description: 'What went wrong.' }))
     }), Type.Null()], { description: 'The last refresh, or null before the first.' })
   }),
+  persistence: Type.Object({
+    dir: Type.String({ description: 'SNAPSHOT_DIR.' }),
+    load: Type.Union([Type.Object({
+      outcome: Type.String({ description: 'What start-up found: missing, loaded or corrupt.' }),
+      error: Type.Optional(Type.String({ description: 'Why the file was unusable.' })),
+      set_aside_as: Type.Optional(Type.String({ description: 'Where an unusable file was moved.' }))
+    }), Type.Null()], { description: 'The start-up load, or null before it.' }),
+    last_save: Type.Union([Type.Object({
+      at: Type.String({ format: 'date-time' }),
+      outcome: Type.String({ description: 'saved or failed.' }),
+      bytes: Type.Optional(Type.Integer({ description: 'Compressed file size.' })),
+      error: Type.Optional(Type.String())
+    }), Type.Null()], { description: 'The last write of the snapshot file, or null before one.' })
+  }, { description: 'The snapshot persisted in SNAPSHOT_DIR.' }),
   upstream: Type.Object({
     requests: counters,
     token_requests: Type.Integer({ description: 'Tokens requested from HubSoft.' }),
     token_renewals: Type.Integer({ description: 'Tokens renewed after a 401.' })
   })
 }, { $id: 'Status', description: 'Freshness and health of the service.' })
+
+export const AdminRefreshQuerySchema = Type.Object({
+  accept_shrink: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true accepts a list that shrank by more than REFRESH_MAX_SHRINK.', default: 'false' }))
+}, { additionalProperties: false })
+
+export const RefreshAcceptedSchema = Type.Object({
+  status: Type.Literal('accepted'),
+  msg: Type.String(),
+  started_at: Type.String({ format: 'date-time', description: 'When the refresh started.' })
+}, { $id: 'RefreshAccepted', description: 'A refresh has started; its outcome will show in /status.' })
