@@ -22,7 +22,8 @@ test('the document describes every route with an operationId and the error envel
     '/api/v1/integracao/cliente',
     '/health/live',
     '/health/ready',
-    '/status'
+    '/status',
+    '/admin/refresh'
   ]
   assert.deepEqual(Object.keys(document.paths).sort(), [...expectedPaths].sort())
   const operationIds = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId))
