@@ -139,6 +139,12 @@ test('todos walks pages 0…ultima_pagina and checks the count against total_reg
   assert.ok(servicos.every((s) => 'grupos' in s && 'porta_atendimento' in s && 'status_conexao' in s && 'senhas' in s))
   const sent = simulator.requestCount('cliente/todos')
   assert.equal(sent, 5)
+
+  // HUBSOFT_PAGE_DELAY_MS pauses between pages (four pauses for five pages), one page at a time.
+  const startedAt = performance.now()
+  await fetchClientes(hubsoft, { ...todos, pageSize: 25, pageDelayMs: 100 })
+  assert.ok(performance.now() - startedAt >= 4 * 100, 'the pauses happened')
+  assert.equal(simulator.counters.maxInFlight, 1)
 })
 
 test('HubSoft inserting clients while we page never duplicates or loses one', async (t) => {
