@@ -55,8 +55,8 @@ test('an empty environment starts in demo mode with the documented defaults', ()
   assert.equal(config.upstream.timeoutMs, 120000)
   assert.equal(config.upstream.tlsInsecure, false)
   assert.equal(config.upstream.caPem, undefined)
-  assert.deepEqual(config.refresh, { cron: '0 3,15 * * *', timezone: 'America/Sao_Paulo', minIntervalMs: 900000, maxShrink: 0.3 })
-  assert.equal(config.snapshotDir, './data')
+  assert.deepEqual(config.refresh, { cron: '0 3,15 * * *', timezone: 'America/Sao_Paulo', minIntervalMs: 900000, maxShrink: 0.3, deadlineMs: 3_600_000 })
+  assert.equal(config.snapshotDir, null, 'demo mode persists into a temporary directory of its own')
   assert.equal(config.apiKeys, null)
   assert.equal(config.port, 3000)
   assert.equal(config.host, '0.0.0.0')
@@ -104,6 +104,9 @@ test('accepted values are read as documented', () => {
     [{ PORT: '0' }, (c) => c.port, 0],
     [{ LOG_LEVEL: 'debug' }, (c) => c.logLevel, 'debug'],
     [{ SNAPSHOT_DIR: '/var/lib/hubsoft-bff' }, (c) => c.snapshotDir, '/var/lib/hubsoft-bff'],
+    [UPSTREAM, (c) => c.snapshotDir, './data'],
+    [{ REFRESH_DEADLINE: '30m' }, (c) => c.refresh.deadlineMs, 1_800_000],
+    [{ REFRESH_DEADLINE: '1500ms' }, (c) => c.refresh.deadlineMs, 1500],
     [{ ...UPSTREAM, HUBSOFT_URL: 'https://hubsoft.provedor.local/' }, (c) => c.upstream.url, 'https://hubsoft.provedor.local'],
     [UPSTREAM, (c) => c.demo, null],
     [UPSTREAM, (c) => [c.upstream.url, c.upstream.clientId, c.upstream.username], ['https://api.provedor.hubsoft.com.br', '12', 'integracao@provedor.com.br']],
@@ -127,6 +130,8 @@ test('each bad variable is one problem naming it, its value and what is expected
     ['REFRESH_MIN_INTERVAL', { REFRESH_MIN_INTERVAL: '15x' }, '15x'],
     ['REFRESH_MIN_INTERVAL', { REFRESH_MIN_INTERVAL: '0' }, '0'],
     ['REFRESH_MIN_INTERVAL', { REFRESH_MIN_INTERVAL: '59s' }, '59s'],
+    ['REFRESH_DEADLINE', { REFRESH_DEADLINE: '0' }, '0'],
+    ['REFRESH_DEADLINE', { REFRESH_DEADLINE: 'soon' }, 'soon'],
     ['REFRESH_MAX_SHRINK', { REFRESH_MAX_SHRINK: '150%' }, '150%'],
     ['REFRESH_TZ', { REFRESH_TZ: 'Mars/Olympus' }, 'Mars/Olympus'],
     ['REFRESH_CRON', { REFRESH_CRON: 'not a cron' }, 'not a cron'],

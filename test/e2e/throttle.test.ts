@@ -211,6 +211,9 @@ test('G5: a corrupt snapshot file is logged, set aside, and the service waits fo
   await clock.advance(1, async () => await second.refresher.idle())
   assert.equal(simulator.counters.fetchCycles, 2)
   assert.equal((await second.inject({ url: '/health/ready' })).statusCode, 200)
+  const [line] = logs.matching(/^refresh finished/)
+  assert.deepEqual(Object.keys(line?.refresh as object).filter((key) => ['durationMs', 'pages', 'clients', 'bytes', 'outcome'].includes(key)).sort(), ['bytes', 'clients', 'durationMs', 'outcome', 'pages'])
+  assert.equal((line?.refresh as Json).clients, 50)
 })
 
 test('G6: during a slow refresh every request gets the old data whole; after the swap, the new data whole', async (t) => {

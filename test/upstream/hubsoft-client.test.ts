@@ -1,6 +1,7 @@
 // The HubSoft client and the paged fetch against the simulator over loopback: token reuse and
 // renewal, the vendor's error quirks, timeouts, and the page walk of both sources.
 import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { DEMO_CREDENTIALS } from '../../src/simulator/simulator.js'
@@ -138,6 +139,44 @@ test('todos walks pages 0…ultima_pagina and checks the count against total_reg
   assert.ok(servicos.every((s) => 'grupos' in s && 'porta_atendimento' in s && 'status_conexao' in s && 'senhas' in s))
   const sent = simulator.requestCount('cliente/todos')
   assert.equal(sent, 5)
+
+  // HUBSOFT_PAGE_DELAY_MS pauses between pages (four pauses for five pages), one page at a time.
+  const startedAt = performance.now()
+  await fetchClientes(hubsoft, { ...todos, pageSize: 25, pageDelayMs: 100 })
+  assert.ok(performance.now() - startedAt >= 4 * 100, 'the pauses happened')
+  assert.equal(simulator.counters.maxInFlight, 1)
+})
+
+test('HubSoft inserting clients while we page never duplicates or loses one', async (t) => {
+  const simulator = await startSimulator(t, { clients: 100, seed: 8 })
+  const hubsoft = client(t, simulator)
+  const original = simulator.dataset
+  const ids = (result: { clientes: unknown[] }) => result.clientes.map((c) => (c as { id_cliente: number }).id_cliente).sort((a, b) => a - b)
+  const newcomer = (id: number) => ({ ...original[0]!, id_cliente: id, codigo_cliente: id })
+  /** Runs a walk and, once page 0 has been answered, applies `change` to HubSoft's list. */
+  const walkWith = async (change: () => void) => {
+    simulator.faults = { latencyMs: 60 }
+    const before = simulator.requestCount('cliente/todos')
+    const walk = fetchClientes(hubsoft, { ...todos, pageSize: 25 }).then((result) => ({ result }), (error: unknown) => ({ error }))
+    while (simulator.requestCount('cliente/todos') === before) await sleep(5)
+    change()
+    return await walk
+  }
+
+  // New ids go to the end of the list (HubSoft lists by id): the walk follows the newest
+  // ultima_pagina and gets everyone, the newcomer included.
+  const appended = await walkWith(() => { simulator.dataset = [...original, newcomer(999_001)] })
+  assert.ok('result' in appended)
+  assert.deepEqual(ids(appended.result), [...original.map((c) => c.id_cliente), 999_001])
+
+  // A client inserted before the cursor shifts the rest one place: the client pushed onto the
+  // next page is seen twice and kept once. The newcomer sat in a page already read, so fewer
+  // distinct clients than total_registros came back: the walk fails rather than pass off a
+  // list it cannot vouch for, and the refresh is retried later.
+  const prepended = await walkWith(() => { simulator.dataset = [newcomer(1), ...original].sort((a, b) => a.id_cliente - b.id_cliente) })
+  assert.ok('error' in prepended && prepended.error instanceof UpstreamError)
+  assert.equal(prepended.error.reason, 'incomplete')
+  assert.match(prepended.error.message, /100 distinct clients but announced total_registros 101/)
 })
 
 test('a page that comes back empty or short of total_registros is incomplete', async (t) => {
