@@ -6,7 +6,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import { ERROR_CATALOGUE, ERROR_CODE_LIST, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'
-import type { ErrorCode } from '../../errors.js'
+import type { ErrorCode, ErrorPlace } from '../../errors.js'
 import { errorResponses } from '../schemas/errors.js'
 import type { RequiredAccess } from './auth.js'
 
@@ -92,9 +92,7 @@ function handleError (error: FastifyError, request: FastifyRequest, reply: Fasti
 }
 
 /** Fastify's `frameworkErrors` option: errors raised before routing (bad URL encoding, over-long parameters). */
-export function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  return handleError(error, request, reply)
-}
+export const frameworkErrors = handleError
 
 /**
  * A route may declare an error status as a plain `Type.Ref(ErrorEnvelopeSchema)` instead of
@@ -111,16 +109,14 @@ const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 
 
 /** The error codes a route's documented responses list: every route's, its own, and the key and scope ones its access implies. */
 export function documentedCodes (own: readonly ErrorCode[], access: RequiredAccess | undefined): ErrorCode[] {
-  return ERROR_CODE_LIST.filter((code) => {
-    switch (ERROR_CATALOGUE[code].place) {
-      case 'every': return true
-      case 'keyed': return access !== undefined
-      case 'scoped': return access !== undefined && access !== 'any'
-      case 'route': return own.includes(code)
-      case 'router': return false
-    }
-    return false
-  })
+  const applies: Record<ErrorPlace, (code: ErrorCode) => boolean> = {
+    every: () => true,
+    keyed: () => access !== undefined,
+    scoped: () => access !== undefined && access !== 'any',
+    route: (code) => own.includes(code),
+    router: () => false
+  }
+  return ERROR_CODE_LIST.filter((code) => applies[ERROR_CATALOGUE[code].place](code))
 }
 
 async function errorsPlugin (app: FastifyInstance) {
