@@ -1,7 +1,12 @@
 // `npm run openapi`: writes openapi.yaml from the route schemas (the file frontend teams
-// generate clients from). test/openapi.test.ts fails when the committed file is stale.
-import { writeFileSync } from 'node:fs'
+// generate clients from) and the types the typed-client test generates from it.
+// test/openapi.test.ts fails when either committed file is stale.
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { renderOpenapiYaml } from '../src/http/openapi-document.js'
+import { OPENAPI_TYPES_FILE, renderOpenapiTypes } from './openapi-types.js'
 
-writeFileSync(new URL('../openapi.yaml', import.meta.url), await renderOpenapiYaml())
-process.stdout.write('openapi.yaml written\n')
+const yaml = await renderOpenapiYaml()
+writeFileSync(new URL('../openapi.yaml', import.meta.url), yaml)
+mkdirSync(new URL('.', OPENAPI_TYPES_FILE), { recursive: true })
+writeFileSync(OPENAPI_TYPES_FILE, await renderOpenapiTypes(yaml))
+process.stdout.write('openapi.yaml and test/generated/openapi-types.ts written\n')

@@ -4,16 +4,20 @@ import Fastify from 'fastify'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import authPlugin from './http/plugins/auth.js'
+import cachingPlugin from './http/plugins/caching.js'
+import compressionPlugin from './http/plugins/compression.js'
 import docsPlugin from './http/plugins/docs.js'
-import errorsPlugin from './http/plugins/errors.js'
+import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
+import prettyPlugin from './http/plugins/pretty.js'
 import clientesRoutes from './http/routes/clientes.js'
 import operationsRoutes from './http/routes/operations.js'
 import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './http/schemas/clientes.js'
-import { ErrorEnvelopeSchema, HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
+import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
+import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
+import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
 import type { Timers } from './refresh/backoff.js'
 import { Refresher } from './refresh/refresher.js'
 import { SnapshotStore } from './snapshot/persist.js'
-import { ClienteSchema, ClienteSchemaRefs } from './snapshot/cliente-schema.js'
 import { HubsoftClient } from './upstream/hubsoft-client.js'
 
 export interface AppDeps {
@@ -60,7 +64,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     },
     // Long query strings are abuse, not lookups.
     routerOptions: { maxParamLength: 200 },
-    bodyLimit: 16 * 1024
+    bodyLimit: 16 * 1024,
+    // Bad URL encodings and over-long parameters answer the error envelope too.
+    frameworkErrors
   })
 
   const hubsoft = new HubsoftClient({
@@ -93,10 +99,13 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     await hubsoft.close()
   })
 
-  for (const schema of [...ClienteSchemaRefs, ClienteSchema, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema, RefreshAcceptedSchema]) {
+  for (const schema of [...DocumentedClienteSchemas, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorCodeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema, RefreshAcceptedSchema]) {
     app.addSchema(schema)
   }
   await app.register(errorsPlugin)
+  await app.register(cachingPlugin)
+  await app.register(compressionPlugin)
+  await app.register(prettyPlugin)
   await app.register(docsPlugin)
   await app.register(authPlugin, { keys: config.apiKeys })
   await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now })

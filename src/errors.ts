@@ -1,30 +1,62 @@
-// The one catalogue of errors a caller can see. Each carries the HTTP status and the stable
-// machine-readable `code` of the `{"status":"error","msg","code"}` envelope (SPEC §4).
+// The one catalogue of errors a caller can see (SPEC §4). Each entry is a stable
+// machine-readable `code` of the `{"status":"error","msg","code"}` envelope with its HTTP
+// status, a sentence for the OpenAPI document, and where it can happen. Adding an entry is
+// all it takes: the error class, the envelope's code enum and the routes' documented
+// responses are derived from it.
 import createError from '@fastify/error'
 
-export const InvalidParameterError = createError('invalid_parameter', '%s', 400)
-export const UnauthorizedError = createError('unauthorized', '%s', 401)
-export const ForbiddenError = createError('forbidden', '%s', 403)
-export const NotFoundError = createError('not_found', '%s', 404)
-export const RouteNotFoundError = createError('route_not_found', 'Route %s %s not found', 404)
-export const NoSnapshotError = createError('no_snapshot', 'No customer snapshot has been loaded yet; try again after the first refresh', 503)
-export const InvalidRequestError = createError('invalid_request', '%s', 400)
-export const RefreshRunningError = createError('refresh_running', 'A refresh is already running; its outcome will show in /status', 409)
-export const RefreshThrottledError = createError('refresh_throttled', '%s', 429)
-export const InternalError = createError('internal_error', 'Internal server error', 500)
+/**
+ * Where a code can answer, which decides the routes whose OpenAPI responses list it:
+ * `every` on every route, `keyed` on every route that needs an API key, `scoped` on those that
+ * need a particular scope, `route` only on the routes that list it in `config.errorCodes`,
+ * `router` before any route is found (unknown paths, wrong methods, unreadable URLs):
+ * documented with the code list, not on a route.
+ */
+export type ErrorPlace = 'every' | 'keyed' | 'scoped' | 'route' | 'router'
 
-/** Codes an answer may carry, for the OpenAPI document and the error handler. */
-export const ERROR_CODES = {
-  invalid_parameter: 400,
-  invalid_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  route_not_found: 404,
-  refresh_running: 409,
-  refresh_throttled: 429,
-  no_snapshot: 503,
-  internal_error: 500
-} as const
+export interface ErrorEntry {
+  readonly status: number
+  readonly place: ErrorPlace
+  readonly description: string
+  /** Response headers the answer carries, by name, with their description (e.g. Retry-After). */
+  readonly headers?: Readonly<Record<string, string>>
+}
 
-export type ErrorCode = keyof typeof ERROR_CODES
+export const ERROR_CATALOGUE = {
+  invalid_parameter: { status: 400, place: 'route', description: 'A query, path or header parameter is malformed or out of range; msg names it and what it accepts.' },
+  invalid_request: { status: 400, place: 'router', description: 'The request cannot be read: a malformed URL encoding or body.' },
+  unauthorized: { status: 401, place: 'keyed', description: 'No API key was sent, or the key is not valid.' },
+  forbidden: { status: 403, place: 'scoped', description: 'The API key lacks the scope the route needs.' },
+  not_found: { status: 404, place: 'route', description: 'The looked-up value (e.g. a CPF/CNPJ) is in no client.' },
+  route_not_found: { status: 404, place: 'router', description: 'No route has this path.' },
+  method_not_allowed: { status: 405, place: 'router', description: 'The path exists, but not with this method; the Allow header lists the methods it has.' },
+  refresh_running: { status: 409, place: 'route', description: 'A refresh is already running; its outcome will show in /status.' },
+  payload_too_large: { status: 413, place: 'router', description: 'The request body is larger than the service accepts.' },
+  unsupported_media_type: { status: 415, place: 'router', description: 'The request body has a content type or content encoding the route does not read.' },
+  refresh_throttled: { status: 429, place: 'route', description: 'REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.', headers: { 'Retry-After': 'Seconds until a refresh is allowed.' } },
+  internal_error: { status: 500, place: 'every', description: 'An unexpected failure; the body is generic and the details go to the log.' },
+  no_snapshot: { status: 503, place: 'route', description: 'No customer snapshot has been loaded yet; retry after the first refresh.' }
+} as const satisfies Record<string, ErrorEntry>
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE
+
+export const ERROR_CODE_LIST = Object.keys(ERROR_CATALOGUE) as ErrorCode[]
+
+/** An error class for a catalogue code; `message` is a printf-style template (default: the whole msg). */
+function catalogueError (code: ErrorCode, message = '%s') {
+  return createError(code, message, ERROR_CATALOGUE[code].status)
+}
+
+export const InvalidParameterError = catalogueError('invalid_parameter')
+export const InvalidRequestError = catalogueError('invalid_request')
+export const UnauthorizedError = catalogueError('unauthorized')
+export const ForbiddenError = catalogueError('forbidden')
+export const NotFoundError = catalogueError('not_found')
+export const RouteNotFoundError = catalogueError('route_not_found', 'Route %s %s not found')
+export const MethodNotAllowedError = catalogueError('method_not_allowed', 'Method %s is not allowed on %s; this path answers %s')
+export const PayloadTooLargeError = catalogueError('payload_too_large')
+export const UnsupportedMediaTypeError = catalogueError('unsupported_media_type')
+export const RefreshRunningError = catalogueError('refresh_running', 'A refresh is already running; its outcome will show in /status')
+export const RefreshThrottledError = catalogueError('refresh_throttled')
+export const InternalError = catalogueError('internal_error', 'Internal server error')
+export const NoSnapshotError = catalogueError('no_snapshot', 'No customer snapshot has been loaded yet; try again after the first refresh')

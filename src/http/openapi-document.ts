@@ -2,6 +2,7 @@
 // placeholder configuration (it never listens or fetches) and asks @fastify/swagger for it.
 import { buildApp } from '../app.js'
 import { loadConfig } from '../config.js'
+import { openapiYaml } from './plugins/docs.js'
 
 export async function renderOpenapiYaml (): Promise<string> {
   const config = loadConfig({
@@ -16,7 +17,7 @@ export async function renderOpenapiYaml (): Promise<string> {
   const app = await buildApp(config)
   try {
     await app.ready()
-    return app.swagger({ yaml: true })
+    return openapiYaml(app)
   } finally {
     await app.close()
   }

@@ -107,6 +107,13 @@ export function parseListQuery (raw: RawListQuery): ClienteListQuery {
   }
 }
 
+/** True for cliente/all's default answer: every client, default relations and order, cancelled services dropped. */
+export function isDefaultListQuery (query: ClienteListQuery): boolean {
+  return query.dataInicio === undefined && query.dataFim === undefined && !query.includeCancelado &&
+    query.codigoPacote === undefined && query.possuiPacote === undefined && query.offset === 0 && query.limit === undefined &&
+    query.orderBy === 'data_cadastro' && query.orderType === 'asc' && isDefaultRelacoes(query.relacoes)
+}
+
 /** True when the relations are exactly the default set: the projection prepared once per snapshot. */
 export function isDefaultRelacoes (relacoes: readonly Relacao[]): boolean {
   return relacoes.length === DEFAULT_RELACOES.length && relacoes.every((relacao, i) => relacao === DEFAULT_RELACOES[i])

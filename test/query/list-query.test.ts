@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { InvalidParameterError } from '../../src/errors.js'
-import { clip, isDefaultRelacoes, parseDateBounds, parseDateParam, parseListQuery, parseRelacoes } from '../../src/query/list-query.js'
+import { clip, isDefaultListQuery, isDefaultRelacoes, parseDateBounds, parseDateParam, parseListQuery, parseRelacoes } from '../../src/query/list-query.js'
 import type { ClienteListQuery, RawListQuery } from '../../src/query/list-query.js'
 import type { Relacao } from '../../src/query/relacoes.js'
 
@@ -215,4 +215,23 @@ test('clip bounds echoed input', () => {
   for (const [value, max, expected] of table) {
     assert.equal(max === undefined ? clip(value) : clip(value, max), expected, `${value.length} chars, max ${String(max)}`)
   }
+})
+
+test('isDefaultListQuery: only the full default answer, however spelled, is the one compressed once per snapshot', () => {
+  const table: Array<[RawListQuery, boolean]> = [
+    [{}, true],
+    [{ cancelado: 'nao', offset: 0, order_by: 'data_cadastro', order_type: 'asc', ultima_conexao: 'nao' }, true],
+    [{ relacoes: [...DEFAULT_SET].reverse().join(',') }, true],
+    [{ cancelado: 'sim' }, false],
+    [{ limit: 10 }, false],
+    [{ offset: 1 }, false],
+    [{ order_type: 'desc' }, false],
+    [{ order_by: 'data_fechamento' }, false],
+    [{ relacoes: 'pacotes' }, false],
+    [{ relacoes: '' }, false],
+    [{ codigo_pacote: 'tv' }, false],
+    [{ data_inicio: '2020-01-01' }, false],
+    [{ data_fim: '2020-01-01' }, false]
+  ]
+  for (const [raw, expected] of table) assert.equal(isDefaultListQuery(parseListQuery(raw)), expected, JSON.stringify(raw))
 })

@@ -1,14 +1,22 @@
 // The OpenAPI 3.1 document, generated from the route schemas by @fastify/swagger and served as
-// /openapi.json and /openapi.yaml; `npm run openapi` writes the committed openapi.yaml.
+// /openapi.json and /openapi.yaml, with Swagger UI at /docs; `npm run openapi` writes the
+// committed openapi.yaml.
 import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
+import { stringify } from 'yaml'
 
 export const OPENAPI_INFO = {
   title: 'hubsoft-bff',
   description: "A caching proxy in front of HubSoft's customer list. HubSoft warns that its full customer route can stop the ERP when called often, so this service fetches the list a few times a day and answers every request from an in-memory snapshot: the vendor's cliente/all contract, filtered sub-routes, the paginated cliente/todos and the cliente?busca lookup. Field names are HubSoft's own (Portuguese).",
   version: '0.1.0',
   license: { name: 'MIT', identifier: 'MIT' }
+}
+
+/** The document as YAML without anchors and aliases, which some client generators mishandle. */
+export function openapiYaml (app: FastifyInstance): string {
+  return stringify(app.swagger(), { aliasDuplicateObjects: false })
 }
 
 async function docsPlugin (app: FastifyInstance) {
@@ -36,9 +44,12 @@ async function docsPlugin (app: FastifyInstance) {
     }
   })
 
+  // People try routes in the browser; the UI's own routes stay out of the document.
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })
+
   // The document itself, for client generators.
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => await reply.type('application/yaml').send(app.swagger({ yaml: true })))
+  app.get('/openapi.yaml', { schema: { hide: true } }, async (_request, reply) => await reply.type('application/yaml').send(openapiYaml(app)))
 }
 
 export default fp(docsPlugin, { name: 'docs' })

@@ -1,10 +1,24 @@
-// One error handler: every failure answers `{"status":"error","msg","code"}` with the right
-// HTTP status (SPEC §4). Schema violations name the parameter and what it accepts; 5xx
-// bodies are generic and the error goes to the log instead.
+// One error model: every failure — our catalogue's, Fastify's validation and framework errors,
+// unknown paths, wrong methods — answers `{"status":"error","msg","code"}` with the status
+// the catalogue gives the code (SPEC §4). 5xx bodies are generic and the error goes to the
+// log. An onRoute hook writes each route's documented error responses from the codes it can
+// answer, so a new catalogue entry is documented wherever it applies.
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
-import { ERROR_CODES, RouteNotFoundError } from '../../errors.js'
-import type { ErrorCode } from '../../errors.js'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
+import { ERROR_CATALOGUE, ERROR_CODE_LIST, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'
+import type { ErrorCode, ErrorPlace } from '../../errors.js'
+import { errorResponses } from '../schemas/errors.js'
+import type { RequiredAccess } from './auth.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Catalogue codes with place `route` this route can answer, for its documented responses
+     * (error statuses declared as a plain ErrorEnvelope ref add that status's route codes).
+     */
+    errorCodes?: readonly ErrorCode[]
+  }
+}
 
 interface ValidationIssue {
   keyword: string
@@ -26,36 +40,106 @@ export function describeValidation (context: string | undefined, issues: readonl
   return `${where} ${name} ${issue.message ?? 'is invalid'}${allowed}`
 }
 
-function send (reply: FastifyReply, statusCode: number, code: ErrorCode, msg: string) {
-  return reply.code(statusCode).type('application/json; charset=utf-8').send({ status: 'error', msg, code })
+/** Fastify's and its plugins' own 4xx errors, with a message that never echoes the request. */
+const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode, msg: string }> = {
+  FST_ERR_BAD_URL: { code: 'invalid_request', msg: 'The URL is not validly percent-encoded' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'invalid_parameter', msg: 'A path parameter is longer than 200 characters' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', msg: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', msg: 'The request body has a content type this route does not read' },
+  FST_CP_ERR_INVALID_CONTENT_ENCODING: { code: 'unsupported_media_type', msg: 'The request body has a content encoding this service does not read' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', msg: 'Content-Length does not match the body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', msg: 'The JSON body is empty' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', msg: 'The body is not valid JSON' }
+}
+
+export interface ErrorAnswer {
+  readonly code: ErrorCode
+  readonly msg: string
 }
 
 /** Our catalogue's code of an error (@fastify/error upper-cases codes), or null for a foreign error. */
 function catalogueCode (error: FastifyError): ErrorCode | null {
   const code = typeof error.code === 'string' ? error.code.toLowerCase() : ''
-  return Object.hasOwn(ERROR_CODES, code) ? code as ErrorCode : null
+  return Object.hasOwn(ERROR_CATALOGUE, code) ? code as ErrorCode : null
+}
+
+/** The envelope for any thrown error; null for an unexpected one (a 500 whose details are logged). */
+export function errorAnswer (error: FastifyError): ErrorAnswer | null {
+  if (error.validation !== undefined) {
+    return { code: 'invalid_parameter', msg: describeValidation(error.validationContext, error.validation as ValidationIssue[]) }
+  }
+  const code = catalogueCode(error)
+  if (code !== null) return { code, msg: error.message }
+  const framework = FRAMEWORK_ERRORS[String(error.code)]
+  if (framework !== undefined) return framework
+  if (error instanceof SyntaxError && error.statusCode === 400) return { code: 'invalid_request', msg: 'The body is not valid JSON' }
+  return null
+}
+
+/** Headers a snapshot answer may have set before it failed: an error must not look cacheable. */
+const SUCCESS_ONLY_HEADERS = ['etag', 'last-modified', 'cache-control', 'content-encoding', 'content-length', 'x-snapshot-age', 'x-snapshot-version']
+
+export function sendError (reply: FastifyReply, code: ErrorCode, msg: string) {
+  for (const header of SUCCESS_ONLY_HEADERS) reply.removeHeader(header)
+  return reply.code(ERROR_CATALOGUE[code].status).type('application/json; charset=utf-8').send({ status: 'error', msg, code })
+}
+
+function handleError (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const answer = errorAnswer(error)
+  if (answer !== null) return sendError(reply, answer.code, answer.msg)
+  request.log.error({ err: error }, 'request failed')
+  return sendError(reply, 'internal_error', 'Internal server error')
+}
+
+/** Fastify's `frameworkErrors` option: errors raised before routing (bad URL encoding, over-long parameters). */
+export const frameworkErrors = handleError
+
+/**
+ * A route may declare an error status as a plain `Type.Ref(ErrorEnvelopeSchema)` instead of
+ * listing codes: it then answers the catalogue's `route` codes of that status.
+ */
+export function codesOfDeclaredStatuses (response: Readonly<Record<string, unknown>>): ErrorCode[] {
+  const statuses = new Set(Object.entries(response)
+    .filter(([, schema]) => (schema as { $ref?: unknown } | null)?.$ref === 'ErrorEnvelope')
+    .map(([status]) => Number(status)))
+  return ERROR_CODE_LIST.filter((code) => ERROR_CATALOGUE[code].place === 'route' && statuses.has(ERROR_CATALOGUE[code].status))
+}
+
+const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+
+/** The error codes a route's documented responses list: every route's, its own, and the key and scope ones its access implies. */
+export function documentedCodes (own: readonly ErrorCode[], access: RequiredAccess | undefined): ErrorCode[] {
+  const applies: Record<ErrorPlace, (code: ErrorCode) => boolean> = {
+    every: () => true,
+    keyed: () => access !== undefined,
+    scoped: () => access !== undefined && access !== 'any',
+    route: (code) => own.includes(code),
+    router: () => false
+  }
+  return ERROR_CODE_LIST.filter((code) => applies[ERROR_CATALOGUE[code].place](code))
 }
 
 async function errorsPlugin (app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.validation !== undefined) {
-      return send(reply, 400, 'invalid_parameter', describeValidation(error.validationContext, error.validation as ValidationIssue[]))
+  app.setErrorHandler(handleError)
+
+  // A path that exists under other methods is a 405 with Allow (RFC 9110 §15.5.6), not a 404.
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0]!
+    const shownPath = path.slice(0, 200)
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null)
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '))
+      return sendError(reply, 'method_not_allowed', new MethodNotAllowedError(request.method, shownPath, allowed.join(', ')).message)
     }
-    const code = catalogueCode(error)
-    if (code !== null && error.statusCode !== undefined) {
-      return send(reply, error.statusCode, code, error.message)
-    }
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      // Fastify's own 4xx (body too large, bad media type, bad JSON): its message is safe to show.
-      return send(reply, error.statusCode, 'invalid_request', error.message)
-    }
-    request.log.error({ err: error }, 'request failed')
-    return send(reply, 500, 'internal_error', 'Internal server error')
+    return sendError(reply, 'route_not_found', new RouteNotFoundError(request.method, shownPath).message)
   })
 
-  app.setNotFoundHandler((request, reply) => {
-    const error = new RouteNotFoundError(request.method, request.url.split('?', 1)[0]!.slice(0, 200))
-    return send(reply, 404, 'route_not_found', error.message)
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema
+    if (schema === undefined || schema.hide === true || schema.response === undefined) return
+    const declared = schema.response as Record<string, unknown>
+    const own = [...(route.config?.errorCodes ?? []), ...codesOfDeclaredStatuses(declared)]
+    schema.response = { ...declared, ...errorResponses(documentedCodes(own, route.config?.access)) }
   })
 }
 

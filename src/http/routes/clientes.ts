@@ -1,7 +1,6 @@
 // The customer routes (SPEC §4), all answered from the snapshot: the cliente/all mirror and its
 // sub-routes, the paginated cliente/todos, and the vendor's lookup route. Handlers parse with
 // query/, pick candidates from the snapshot's indexes, and hand rendering to sendFromSnapshot.
-import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { InvalidParameterError, NotFoundError } from '../../errors.js'
@@ -10,7 +9,7 @@ import type { BuscaQuery } from '../../query/busca.js'
 import { parseCpfCnpj } from '../../query/cpf-cnpj.js'
 import { foldTecnologia, hasStatusPrefixo, hasTecnologia } from '../../query/filter.js'
 import type { ServicoPredicate } from '../../query/filter.js'
-import { clip, parseDateBounds, parseListQuery, parseRelacoes } from '../../query/list-query.js'
+import { clip, isDefaultListQuery, parseDateBounds, parseListQuery, parseRelacoes } from '../../query/list-query.js'
 import type { ClienteListQuery } from '../../query/list-query.js'
 import { DEFAULT_RELACOES } from '../../query/relacoes.js'
 import type { Refresher } from '../../refresh/refresher.js'
@@ -20,9 +19,8 @@ import type { Snapshot } from '../../snapshot/snapshot.js'
 import { canSeeSecrets } from '../plugins/auth.js'
 import {
   BuscaQuerystringSchema, ClientesEnvelopeSchema, CpfCnpjParamsSchema, ListQuerystringSchema,
-  StatusParamsSchema, TecnologiaParamsSchema, TodosEnvelopeSchema, TodosQuerystringSchema
+  StatusParamsSchema, TecnologiaParamsSchema, TodosEnvelopeSchema, TodosQuerystringSchema, SnapshotRequestHeadersSchema, snapshotResponses
 } from '../schemas/clientes.js'
-import { ErrorEnvelopeSchema } from '../schemas/operations.js'
 import { currentSnapshot, sendFromSnapshot } from '../snapshot-reply.js'
 
 export interface ClientesRoutesOptions {
@@ -34,19 +32,6 @@ const BASE = '/api/v1/integracao/cliente'
 const STATUS_PREFIXO = /^[a-z0-9_]{1,64}$/
 const DEFAULT_ORDERING = { orderBy: 'data_cadastro', orderType: 'asc' } as const
 
-const errorRef = Type.Ref(ErrorEnvelopeSchema)
-function responses (success: typeof ClientesEnvelopeSchema | typeof TodosEnvelopeSchema) {
-  return {
-    200: Type.Ref(success),
-    304: Type.Null({ description: 'Not modified: the If-None-Match ETag still matches.' }),
-    400: errorRef,
-    401: errorRef,
-    403: errorRef,
-    404: errorRef,
-    503: errorRef
-  }
-}
-
 const SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKeyHeader: [] }]
 
 /** The OpenAPI fields every customer route carries. */
@@ -56,17 +41,32 @@ function doc (operationId: string, summary: string, description: string) {
 
 export default async function clientesRoutes (app: FastifyInstance, { refresher, now }: ClientesRoutesOptions) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
-  const config = { access: 'data' as const }
+  const config = { access: 'data' as const, errorCodes: ['invalid_parameter', 'no_snapshot'] as const }
+  const lookupConfig = { ...config, errorCodes: [...config.errorCodes, 'not_found'] as const }
 
-  /** Lists the matching clients of the snapshot with the vendor envelope. */
-  function answerList (request: FastifyRequest, reply: FastifyReply, query: ClienteListQuery, pick: (snapshot: Snapshot) => { candidates?: readonly number[], servicoPredicate?: ServicoPredicate } = () => ({})) {
+  /**
+   * Lists the matching clients of the snapshot with the vendor envelope. `lookup` is the
+   * normalised path parameter or busca term: with the query, it is what the ETag varies on.
+   */
+  async function answerList (request: FastifyRequest, reply: FastifyReply, query: ClienteListQuery, lookup: unknown = null, pick: (snapshot: Snapshot) => { candidates?: readonly number[], servicoPredicate?: ServicoPredicate } = () => ({})) {
     const snapshot = currentSnapshot(refresher)
-    const positions = selectPositions(snapshot, { ...pick(snapshot), filter: query, ordering: query, offset: query.offset, limit: query.limit })
+    // Picking candidates is an index lookup that may answer 400/404; selecting and rendering wait for the 304 check.
+    const picked = pick(snapshot)
     const projection = { relacoes: query.relacoes, includeCancelado: query.includeCancelado, redactSecrets: !canSeeSecrets(request) }
-    return sendFromSnapshot(request, reply, snapshot, now(), () => renderClientes(snapshot, positions, projection))
+    return await sendFromSnapshot(request, reply, snapshot, {
+      refresher,
+      now: now(),
+      query: [lookup, query],
+      ndjson: true,
+      fullDump: lookup === null && isDefaultListQuery(query),
+      render: () => {
+        const positions = selectPositions(snapshot, { ...picked, filter: query, ordering: query, offset: query.offset, limit: query.limit })
+        return renderClientes(snapshot, positions, projection)
+      }
+    })
   }
 
-  const listResponses = responses(ClientesEnvelopeSchema)
+  const listResponses = snapshotResponses(ClientesEnvelopeSchema, { ndjson: true })
 
   // The vendor's cliente/all, kept alive for integrations written against it.
   routes.get(`${BASE}/all`, {
@@ -74,24 +74,26 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     schema: {
       ...doc('listClientes', 'Every client with its services', "HubSoft's discontinued cliente/all, answered from the snapshot with every vendor parameter."),
       querystring: ListQuerystringSchema,
+      headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
-  }, async (request, reply) => answerList(request, reply, parseListQuery(request.query)))
+  }, async (request, reply) => await answerList(request, reply, parseListQuery(request.query)))
 
   // Lookup by CPF/CNPJ: several clients may share one.
   routes.get(`${BASE}/all/cpf_cnpj/:cpf_cnpj`, {
-    config,
+    config: lookupConfig,
     schema: {
       ...doc('listClientesByCpfCnpj', 'Clients with a CPF or CNPJ', 'Clients registered under a CPF or CNPJ (numeric or alphanumeric), with or without punctuation. A malformed value or wrong check digits answer 400, an unknown one 404.'),
       params: CpfCnpjParamsSchema,
       querystring: ListQuerystringSchema,
+      headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
   }, async (request, reply) => {
     const parsed = parseCpfCnpj(request.params.cpf_cnpj)
     if (parsed === null) throw new InvalidParameterError(`cpf_cnpj '${clip(request.params.cpf_cnpj)}' is neither a CPF (11 digits) nor a CNPJ (12 letters or digits + 2 digits)`)
     const query = parseListQuery(request.query)
-    return answerList(request, reply, query, (snapshot) => {
+    return await answerList(request, reply, query, parsed.key, (snapshot) => {
       const candidates = snapshot.indexes.byCpfCnpj.get(parsed.key)
       // A stored value is found even with wrong check digits (legacy data has them); an absent one is judged.
       if (candidates === undefined) {
@@ -108,12 +110,13 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       ...doc('listClientesByStatus', 'Clients with a service in a status', 'Clients having at least one shown service whose status_prefixo is the given one. With status cancelado, pass cancelado=sim to see the cancelled services.'),
       params: StatusParamsSchema,
       querystring: ListQuerystringSchema,
+      headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
   }, async (request, reply) => {
     const status = request.params.status_prefixo
     if (!STATUS_PREFIXO.test(status)) throw new InvalidParameterError(`status_prefixo '${clip(status)}' must be lower-case letters, digits and _ (e.g. servico_habilitado)`)
-    return answerList(request, reply, parseListQuery(request.query), (snapshot) => ({
+    return await answerList(request, reply, parseListQuery(request.query), status, (snapshot) => ({
       candidates: snapshot.indexes.byStatusPrefixo.get(status) ?? [],
       servicoPredicate: hasStatusPrefixo(status)
     }))
@@ -125,12 +128,13 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       ...doc('listClientesByTecnologia', 'Clients with a service of a technology', 'Clients having at least one shown service of the given technology, compared case-insensitively.'),
       params: TecnologiaParamsSchema,
       querystring: ListQuerystringSchema,
+      headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
   }, async (request, reply) => {
     const { tecnologia } = request.params
     if (tecnologia.trim() === '' || tecnologia.length > 64) throw new InvalidParameterError('tecnologia must be 1 to 64 characters')
-    return answerList(request, reply, parseListQuery(request.query), (snapshot) => ({
+    return await answerList(request, reply, parseListQuery(request.query), foldTecnologia(tecnologia), (snapshot) => ({
       candidates: snapshot.indexes.byTecnologia.get(foldTecnologia(tecnologia)) ?? [],
       servicoPredicate: hasTecnologia(tecnologia)
     }))
@@ -142,7 +146,8 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     schema: {
       ...doc('listClientesPaginated', 'A page of clients', "HubSoft's cliente/todos: pages numbered from 0, with a paginacao block; ordered by data_cadastro then id_cliente."),
       querystring: TodosQuerystringSchema,
-      response: responses(TodosEnvelopeSchema)
+      headers: SnapshotRequestHeadersSchema,
+      response: snapshotResponses(TodosEnvelopeSchema)
     }
   }, async (request, reply) => {
     const query = request.query
@@ -155,22 +160,30 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     const relacoes = parseRelacoes(query.relacoes)
     const statuses = query.servico_status?.split(',').map((status) => status.trim()).filter((status) => status !== '')
     const snapshot = currentSnapshot(refresher)
-    const matching = selectPositions(snapshot, {
-      filter,
-      servicoPredicate: statuses === undefined ? undefined : hasStatusPrefixo(...statuses),
-      ordering: DEFAULT_ORDERING,
-      offset: 0
-    })
     const perPage = query.itens_por_pagina
-    const page = matching.slice(query.pagina * perPage, (query.pagina + 1) * perPage)
-    const paginacao = {
-      primeira_pagina: 0,
-      ultima_pagina: Math.max(0, Math.ceil(matching.length / perPage) - 1),
-      pagina_atual: query.pagina,
-      total_registros: matching.length
-    }
     const projection = { relacoes, includeCancelado: filter.includeCancelado, redactSecrets: !canSeeSecrets(request) }
-    return sendFromSnapshot(request, reply, snapshot, now(), () => renderClientes(snapshot, page, projection, { paginacao }))
+    const normalised = { ...filter, relacoes, statuses: statuses === undefined ? undefined : [...new Set(statuses)].sort(), pagina: query.pagina, perPage }
+    return await sendFromSnapshot(request, reply, snapshot, {
+      refresher,
+      now: now(),
+      query: normalised,
+      render: () => {
+        const matching = selectPositions(snapshot, {
+          filter,
+          servicoPredicate: statuses === undefined ? undefined : hasStatusPrefixo(...statuses),
+          ordering: DEFAULT_ORDERING,
+          offset: 0
+        })
+        const page = matching.slice(query.pagina * perPage, (query.pagina + 1) * perPage)
+        const paginacao = {
+          primeira_pagina: 0,
+          ultima_pagina: Math.max(0, Math.ceil(matching.length / perPage) - 1),
+          pagina_atual: query.pagina,
+          total_registros: matching.length
+        }
+        return renderClientes(snapshot, page, projection, { paginacao })
+      }
+    })
   })
 
   // The vendor's per-lookup route, so integrations can point here instead of HubSoft.
@@ -179,13 +192,14 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     schema: {
       ...doc('searchClientes', 'Look clients up by one field', "HubSoft's cliente?busca=…&termo_busca=…, answered from the snapshot."),
       querystring: BuscaQuerystringSchema,
+      headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
   }, async (request, reply) => {
     const busca = parseBuscaQuery(request.query)
     const { includeCancelado, limit, orderBy, orderType } = busca
     const query: ClienteListQuery = { includeCancelado, limit, orderBy, orderType, relacoes: DEFAULT_RELACOES, offset: 0 }
-    return answerList(request, reply, query, (snapshot) => buscaCandidates(snapshot, busca))
+    return await answerList(request, reply, query, [busca.busca, busca.key], (snapshot) => buscaCandidates(snapshot, busca))
   })
 }
 

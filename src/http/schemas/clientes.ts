@@ -2,6 +2,7 @@
 // vendor's parameters; enums and integer shapes are checked here, the rest of the semantics
 // (real dates, date order, relacoes lists, CPF/CNPJ) in query/.
 import { Type } from '@sinclair/typebox'
+import type { TSchema } from '@sinclair/typebox'
 import { ClienteSchema } from '../../snapshot/cliente-schema.js'
 import { BUSCA_LIMIT_MAX, BUSCA_TIPOS } from '../../query/busca.js'
 import { ORDER_BY, ORDER_TYPE, SIM_NAO } from '../../query/list-query.js'
@@ -23,6 +24,7 @@ const relacoes = Type.Optional(Type.String({
 }))
 const orderBy = literals(ORDER_BY, 'Sort field (default data_cadastro); clients without it come last, ties by id_cliente.')
 const orderType = literals(ORDER_TYPE, 'Sort direction (default asc).')
+const pretty = Type.Optional(Type.String({ description: 'Present (any value but false or 0): indent the JSON answer for people reading curl output.', examples: ['1'] }))
 
 export const ListQuerystringSchema = Type.Object({
   ...dateBounds,
@@ -33,7 +35,8 @@ export const ListQuerystringSchema = Type.Object({
   offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Clients to skip (default 0).' })),
   order_by: orderBy,
   order_type: orderType,
-  ultima_conexao: literals(SIM_NAO, 'Live RADIUS data cannot come from a snapshot: sim is refused with 400.')
+  ultima_conexao: literals(SIM_NAO, 'Live RADIUS data cannot come from a snapshot: sim is refused with 400.'),
+  pretty
 })
 
 export const TodosQuerystringSchema = Type.Object({
@@ -44,7 +47,8 @@ export const TodosQuerystringSchema = Type.Object({
   possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao: only clients without.'),
   codigo_pacote: codigoPacote,
   servico_status: Type.Optional(Type.String({ description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
-  relacoes
+  relacoes,
+  pretty
 })
 
 export const BuscaQuerystringSchema = Type.Object({
@@ -53,7 +57,8 @@ export const BuscaQuerystringSchema = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BUSCA_LIMIT_MAX, description: `Maximum number of clients, 1 to ${BUSCA_LIMIT_MAX} (default 5).` })),
   cancelado,
   order_by: orderBy,
-  order_type: orderType
+  order_type: orderType,
+  pretty
 })
 
 export const CpfCnpjParamsSchema = Type.Object({
@@ -84,3 +89,36 @@ export const PaginacaoSchema = Type.Object({
 }, { $id: 'Paginacao', description: 'Pagination block of cliente/todos.' })
 
 export const TodosEnvelopeSchema = Type.Object({ ...envelope, paginacao: Type.Ref(PaginacaoSchema) }, { $id: 'TodosEnvelope', description: "The vendor's paginated envelope." })
+
+/** Response headers of every answer from the snapshot (snapshot-reply.ts). */
+export const SNAPSHOT_RESPONSE_HEADERS = {
+  ETag: Type.String({ description: 'Snapshot version, the caller\'s scope and the normalised query: parameter order and defaults do not change it. Send it back in If-None-Match.', examples: ['"3f9a0c1d2e4b5a6c7d8e.q1w2e3r4t5y6u7i8"'] }),
+  'Last-Modified': Type.String({ description: 'When the snapshot was fetched from HubSoft (HTTP date). Send it back in If-Modified-Since.' }),
+  'Cache-Control': Type.String({ description: 'private, with a max-age that ends no later than the next possible refresh.', examples: ['private, max-age=840'] }),
+  Vary: Type.String({ description: 'The request headers that change the answer.', examples: ['authorization, x-api-key, accept, accept-encoding'] }),
+  'X-Snapshot-Age': Type.Integer({ description: 'Seconds since the snapshot was fetched.' }),
+  'X-Snapshot-Version': Type.String({ description: 'Content hash of the snapshot; unchanged when a refresh brings identical data.' })
+}
+
+export const SnapshotRequestHeadersSchema = Type.Object({
+  'if-none-match': Type.Optional(Type.String({ description: 'ETags from earlier answers: a match answers 304 with no body.' })),
+  'if-modified-since': Type.Optional(Type.String({ description: 'An HTTP date: answers 304 when the snapshot is not newer (ignored with If-None-Match).' }))
+})
+
+/** The 200 and 304 answers of a snapshot route; `ndjson` adds the one-client-per-line representation. */
+export function snapshotResponses (success: typeof ClientesEnvelopeSchema | typeof TodosEnvelopeSchema, { ndjson = false } = {}) {
+  const content: Record<string, { schema: TSchema }> = { 'application/json': { schema: Type.Ref(success) } }
+  if (ndjson) content['application/x-ndjson'] = { schema: Type.Ref(ClienteSchema, { description: 'With Accept: application/x-ndjson: one client per line.' }) }
+  return {
+    200: {
+      description: ndjson ? 'The matching clients; add ?pretty for indented JSON, or Accept: application/x-ndjson for one client per line.' : 'The requested page; add ?pretty for indented JSON.',
+      headers: SNAPSHOT_RESPONSE_HEADERS,
+      content
+    },
+    304: {
+      type: 'null',
+      description: 'Not modified: If-None-Match matched the ETag, or If-Modified-Since is not older than the snapshot. No body.',
+      headers: SNAPSHOT_RESPONSE_HEADERS
+    }
+  }
+}

@@ -1,13 +1,8 @@
-// Schemas of the error envelope and the operations routes (health, status).
+// Schemas of the operations routes (health, status).
 import { Type } from '@sinclair/typebox'
-import { ERROR_CODES } from '../../errors.js'
-import { StringEnum } from './string-enum.js'
 
-export const ErrorEnvelopeSchema = Type.Object({
-  status: Type.Literal('error', { description: 'Always error.' }),
-  msg: Type.String({ description: 'What went wrong, for a person.' }),
-  code: StringEnum(Object.keys(ERROR_CODES), 'Stable machine-readable code.')
-}, { $id: 'ErrorEnvelope', description: 'Every error answer.' })
+// The error envelope lives with the error catalogue's schemas; re-exported for the operations routes.
+export { ErrorEnvelopeSchema } from './errors.js'
 
 export const HealthSchema = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')], { description: 'ok when the check passes.' })

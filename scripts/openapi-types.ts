@@ -1,0 +1,10 @@
+// TypeScript types of openapi.yaml as a frontend team would generate them (openapi-typescript).
+// `npm run openapi` commits them to test/generated/ for the typed-client test, which type-checks
+// its calls against them; test/openapi.test.ts fails when they are stale.
+import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript'
+
+export const OPENAPI_TYPES_FILE = new URL('../test/generated/openapi-types.ts', import.meta.url)
+
+export async function renderOpenapiTypes (openapiYaml: string): Promise<string> {
+  return `${COMMENT_HEADER}// Regenerate with \`npm run openapi\`.\n\n${astToString(await openapiTS(openapiYaml))}`
+}
