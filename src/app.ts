@@ -3,13 +3,17 @@
 import Fastify from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
+import auditPlugin from './http/plugins/audit.js'
 import authPlugin from './http/plugins/auth.js'
 import docsPlugin from './http/plugins/docs.js'
 import errorsPlugin from './http/plugins/errors.js'
+import limitsPlugin from './http/plugins/limits.js'
 import clientesRoutes from './http/routes/clientes.js'
+import oauthRoutes from './http/routes/oauth.js'
 import operationsRoutes from './http/routes/operations.js'
 import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './http/schemas/clientes.js'
 import { ErrorEnvelopeSchema, HealthSchema, StatusSchema } from './http/schemas/operations.js'
+import { buildLogger } from './log.js'
 import { Refresher } from './refresh/refresher.js'
 import { ClienteSchema, ClienteSchemaRefs } from './snapshot/cliente-schema.js'
 import { HubsoftClient } from './upstream/hubsoft-client.js'
@@ -17,8 +21,10 @@ import { HubsoftClient } from './upstream/hubsoft-client.js'
 export interface AppDeps {
   /** The clock for ages and the refresh floor; tests inject one. */
   readonly now?: () => number
-  /** A logger instance (tests capture lines through it); default: pino at config.logLevel. */
+  /** A logger instance (tests capture lines through it, built with log.ts's buildLogger); default: buildLogger at config.logLevel. */
   readonly logger?: FastifyBaseLogger
+  /** How often load is sampled for the overload check; tests shorten it. */
+  readonly pressureSampleIntervalMs?: number
 }
 
 declare module 'fastify' {
@@ -28,16 +34,8 @@ declare module 'fastify' {
   }
 }
 
-/** Paths pino blanks in every line: credentials in headers, tokens, passwords. */
-export const LOG_REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  '*.password',
-  '*.clientSecret',
-  '*.access_token',
-  '*.senha'
-]
+/** Node refuses larger request heads with 431: a lookup needs a fraction of this. */
+const MAX_HEADER_BYTES = 16 * 1024
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const { upstream } = config
@@ -45,13 +43,16 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   if (config.apiKeys === null) throw new Error('buildApp needs API keys; demo mode generates them')
   const now = deps.now ?? Date.now
 
+  const { limits } = config
   const app = Fastify({
-    ...(deps.logger === undefined
-      ? { logger: { level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } } }
-      : { loggerInstance: deps.logger }),
+    loggerInstance: deps.logger ?? buildLogger({ level: config.logLevel }),
     // Long query strings are abuse, not lookups.
     routerOptions: { maxParamLength: 200 },
-    bodyLimit: 16 * 1024
+    bodyLimit: 16 * 1024,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // Slow senders (slowloris) and idle sockets are cut; a steady download is neither.
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.requestTimeoutMs
   })
 
   const hubsoft = new HubsoftClient({
@@ -85,7 +86,11 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }
   await app.register(errorsPlugin)
   await app.register(docsPlugin)
-  await app.register(authPlugin, { keys: config.apiKeys })
+  // Security (SECURITY.md): shedding and limits first, then who the caller is, then the audit.
+  await app.register(limitsPlugin, { limits, pressureSampleIntervalMs: deps.pressureSampleIntervalMs })
+  await app.register(authPlugin, { keys: config.apiKeys, accessTokenTtlMs: config.accessTokenTtlMs, now })
+  await app.register(auditPlugin)
+  await app.register(oauthRoutes)
   await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now })
   await app.register(clientesRoutes, { refresher, now })
   return app

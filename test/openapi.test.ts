@@ -22,6 +22,7 @@ test('the document describes every route with an operationId and the error envel
     '/api/v1/integracao/cliente',
     '/health/live',
     '/health/ready',
+    '/oauth/token',
     '/status'
   ]
   assert.deepEqual(Object.keys(document.paths).sort(), [...expectedPaths].sort())

@@ -1,10 +1,15 @@
 // Test fixtures shared by the integration suites: a simulator on loopback, a service built
 // with buildApp against it (real HTTP upstream, fastify.inject for our routes), and API keys.
+// Every service instance logs at debug level into memory, and when it closes its lines are
+// scanned for secrets and personal data (SECURITY.md: what is never logged).
 import type { TestContext } from 'node:test'
+import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
+import type { AppDeps } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import type { Config } from '../../src/config.js'
+import { buildLogger } from '../../src/log.js'
 import { DEMO_CREDENTIALS, HubsoftSimulator } from '../../src/simulator/simulator.js'
 import type { SimulatorOptions } from '../../src/simulator/simulator.js'
 
@@ -38,14 +43,72 @@ export function serviceConfig (simulator: HubsoftSimulator, env: Record<string, 
     LOG_LEVEL: 'silent',
     HUBSOFT_PAGE_SIZE: '50',
     HUBSOFT_TIMEOUT_MS: '5000',
+    // Suites other than the limits tests send far more than a minute's worth of requests.
+    RATE_LIMIT_MAX: '1000000',
     ...env
   })
 }
 
-/** A built service whose first refresh has run (unless `start` is false). */
-export async function startService (t: TestContext, simulator: HubsoftSimulator, env: Record<string, string> = {}, options: { start?: boolean, now?: () => number } = {}): Promise<FastifyInstance> {
-  const app = await buildApp(serviceConfig(simulator, env), { now: options.now })
-  t.after(async () => await app.close())
+/** Log lines written by one service instance, as pino wrote them. */
+export interface CapturedLog {
+  readonly lines: string[]
+}
+
+export function captureLogger (): { logger: NonNullable<AppDeps['logger']>, log: CapturedLog } {
+  const log: CapturedLog = { lines: [] }
+  const logger = buildLogger({ level: 'debug', destination: { write: (line: string) => { log.lines.push(line) } } })
+  return { logger, log }
+}
+
+type Json = Record<string, any>
+
+/** What must never reach a log line: configured secrets, service passwords, full documents. */
+export function forbiddenInLogs (simulator: HubsoftSimulator): { secrets: string[], documents: Set<string> } {
+  const { password, clientSecret } = simulator.credentials
+  const servicePasswords = (simulator.dataset as Json[]).flatMap((cliente) => cliente.servicos as Json[])
+    .flatMap((servico) => [servico.senha, ...(servico.senhas as Json[] ?? []).map((senha) => senha.senha)])
+    // Short passwords (e.g. '123') also occur by chance in timestamps and ids; 8+ characters do not.
+    .filter((senha): senha is string => typeof senha === 'string' && senha.length >= 8)
+  const documents = new Set((simulator.dataset as Json[])
+    .map((cliente) => typeof cliente.cpf_cnpj === 'string' ? cliente.cpf_cnpj.replace(/[^0-9A-Za-z]/g, '').toUpperCase() : '')
+    .filter((document) => document.length === 11 || document.length === 14))
+  return { secrets: [...Object.values(KEYS), password, clientSecret, ...servicePasswords], documents }
+}
+
+/** Bearer values in clear, and this service's own token formats anywhere. */
+const TOKEN_PATTERNS = [/bearer\s+(?!\[redacted\])[^\s"\\]{8,}/i, /hb[ar]t_[\w-]{16,}/]
+
+/** Every problem of the captured lines: a secret, a token, or a full CPF/CNPJ (any punctuation). */
+export function logLeaks (lines: readonly string[], forbidden: { secrets: readonly string[], documents: ReadonlySet<string> }): string[] {
+  const leaks: string[] = []
+  for (const line of lines) {
+    for (const secret of forbidden.secrets) if (line.includes(secret)) leaks.push(`a secret in: ${line.slice(0, 300)}`)
+    for (const pattern of TOKEN_PATTERNS) if (pattern.test(line)) leaks.push(`a token in: ${line.slice(0, 300)}`)
+    const squeezed = line.replace(/[.\-/]/g, '').toUpperCase()
+    for (const length of [11, 14]) {
+      for (let i = 0; i + length <= squeezed.length; i++) {
+        if (forbidden.documents.has(squeezed.slice(i, i + length))) leaks.push(`a CPF/CNPJ in: ${line.slice(0, 300)}`)
+      }
+    }
+  }
+  return leaks
+}
+
+export interface StartServiceOptions {
+  readonly start?: boolean
+  readonly now?: () => number
+  readonly pressureSampleIntervalMs?: number
+}
+
+/** A built service whose first refresh has run (unless `start` is false); its logs are checked when it closes. */
+export async function startService (t: TestContext, simulator: HubsoftSimulator, env: Record<string, string> = {}, options: StartServiceOptions = {}): Promise<FastifyInstance & { capturedLog: CapturedLog }> {
+  const { logger, log } = captureLogger()
+  const app = await buildApp(serviceConfig(simulator, env), { now: options.now, logger, pressureSampleIntervalMs: options.pressureSampleIntervalMs })
+  t.after(async () => {
+    await app.close()
+    assert.ok(log.lines.length > 0, 'the service logged nothing: the capture is broken')
+    assert.deepEqual(logLeaks(log.lines, forbiddenInLogs(simulator)).slice(0, 5), [], 'log lines leak secrets or personal data')
+  })
   if (options.start !== false) await app.refresher.start()
-  return app
+  return Object.assign(app, { capturedLog: log })
 }

@@ -17,6 +17,7 @@ import type { Refresher } from '../../refresh/refresher.js'
 import { renderClientes } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
+import { recordResultCount } from '../plugins/audit.js'
 import { canSeeSecrets } from '../plugins/auth.js'
 import {
   BuscaQuerystringSchema, ClientesEnvelopeSchema, CpfCnpjParamsSchema, ListQuerystringSchema,
@@ -63,6 +64,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     const snapshot = currentSnapshot(refresher)
     const positions = selectPositions(snapshot, { ...pick(snapshot), filter: query, ordering: query, offset: query.offset, limit: query.limit })
     const projection = { relacoes: query.relacoes, includeCancelado: query.includeCancelado, redactSecrets: !canSeeSecrets(request) }
+    recordResultCount(reply, positions.length)
     return sendFromSnapshot(request, reply, snapshot, now(), () => renderClientes(snapshot, positions, projection))
   }
 
@@ -170,6 +172,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       total_registros: matching.length
     }
     const projection = { relacoes, includeCancelado: filter.includeCancelado, redactSecrets: !canSeeSecrets(request) }
+    recordResultCount(reply, page.length)
     return sendFromSnapshot(request, reply, snapshot, now(), () => renderClientes(snapshot, page, projection, { paginacao }))
   })
 
