@@ -52,7 +52,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     // Slow senders (slowloris) and idle sockets are cut; a steady download is neither.
     requestTimeout: limits.requestTimeoutMs,
-    connectionTimeout: limits.requestTimeoutMs
+    connectionTimeout: limits.requestTimeoutMs,
+    // Errors before routing (a malformed percent-encoding) get the envelope too, not Fastify's body.
+    frameworkErrors: (_error, _request, reply) => {
+      void reply.code(400).type('application/json; charset=utf-8')
+        .send({ status: 'error', msg: 'The request URL is not valid: check its percent-encoding', code: 'invalid_request' })
+    }
   })
 
   const hubsoft = new HubsoftClient({
