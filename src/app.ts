@@ -1,7 +1,7 @@
 // buildApp(config, deps) → a Fastify instance wired to HubSoft and the refresher; it never
 // listens and never starts fetching by itself (server.ts and tests call refresher.start()).
 import Fastify from 'fastify'
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply } from 'fastify'
 import type { Config } from './config.js'
 import auditPlugin from './http/plugins/audit.js'
 import authPlugin from './http/plugins/auth.js'
@@ -55,7 +55,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     connectionTimeout: limits.requestTimeoutMs,
     // Errors before routing (a malformed percent-encoding) get the envelope too, not Fastify's body.
     frameworkErrors: (_error, _request, reply) => {
-      void reply.code(400).type('application/json; charset=utf-8')
+      (reply as unknown as FastifyReply).code(400).type('application/json; charset=utf-8')
         .send({ status: 'error', msg: 'The request URL is not valid: check its percent-encoding', code: 'invalid_request' })
     }
   })
