@@ -40,6 +40,8 @@ export interface LimitsConfig {
   readonly maxEventLoopDelayMs: number
   readonly maxHeapUsedBytes: number
   readonly maxRssBytes: number
+  /** Fastify's trustProxy: whose X-Forwarded-For names the caller's IP (per-IP limits). */
+  readonly trustProxy: boolean | string[]
 }
 
 export interface UpstreamConfig {
@@ -123,6 +125,7 @@ export const EnvSchema = Type.Object({
   OVERLOAD_EVENT_LOOP_DELAY_MS: variable('^\\d{1,7}$', 'a whole number of milliseconds (0 switches the check off)'),
   OVERLOAD_HEAP_MB: variable('^\\d{1,7}$', 'a whole number of MiB (0 switches the check off)'),
   OVERLOAD_RSS_MB: variable('^\\d{1,7}$', 'a whole number of MiB (0 switches the check off)'),
+  TRUST_PROXY: variable('^(true|false|[0-9a-fA-F:.]+(/\\d{1,3})?(,[0-9a-fA-F:.]+(/\\d{1,3})?)*)$', 'true, false, or a comma list of proxy addresses/CIDRs'),
   PORT: variable(integer, 'a port number from 0 to 65535'),
   HOST: variable('.', 'a listen address such as 0.0.0.0 or 127.0.0.1'),
   LOG_LEVEL: variable(`^(${LOG_LEVELS.join('|')})$`, LOG_LEVELS.join(', ')),
@@ -182,6 +185,12 @@ export function parseApiKeys (entries: readonly string[], origin: string, minKey
     }
   })
   return { keys, problems }
+}
+
+/** TRUST_PROXY, already matched by its pattern, as Fastify's trustProxy takes it. */
+function parseTrustProxy (value: string): boolean | string[] {
+  if (value === 'true' || value === 'false') return value === 'true'
+  return value.split(',')
 }
 
 export interface LoadConfigOptions {
@@ -330,7 +339,8 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
       requestTimeoutMs,
       maxEventLoopDelayMs: Number(e.OVERLOAD_EVENT_LOOP_DELAY_MS ?? 1000),
       maxHeapUsedBytes: megabytes(e.OVERLOAD_HEAP_MB, Math.floor(heapLimitBytes * DEFAULT_HEAP_FRACTION)),
-      maxRssBytes: megabytes(e.OVERLOAD_RSS_MB, 0)
+      maxRssBytes: megabytes(e.OVERLOAD_RSS_MB, 0),
+      trustProxy: parseTrustProxy(e.TRUST_PROXY ?? 'false')
     },
     port,
     host: e.HOST ?? '0.0.0.0',

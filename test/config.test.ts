@@ -227,7 +227,8 @@ test('abuse limits and token lifetime: defaults, and every bad value named', () 
     requestTimeoutMs: 30_000,
     maxEventLoopDelayMs: 1000,
     maxHeapUsedBytes: 900 * 1024 * 1024,
-    maxRssBytes: 0
+    maxRssBytes: 0,
+    trustProxy: false
   })
   const tuned = loadConfig({
     ...UPSTREAM,
@@ -238,7 +239,8 @@ test('abuse limits and token lifetime: defaults, and every bad value named', () 
     REQUEST_TIMEOUT: '2m',
     OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
     OVERLOAD_HEAP_MB: '512',
-    OVERLOAD_RSS_MB: '1024'
+    OVERLOAD_RSS_MB: '1024',
+    TRUST_PROXY: '10.0.0.0/8,127.0.0.1'
   })
   assert.equal(tuned.accessTokenTtlMs, 30 * 86_400_000)
   assert.deepEqual(tuned.limits, {
@@ -248,8 +250,11 @@ test('abuse limits and token lifetime: defaults, and every bad value named', () 
     requestTimeoutMs: 120_000,
     maxEventLoopDelayMs: 0,
     maxHeapUsedBytes: 512 * 1024 * 1024,
-    maxRssBytes: 1024 * 1024 * 1024
+    maxRssBytes: 1024 * 1024 * 1024,
+    trustProxy: ['10.0.0.0/8', '127.0.0.1']
   })
+  assert.equal(loadConfig({ ...UPSTREAM, TRUST_PROXY: 'true' }).limits.trustProxy, true)
+  assert.deepEqual(loadConfig({ ...UPSTREAM, TRUST_PROXY: '::1' }).limits.trustProxy, ['::1'])
   const table: Array<[string, string]> = [
     ['ACCESS_TOKEN_TTL', '30s'],
     ['ACCESS_TOKEN_TTL', '31d'],
@@ -264,7 +269,9 @@ test('abuse limits and token lifetime: defaults, and every bad value named', () 
     ['REQUEST_TIMEOUT', '2h'],
     ['OVERLOAD_EVENT_LOOP_DELAY_MS', '1.5'],
     ['OVERLOAD_HEAP_MB', '90%'],
-    ['OVERLOAD_RSS_MB', 'lots']
+    ['OVERLOAD_RSS_MB', 'lots'],
+    ['TRUST_PROXY', 'yes please'],
+    ['TRUST_PROXY', '10.0.0.1,']
   ]
   for (const [name, value] of table) {
     const problems = problemsOf({ ...UPSTREAM, [name]: value })

@@ -204,3 +204,11 @@ test('oversized headers get 431 and oversized bodies 413, before any work', asyn
   assert.equal(body.status, 413)
   assert.equal((await body.json() as Json).status, 'error')
 })
+
+test('behind a trusted proxy, callers without a key are limited by their X-Forwarded-For address', async (t) => {
+  const { app } = await setup(t, { RATE_LIMIT_MAX: '1', TRUST_PROXY: '127.0.0.1' })
+  const stranger = async (forwardedFor: string) => (await app.inject({ url: `${BASE}/all`, headers: { 'x-forwarded-for': forwardedFor } })).statusCode
+  assert.equal(await stranger('203.0.113.7'), 401)
+  assert.equal(await stranger('203.0.113.8'), 401, 'another address has its own budget')
+  assert.equal(await stranger('203.0.113.7'), 429)
+})
