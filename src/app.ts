@@ -52,9 +52,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     // Slow senders (slowloris) and idle sockets are cut; a steady download is neither.
     requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.requestTimeoutMs,
     // Behind a reverse proxy, the caller's IP (for per-IP limits) comes from X-Forwarded-For.
     trustProxy: limits.trustProxy,
-    connectionTimeout: limits.requestTimeoutMs,
     // Errors before routing (a malformed percent-encoding) get the envelope too, not Fastify's body.
     frameworkErrors: (_error, _request, reply) => {
       (reply as unknown as FastifyReply).code(400).type('application/json; charset=utf-8')

@@ -194,9 +194,11 @@ test('one audit line per data request: key name, route, result count, status; ne
   assert.equal(JSON.stringify(lines).includes(digits), false)
 })
 
-test('oversized headers get 431 and oversized bodies 413, before any work', async (t) => {
-  const { app } = await setup(t)
+test('oversized headers get 431 and oversized bodies 413, before any work; slow requests time out', async (t) => {
+  const { app } = await setup(t, { REQUEST_TIMEOUT: '20s' })
   await app.listen({ port: 0, host: '127.0.0.1' })
+  assert.equal(app.server.requestTimeout, 20_000)
+  assert.equal(app.server.timeout, 20_000)
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
   const huge = await fetch(`${base}/health/live`, { headers: { 'x-filler': 'a'.repeat(20 * 1024) } })
   assert.equal(huge.status, 431)
