@@ -1,21 +1,25 @@
 // buildApp(config, deps) → a Fastify instance wired to HubSoft and the refresher; it never
 // listens and never starts fetching by itself (server.ts and tests call refresher.start()).
 import Fastify from 'fastify'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
+import auditPlugin from './http/plugins/audit.js'
 import authPlugin from './http/plugins/auth.js'
 import cachingPlugin from './http/plugins/caching.js'
 import compressionPlugin from './http/plugins/compression.js'
 import docsPlugin from './http/plugins/docs.js'
 import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
+import limitsPlugin from './http/plugins/limits.js'
 import prettyPlugin from './http/plugins/pretty.js'
 import clientesRoutes from './http/routes/clientes.js'
+import oauthRoutes from './http/routes/oauth.js'
 import operationsRoutes from './http/routes/operations.js'
 import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './http/schemas/clientes.js'
 import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
 import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
 import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
 import type { Timers } from './refresh/backoff.js'
+import { buildLogger } from './log.js'
 import { Refresher } from './refresh/refresher.js'
 import { SnapshotStore } from './snapshot/persist.js'
 import { HubsoftClient } from './upstream/hubsoft-client.js'
@@ -27,8 +31,10 @@ export interface AppDeps {
   readonly timers?: Timers
   /** Jitter source in [0, 1); tests pin it. */
   readonly random?: () => number
-  /** Where log lines go instead of stdout (tests capture them); redaction applies the same. */
-  readonly logStream?: { write: (line: string) => void }
+  /** A logger instance (tests capture lines through it, built with log.ts's buildLogger); default: buildLogger at config.logLevel. */
+  readonly logger?: FastifyBaseLogger
+  /** How often load is sampled for the overload check; tests shorten it. */
+  readonly pressureSampleIntervalMs?: number
 }
 
 declare module 'fastify' {
@@ -38,16 +44,8 @@ declare module 'fastify' {
   }
 }
 
-/** Paths pino blanks in every line: credentials in headers, tokens, passwords. */
-export const LOG_REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  '*.password',
-  '*.clientSecret',
-  '*.access_token',
-  '*.senha'
-]
+/** Node refuses larger request heads with 431: a lookup needs a fraction of this. */
+const MAX_HEADER_BYTES = 16 * 1024
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const { upstream } = config
@@ -56,15 +54,18 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   if (config.snapshotDir === null) throw new Error('buildApp needs a SNAPSHOT_DIR; demo mode creates a temporary one')
   const now = deps.now ?? Date.now
 
+  const { limits } = config
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
-      ...(deps.logStream === undefined ? {} : { stream: deps.logStream })
-    },
+    loggerInstance: deps.logger ?? buildLogger({ level: config.logLevel }),
     // Long query strings are abuse, not lookups.
     routerOptions: { maxParamLength: 200 },
     bodyLimit: 16 * 1024,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // Slow senders (slowloris) and idle sockets are cut; a steady download is neither.
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.requestTimeoutMs,
+    // Behind a reverse proxy, the caller's IP (for per-IP limits) comes from X-Forwarded-For.
+    trustProxy: limits.trustProxy,
     // Bad URL encodings and over-long parameters answer the error envelope too.
     frameworkErrors
   })
@@ -107,7 +108,11 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(compressionPlugin)
   await app.register(prettyPlugin)
   await app.register(docsPlugin)
-  await app.register(authPlugin, { keys: config.apiKeys })
+  // Security (SECURITY.md): shedding and limits first, then who the caller is, then the audit.
+  await app.register(limitsPlugin, { limits, pressureSampleIntervalMs: deps.pressureSampleIntervalMs })
+  await app.register(authPlugin, { keys: config.apiKeys, accessTokenTtlMs: config.accessTokenTtlMs, now })
+  await app.register(auditPlugin)
+  await app.register(oauthRoutes)
   await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now })
   await app.register(clientesRoutes, { refresher, now })
   return app

@@ -1,7 +1,9 @@
 // Environment → typed, validated Config (SPEC §3). The only module that reads environment
 // variables; everything else receives the Config. Each bad variable gets one message naming it,
 // the bad value (never for secrets) and what is expected; all of them are reported at once.
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { getHeapStatistics } from 'node:v8'
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
@@ -11,10 +13,35 @@ import type { UpstreamSourceName } from './upstream/fetch-clientes.js'
 export const SCOPES = ['read', 'secrets', 'admin'] as const
 export type Scope = typeof SCOPES[number]
 
+/** A configured API key. Only its SHA-256 digest is kept: the key itself never stays in memory. */
 export interface ApiKeyConfig {
   readonly name: string
-  readonly key: string
+  readonly digest: Buffer
   readonly scopes: readonly Scope[]
+}
+
+/** Keys are random strings of 16+ characters, so a plain SHA-256 (no stretching) is enough. */
+export function digestApiKey (key: string): Buffer {
+  return createHash('sha256').update(key).digest()
+}
+
+/** Below this a key could be guessed; demo mode (loopback, synthetic data) is exempt. */
+export const MIN_API_KEY_LENGTH = 16
+
+/** Abuse limits (SECURITY.md); a 0 among the overload bounds switches that check off. */
+export interface LimitsConfig {
+  /** Requests per key (per IP for callers without a valid key) in each rateLimitWindowMs. */
+  readonly rateLimitMax: number
+  readonly rateLimitWindowMs: number
+  /** Full (unlimited) list downloads served at once. */
+  readonly fullDumpConcurrency: number
+  /** Time to receive a request, and the longest a connection may sit idle. */
+  readonly requestTimeoutMs: number
+  readonly maxEventLoopDelayMs: number
+  readonly maxHeapUsedBytes: number
+  readonly maxRssBytes: number
+  /** Fastify's trustProxy: whose X-Forwarded-For names the caller's IP (per-IP limits). */
+  readonly trustProxy: boolean | string[]
 }
 
 export interface UpstreamConfig {
@@ -50,6 +77,9 @@ export interface Config {
   readonly snapshotDir: string | null
   /** null when API_KEYS is unset (allowed in demo mode only). */
   readonly apiKeys: readonly ApiKeyConfig[] | null
+  /** Lifetime of the bearer tokens POST /oauth/token issues. */
+  readonly accessTokenTtlMs: number
+  readonly limits: LimitsConfig
   readonly port: number
   readonly host: string
   readonly logLevel: string
@@ -66,6 +96,7 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 const integer = '^\\d{1,12}$'
+const duration = '^\\d{1,9}(ms|s|m|h|d)?$'
 const variable = (pattern: string, description: string) => Type.Optional(Type.String({ pattern, description }))
 
 /** What each variable may hold; `description` is the "expected …" of its error message. */
@@ -84,12 +115,21 @@ export const EnvSchema = Type.Object({
   HUBSOFT_MAX_RESPONSE_MB: variable('^[1-9]\\d{0,5}$', 'a whole number of MiB greater than 0'),
   REFRESH_CRON: variable('.', 'a cron expression such as "0 3,15 * * *"'),
   REFRESH_TZ: variable('.', 'an IANA time zone such as America/Sao_Paulo'),
-  REFRESH_MIN_INTERVAL: variable('^\\d{1,9}(ms|s|m|h|d)?$', 'a duration of at least 1m such as 900s, 15m or 1h (a bare number is seconds)'),
+  REFRESH_MIN_INTERVAL: variable(duration, 'a duration of at least 1m such as 900s, 15m or 1h (a bare number is seconds)'),
   REFRESH_DEADLINE: variable('^[1-9]\\d{0,9}(ms|s|m|h|d)?$', 'a duration greater than 0 such as 30m or 1h (a bare number is seconds)'),
   REFRESH_MAX_SHRINK: variable('^\\d{1,3}(\\.\\d+)?%$', 'a percentage from 0% to 100%'),
   SNAPSHOT_DIR: variable('.', 'a directory path'),
   API_KEYS: variable('.', 'a comma list of name:key:scope[+scope]'),
   API_KEYS_FILE: variable('.', 'the path of a file with one name:key:scope[+scope] per line'),
+  ACCESS_TOKEN_TTL: variable(duration, 'a duration from 1m to 30d such as 1h (a bare number is seconds)'),
+  RATE_LIMIT_MAX: variable('^[1-9]\\d{0,8}$', 'a whole number of requests greater than 0'),
+  RATE_LIMIT_WINDOW: variable(duration, 'a duration from 1s to 1d such as 1m (a bare number is seconds)'),
+  FULL_DUMP_CONCURRENCY: variable('^[1-9]\\d{0,3}$', 'a whole number of downloads from 1 to 9999'),
+  REQUEST_TIMEOUT: variable(duration, 'a duration from 1s to 1h such as 30s (a bare number is seconds)'),
+  OVERLOAD_EVENT_LOOP_DELAY_MS: variable('^\\d{1,7}$', 'a whole number of milliseconds (0 switches the check off)'),
+  OVERLOAD_HEAP_MB: variable('^\\d{1,7}$', 'a whole number of MiB (0 switches the check off)'),
+  OVERLOAD_RSS_MB: variable('^\\d{1,7}$', 'a whole number of MiB (0 switches the check off)'),
+  TRUST_PROXY: variable('^(true|false|[0-9a-fA-F:.]+(/\\d{1,3})?(,[0-9a-fA-F:.]+(/\\d{1,3})?)*)$', 'true, false, or a comma list of proxy addresses/CIDRs'),
   PORT: variable(integer, 'a port number from 0 to 65535'),
   HOST: variable('.', 'a listen address such as 0.0.0.0 or 127.0.0.1'),
   LOG_LEVEL: variable(`^(${LOG_LEVELS.join('|')})$`, LOG_LEVELS.join(', ')),
@@ -117,8 +157,11 @@ export function parseDurationMs (value: string): number {
   return Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 's']!
 }
 
-/** Parses `name:key:scope[+scope]` entries; messages name the entry but never echo a key. */
-export function parseApiKeys (entries: readonly string[], origin: string): { keys: ApiKeyConfig[], problems: string[] } {
+/**
+ * Parses `name:key:scope[+scope]` entries into digests; messages name the entry but never echo a
+ * key. Keys shorter than `minKeyLength` are refused (demo mode passes 1).
+ */
+export function parseApiKeys (entries: readonly string[], origin: string, minKeyLength = MIN_API_KEY_LENGTH): { keys: ApiKeyConfig[], problems: string[] } {
   const keys: ApiKeyConfig[] = []
   const problems: string[] = []
   entries.forEach((entry, i) => {
@@ -135,17 +178,41 @@ export function parseApiKeys (entries: readonly string[], origin: string): { key
     const unknown = scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope))
     if (!/^[\w.-]{1,64}$/.test(name)) problems.push(`${where}: the name may hold letters, digits, '_', '.', '-' (1–64)`)
     else if (key === '') problems.push(`${where}: the key is empty`)
+    else if (key.length < minKeyLength) problems.push(`${where}: the key is shorter than ${minKeyLength} characters; use a random one such as \`openssl rand -hex 24\``)
     // The unknown scope is not echoed: a key written in the wrong place would be.
     else if (unknown.length > 0) problems.push(`${where}: the part after the last ':' holds an unknown scope; expected read, secrets, admin joined by +`)
     else if (keys.some((other) => other.name === name)) problems.push(`${where}: the name is used twice`)
-    else if (keys.some((other) => other.key === key)) problems.push(`${where}: the same key is given to two names`)
-    else keys.push({ name, key, scopes: [...new Set(scopes as Scope[])] })
+    else {
+      const digest = digestApiKey(key)
+      if (keys.some((other) => other.digest.equals(digest))) problems.push(`${where}: the same key is given to two names`)
+      else keys.push({ name, digest, scopes: [...new Set(scopes as Scope[])] })
+    }
   })
   return { keys, problems }
 }
 
+/** TRUST_PROXY, already matched by its pattern, as Fastify's trustProxy takes it. */
+function parseTrustProxy (value: string): boolean | string[] {
+  if (value === 'true' || value === 'false') return value === 'true'
+  return value.split(',')
+}
+
 export interface LoadConfigOptions {
   readonly readFile?: (path: string) => string
+  /** V8's heap limit, the base of the default OVERLOAD_HEAP_MB; tests pass a fixed one. */
+  readonly heapLimitBytes?: number
+}
+
+/** By default the service sheds load once 90% of V8's heap is in use, before it runs out. */
+const DEFAULT_HEAP_FRACTION = 0.9
+const MIB = 1024 * 1024
+
+/** Parses a duration variable already matched by its pattern and checks its range. */
+function durationVariable (problems: string[], bad: Set<string>, name: string, value: string | undefined, fallback: string, [minMs, maxMs]: readonly [number, number], expected: string): number {
+  if (bad.has(name)) return 0
+  const ms = parseDurationMs(value ?? fallback)
+  if (ms < minMs || ms > maxMs) problems.push(`${name}='${value}' is invalid: expected ${expected}`)
+  return ms
 }
 
 export function loadConfig (rawEnv: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
@@ -212,16 +279,17 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
   if (!bad.has('REFRESH_MAX_SHRINK') && maxShrinkPercent > 100) problems.push(`REFRESH_MAX_SHRINK='${e.REFRESH_MAX_SHRINK}' is invalid: expected a percentage from 0% to 100%`)
 
   let apiKeys: ApiKeyConfig[] | null = null
+  const minKeyLength = demo ? 1 : MIN_API_KEY_LENGTH
   if (e.API_KEYS !== undefined && e.API_KEYS_FILE !== undefined) {
     problems.push('API_KEYS and API_KEYS_FILE are both set: expected only one of them')
   } else if (e.API_KEYS !== undefined) {
-    const parsed = parseApiKeys(e.API_KEYS.split(',').map((entry) => entry.trim()), 'API_KEYS')
+    const parsed = parseApiKeys(e.API_KEYS.split(',').map((entry) => entry.trim()), 'API_KEYS', minKeyLength)
     problems.push(...parsed.problems)
     apiKeys = parsed.keys
   } else if (e.API_KEYS_FILE !== undefined) {
     try {
       const lines = readFile(e.API_KEYS_FILE).split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
-      const parsed = parseApiKeys(lines, 'API_KEYS_FILE')
+      const parsed = parseApiKeys(lines, 'API_KEYS_FILE', minKeyLength)
       problems.push(...parsed.problems)
       apiKeys = parsed.keys
     } catch (error) {
@@ -234,6 +302,12 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
   if (apiKeys !== null && apiKeys.length === 0 && !problems.some((problem) => problem.startsWith('API_KEYS'))) {
     problems.push('API_KEYS holds no key: expected at least one name:key:scope entry')
   }
+
+  const accessTokenTtlMs = durationVariable(problems, bad, 'ACCESS_TOKEN_TTL', e.ACCESS_TOKEN_TTL, '1h', [60_000, 30 * 86_400_000], 'a duration from 1m to 30d such as 1h')
+  const rateLimitWindowMs = durationVariable(problems, bad, 'RATE_LIMIT_WINDOW', e.RATE_LIMIT_WINDOW, '1m', [1000, 86_400_000], 'a duration from 1s to 1d such as 1m')
+  const requestTimeoutMs = durationVariable(problems, bad, 'REQUEST_TIMEOUT', e.REQUEST_TIMEOUT, '30s', [1000, 3_600_000], 'a duration from 1s to 1h such as 30s')
+  const heapLimitBytes = options.heapLimitBytes ?? getHeapStatistics().heap_size_limit
+  const megabytes = (value: string | undefined, fallbackBytes: number) => value === undefined ? fallbackBytes : Number(value) * MIB
 
   if (problems.length > 0) throw new ConfigError(problems)
 
@@ -264,6 +338,17 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
     // persists into a fresh temporary directory, so a demo restart never waits for the floor.
     snapshotDir: e.SNAPSHOT_DIR ?? (demo ? null : './data'),
     apiKeys,
+    accessTokenTtlMs,
+    limits: {
+      rateLimitMax: Number(e.RATE_LIMIT_MAX ?? 600),
+      rateLimitWindowMs,
+      fullDumpConcurrency: Number(e.FULL_DUMP_CONCURRENCY ?? 4),
+      requestTimeoutMs,
+      maxEventLoopDelayMs: Number(e.OVERLOAD_EVENT_LOOP_DELAY_MS ?? 1000),
+      maxHeapUsedBytes: megabytes(e.OVERLOAD_HEAP_MB, Math.floor(heapLimitBytes * DEFAULT_HEAP_FRACTION)),
+      maxRssBytes: megabytes(e.OVERLOAD_RSS_MB, 0),
+      trustProxy: parseTrustProxy(e.TRUST_PROXY ?? 'false')
+    },
     port,
     host: e.HOST ?? '0.0.0.0',
     logLevel: e.LOG_LEVEL ?? 'info'
@@ -292,6 +377,8 @@ export function describeConfig (config: Config): Record<string, unknown> {
     refresh: config.refresh,
     snapshotDir: config.snapshotDir,
     apiKeys: config.apiKeys?.map(({ name, scopes }) => ({ name, scopes })) ?? null,
+    accessTokenTtlMs: config.accessTokenTtlMs,
+    limits: config.limits,
     listen: `${config.host}:${config.port}`
   }
 }

@@ -25,6 +25,7 @@ export interface ErrorEntry {
 export const ERROR_CATALOGUE = {
   invalid_parameter: { status: 400, place: 'route', description: 'A query, path or header parameter is malformed or out of range; msg names it and what it accepts.' },
   invalid_request: { status: 400, place: 'router', description: 'The request cannot be read: a malformed URL encoding or body.' },
+  invalid_credentials: { status: 401, place: 'route', description: 'POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft\'s own (`error: invalid_credentials`) plus the envelope.' },
   unauthorized: { status: 401, place: 'keyed', description: 'No API key was sent, or the key is not valid.' },
   forbidden: { status: 403, place: 'scoped', description: 'The API key lacks the scope the route needs.' },
   not_found: { status: 404, place: 'route', description: 'The looked-up value (e.g. a CPF/CNPJ) is in no client.' },
@@ -33,9 +34,12 @@ export const ERROR_CATALOGUE = {
   refresh_running: { status: 409, place: 'route', description: 'A refresh is already running; its outcome will show in /status.' },
   payload_too_large: { status: 413, place: 'router', description: 'The request body is larger than the service accepts.' },
   unsupported_media_type: { status: 415, place: 'router', description: 'The request body has a content type or content encoding the route does not read.' },
+  rate_limited: { status: 429, place: 'keyed', description: 'Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again.', headers: { 'Retry-After': 'Seconds until a request is allowed again.' } },
   refresh_throttled: { status: 429, place: 'route', description: 'REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.', headers: { 'Retry-After': 'Seconds until a refresh is allowed.' } },
   internal_error: { status: 500, place: 'every', description: 'An unexpected failure; the body is generic and the details go to the log.' },
-  no_snapshot: { status: 503, place: 'route', description: 'No customer snapshot has been loaded yet; retry after the first refresh.' }
+  no_snapshot: { status: 503, place: 'route', description: 'No customer snapshot has been loaded yet; retry after the first refresh.' },
+  full_dump_busy: { status: 503, place: 'route', description: 'FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit.', headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
+  overloaded: { status: 503, place: 'keyed', description: 'The service is past its event-loop, heap or memory bound; retry shortly.', headers: { 'Retry-After': 'Seconds to wait before retrying.' } }
 } as const satisfies Record<string, ErrorEntry>
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE
@@ -60,3 +64,8 @@ export const RefreshRunningError = catalogueError('refresh_running', 'A refresh 
 export const RefreshThrottledError = catalogueError('refresh_throttled')
 export const InternalError = catalogueError('internal_error', 'Internal server error')
 export const NoSnapshotError = catalogueError('no_snapshot', 'No customer snapshot has been loaded yet; try again after the first refresh')
+// Abuse limits and the drop-in token route (SECURITY.md).
+export const InvalidCredentialsError = catalogueError('invalid_credentials', 'The user credentials were incorrect.')
+export const RateLimitedError = catalogueError('rate_limited', 'Too many requests for this key; retry in %s')
+export const FullDumpBusyError = catalogueError('full_dump_busy', 'Too many full downloads are running (at most %s at once); retry shortly or pass limit')
+export const OverloadedError = catalogueError('overloaded', 'The service is overloaded; retry shortly')

@@ -7,35 +7,48 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
-import { ConfigError, describeConfig, loadConfig } from './config.js'
+import { ConfigError, describeConfig, digestApiKey, loadConfig } from './config.js'
 import type { ApiKeyConfig, Config } from './config.js'
 import { SnapshotDirError } from './snapshot/persist.js'
 import { HubsoftSimulator } from './simulator/simulator.js'
 
-function demoKeys (): ApiKeyConfig[] {
+/** The demo's two keys in clear, to print once; the configuration keeps only their digests. */
+interface DemoKeys { readonly read: string, readonly admin: string }
+
+function demoKeys (): DemoKeys {
+  return { read: `demo-read-${randomBytes(12).toString('hex')}`, admin: `demo-admin-${randomBytes(12).toString('hex')}` }
+}
+
+function demoKeyConfig (keys: DemoKeys): ApiKeyConfig[] {
   return [
-    { name: 'demo-read', key: `demo-read-${randomBytes(12).toString('hex')}`, scopes: ['read'] },
-    { name: 'demo-admin', key: `demo-admin-${randomBytes(12).toString('hex')}`, scopes: ['read', 'secrets', 'admin'] }
+    { name: 'demo-read', digest: digestApiKey(keys.read), scopes: ['read'] },
+    { name: 'demo-admin', digest: digestApiKey(keys.admin), scopes: ['read', 'secrets', 'admin'] }
   ]
 }
 
-function demoBanner (config: Config, simulator: HubsoftSimulator, port: number): string {
+function demoBanner (config: Config, simulator: HubsoftSimulator, port: number, keys: DemoKeys | null): string {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const base = `http://${host}:${port}`
-  const [readKey, adminKey] = config.apiKeys!
+  // With API_KEYS set in demo mode the keys are the operator's own: they are not printed.
+  const readKey = keys?.read ?? '<a read key from API_KEYS>'
+  const adminKey = keys?.admin ?? '<a secrets key from API_KEYS>'
+  const readName = keys === null ? '<its name>' : 'demo-read'
   const cpf = simulator.dataset.find((cliente) => cliente.tipo_pessoa === 'pf' && typeof cliente.cpf_cnpj === 'string')?.cpf_cnpj ?? '52998224725'
   return [
     '',
     'hubsoft-bff is running in DEMO mode: HUBSOFT_URL is unset, so an embedded HubSoft simulator',
     `serves ${simulator.dataset.length} synthetic clients at ${simulator.url}.`,
     '',
-    `  read key (passwords redacted):  ${readKey!.key}`,
-    `  admin key (secrets + admin):    ${adminKey!.key}`,
+    `  read key (passwords redacted):  ${readKey}`,
+    `  admin key (secrets + admin):    ${adminKey}`,
     '',
     'Try:',
-    `  curl -s -H 'Authorization: Bearer ${readKey!.key}' '${base}/api/v1/integracao/cliente/all?limit=2'`,
-    `  curl -s -H 'X-API-Key: ${readKey!.key}' '${base}/api/v1/integracao/cliente/all/cpf_cnpj/${cpf}'`,
-    `  curl -s -H 'Authorization: Bearer ${readKey!.key}' '${base}/status'`,
+    `  curl -s -H 'Authorization: Bearer ${readKey}' '${base}/api/v1/integracao/cliente/all?limit=2'`,
+    `  curl -s -H 'X-API-Key: ${readKey}' '${base}/api/v1/integracao/cliente/all/cpf_cnpj/${cpf}'`,
+    `  curl -s -H 'Authorization: Bearer ${readKey}' '${base}/status'`,
+    '',
+    "HubSoft-style integrations get a token first, as they do from HubSoft's own /oauth/token:",
+    `  curl -s -H 'Content-Type: application/json' -d '{"grant_type":"password","client_id":"${readName}","client_secret":"${readKey}"}' '${base}/oauth/token'`,
     ''
   ].join('\n')
 }
@@ -52,14 +65,16 @@ async function main (): Promise<void> {
 
   let simulator: HubsoftSimulator | null = null
   let temporaryDir: string | null = null
+  let printedKeys: DemoKeys | null = null
   if (config.demo !== null) {
+    if (config.apiKeys === null) printedKeys = demoKeys()
     simulator = await HubsoftSimulator.start({ clients: config.demo.clients, seed: config.demo.seed })
     const { credentials } = simulator
     temporaryDir = config.snapshotDir === null ? await mkdtemp(join(tmpdir(), 'hubsoft-bff-demo-')) : null
     config = {
       ...config,
       upstream: { ...config.upstream, url: simulator.url, ...credentials },
-      apiKeys: config.apiKeys ?? demoKeys(),
+      apiKeys: config.apiKeys ?? demoKeyConfig(printedKeys!),
       snapshotDir: config.snapshotDir ?? temporaryDir
     }
   }
@@ -89,7 +104,7 @@ async function main (): Promise<void> {
   }
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : config.port
-  if (demoSimulator !== null) process.stdout.write(`${demoBanner(config, demoSimulator, port)}\n`)
+  if (demoSimulator !== null) process.stdout.write(`${demoBanner(config, demoSimulator, port, printedKeys)}\n`)
 }
 
 await main()

@@ -1,5 +1,7 @@
 // Proves environment → Config (SPEC §3): defaults in demo mode, one problem naming each bad variable, all reported together, API keys and files, and secrets never echoed.
+import { createHash } from 'node:crypto'
 import { test } from 'node:test'
+import { inspect } from 'node:util'
 import assert from 'node:assert/strict'
 import { ConfigError, describeConfig, loadConfig, parseApiKeys, parseDurationMs } from '../src/config.js'
 import type { ApiKeyConfig, Config } from '../src/config.js'
@@ -186,16 +188,100 @@ test('with HUBSOFT_URL set, each missing credential and API_KEYS are named', () 
   assert.equal(everything.length, 5, everything.join('\n'))
 })
 
-test('parseApiKeys reads name:key:scope[+scope] entries', () => {
+/** What a key is held as: its SHA-256, never the key (computed here, not by the code under test). */
+const sha256 = (key: string) => createHash('sha256').update(key).digest()
+
+test('parseApiKeys reads name:key:scope[+scope] entries and keeps only digests of the keys', () => {
   const table: Array<[string[], ApiKeyConfig[]]> = [
-    [['ops:k1:read'], [{ name: 'ops', key: 'k1', scopes: ['read'] }]],
-    [['adm:k2:read+secrets+admin'], [{ name: 'adm', key: 'k2', scopes: ['read', 'secrets', 'admin'] }]],
-    [['bot:k3:admin'], [{ name: 'bot', key: 'k3', scopes: ['admin'] }]],
-    [['ops:k1:read', 'sup:k2:read+secrets'], [{ name: 'ops', key: 'k1', scopes: ['read'] }, { name: 'sup', key: 'k2', scopes: ['read', 'secrets'] }]],
-    [['app.v2-prod_1:k:read'], [{ name: 'app.v2-prod_1', key: 'k', scopes: ['read'] }]]
+    [['ops:k1:read'], [{ name: 'ops', digest: sha256('k1'), scopes: ['read'] }]],
+    [['adm:k2:read+secrets+admin'], [{ name: 'adm', digest: sha256('k2'), scopes: ['read', 'secrets', 'admin'] }]],
+    [['bot:k3:admin'], [{ name: 'bot', digest: sha256('k3'), scopes: ['admin'] }]],
+    [['ops:k1:read', 'sup:k2:read+secrets'], [{ name: 'ops', digest: sha256('k1'), scopes: ['read'] }, { name: 'sup', digest: sha256('k2'), scopes: ['read', 'secrets'] }]],
+    [['app.v2-prod_1:k:read'], [{ name: 'app.v2-prod_1', digest: sha256('k'), scopes: ['read'] }]]
   ]
   for (const [entries, expected] of table) {
-    assert.deepEqual(parseApiKeys(entries, 'API_KEYS'), { keys: expected, problems: [] }, entries.join(','))
+    assert.deepEqual(parseApiKeys(entries, 'API_KEYS', 1), { keys: expected, problems: [] }, entries.join(','))
+  }
+})
+
+test('a key shorter than 16 characters is refused outside demo mode, accepted in demo mode', () => {
+  const short = 'short-key-15chr'
+  assert.equal(short.length, 15)
+  const problems = problemsOf({ ...UPSTREAM, API_KEYS: `ops:${short}:read` })
+  assert.equal(problems.length, 1, problems.join(' | '))
+  assert.match(problems[0]!, /API_KEYS entry 1 \('ops'\).*shorter than 16/)
+  assert.ok(!problems[0]!.includes(short))
+  assert.deepEqual(loadConfig({ ...UPSTREAM, API_KEYS: `ops:${short}x:read` }).apiKeys?.map((key) => key.name), ['ops'])
+  assert.deepEqual(loadConfig({ API_KEYS: 'ops:k:read' }, { readFile: files({}) }).apiKeys, [{ name: 'ops', digest: sha256('k'), scopes: ['read'] }])
+})
+
+test('no key is held in clear anywhere in the Config', () => {
+  const config = loadConfig(UPSTREAM)
+  const held = inspect(config, { depth: 10, maxStringLength: Infinity })
+  for (const key of [KEY_OPS, KEY_ADMIN]) assert.equal(held.includes(key), false, 'a key is held in clear')
+  assert.deepEqual(config.apiKeys!.map((key) => Object.keys(key).sort()), [['digest', 'name', 'scopes'], ['digest', 'name', 'scopes']])
+})
+
+test('abuse limits and token lifetime: defaults, and every bad value named', () => {
+  const config = loadConfig(UPSTREAM, { heapLimitBytes: 1000 * 1024 * 1024 })
+  assert.equal(config.accessTokenTtlMs, 3_600_000)
+  assert.deepEqual(config.limits, {
+    rateLimitMax: 600,
+    rateLimitWindowMs: 60_000,
+    fullDumpConcurrency: 4,
+    requestTimeoutMs: 30_000,
+    maxEventLoopDelayMs: 1000,
+    maxHeapUsedBytes: 900 * 1024 * 1024,
+    maxRssBytes: 0,
+    trustProxy: false
+  })
+  const tuned = loadConfig({
+    ...UPSTREAM,
+    ACCESS_TOKEN_TTL: '30d',
+    RATE_LIMIT_MAX: '5',
+    RATE_LIMIT_WINDOW: '10s',
+    FULL_DUMP_CONCURRENCY: '1',
+    REQUEST_TIMEOUT: '2m',
+    OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
+    OVERLOAD_HEAP_MB: '512',
+    OVERLOAD_RSS_MB: '1024',
+    TRUST_PROXY: '10.0.0.0/8,127.0.0.1'
+  })
+  assert.equal(tuned.accessTokenTtlMs, 30 * 86_400_000)
+  assert.deepEqual(tuned.limits, {
+    rateLimitMax: 5,
+    rateLimitWindowMs: 10_000,
+    fullDumpConcurrency: 1,
+    requestTimeoutMs: 120_000,
+    maxEventLoopDelayMs: 0,
+    maxHeapUsedBytes: 512 * 1024 * 1024,
+    maxRssBytes: 1024 * 1024 * 1024,
+    trustProxy: ['10.0.0.0/8', '127.0.0.1']
+  })
+  assert.equal(loadConfig({ ...UPSTREAM, TRUST_PROXY: 'true' }).limits.trustProxy, true)
+  assert.deepEqual(loadConfig({ ...UPSTREAM, TRUST_PROXY: '::1' }).limits.trustProxy, ['::1'])
+  const table: Array<[string, string]> = [
+    ['ACCESS_TOKEN_TTL', '30s'],
+    ['ACCESS_TOKEN_TTL', '31d'],
+    ['ACCESS_TOKEN_TTL', 'forever'],
+    ['RATE_LIMIT_MAX', '0'],
+    ['RATE_LIMIT_MAX', '-5'],
+    ['RATE_LIMIT_WINDOW', '500ms'],
+    ['RATE_LIMIT_WINDOW', '2d'],
+    ['FULL_DUMP_CONCURRENCY', '0'],
+    ['FULL_DUMP_CONCURRENCY', 'many'],
+    ['REQUEST_TIMEOUT', '0'],
+    ['REQUEST_TIMEOUT', '2h'],
+    ['OVERLOAD_EVENT_LOOP_DELAY_MS', '1.5'],
+    ['OVERLOAD_HEAP_MB', '90%'],
+    ['OVERLOAD_RSS_MB', 'lots'],
+    ['TRUST_PROXY', 'yes please'],
+    ['TRUST_PROXY', '10.0.0.1,']
+  ]
+  for (const [name, value] of table) {
+    const problems = problemsOf({ ...UPSTREAM, [name]: value })
+    assert.equal(problems.length, 1, `${name}=${value}: ${problems.join(' | ')}`)
+    assert.ok(problems[0]!.startsWith(`${name}='${value}' is invalid: expected `), problems[0])
   }
 })
 
@@ -213,7 +299,7 @@ test('parseApiKeys reports a bad entry by origin, position and name, never by ke
     ['bad name', ['o p s:k-secret-1:read'], /API_KEYS entry 1/]
   ]
   for (const [name, entries, mentions] of table) {
-    const { problems } = parseApiKeys(entries, 'API_KEYS')
+    const { problems } = parseApiKeys(entries, 'API_KEYS', 1)
     assert.equal(problems.length, 1, `${name}: ${problems.join(' | ')}`)
     assert.match(problems[0]!, mentions, name)
     assert.ok(!problems[0]!.includes('k-secret'), `${name}: key not echoed in ${problems[0]}`)
@@ -228,8 +314,8 @@ test('API_KEYS_FILE is read through the injected readFile, comments and blank li
   const config = loadConfig({ ...UPSTREAM, API_KEYS: undefined, API_KEYS_FILE: '/run/secrets/api-keys' }, { readFile })
   assert.deepEqual(calls, ['/run/secrets/api-keys'])
   assert.deepEqual(config.apiKeys, [
-    { name: 'ops', key: KEY_OPS, scopes: ['read'] },
-    { name: 'admin', key: KEY_ADMIN, scopes: ['read', 'secrets', 'admin'] }
+    { name: 'ops', digest: sha256(KEY_OPS), scopes: ['read'] },
+    { name: 'admin', digest: sha256(KEY_ADMIN), scopes: ['read', 'secrets', 'admin'] }
   ])
 
   const table: Array<[string, Env, Record<string, string>, RegExp]> = [

@@ -106,6 +106,17 @@ test('the typed client generated from openapi.yaml works against the running ser
   conforms('/admin/refresh', 'post', refresh.response, refresh.error)
   assert.equal(refresh.error?.code, 'refresh_throttled')
 
+  // An integration's drop-in login: HubSoft's password grant, with an API key as the client.
+  const token = await anonymous.POST('/oauth/token', { body: { grant_type: 'password', client_id: 'reader', client_secret: KEYS.read, username: 'ignored', password: 'ignored' } })
+  conforms('/oauth/token', 'post', token.response, token.data)
+  const withToken = createClient<paths, 'application/json'>({ baseUrl, headers: { authorization: `Bearer ${String(token.data?.access_token)}` } })
+  const viaToken = await withToken.GET('/api/v1/integracao/cliente/all', { params: { query: { limit: 1 } } })
+  conforms('/api/v1/integracao/cliente/all', 'get', viaToken.response, viaToken.data)
+  assert.equal(viaToken.data?.clientes.length, 1)
+  const refused = await anonymous.POST('/oauth/token', { body: { grant_type: 'password', client_id: 'reader', client_secret: 'not-the-key-at-all' } })
+  conforms('/oauth/token', 'post', refused.response, refused.error)
+  assert.equal(refused.error?.code, 'invalid_credentials')
+
   const everyOperation = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId))
   assert.deepEqual([...called].sort(), everyOperation.sort(), 'every documented operation was called')
 })

@@ -11,7 +11,7 @@ export async function renderOpenapiYaml (): Promise<string> {
     HUBSOFT_CLIENT_SECRET: 'placeholder',
     HUBSOFT_USERNAME: 'placeholder',
     HUBSOFT_PASSWORD: 'placeholder',
-    API_KEYS: 'placeholder:placeholder-key:read',
+    API_KEYS: 'placeholder:placeholder-key-0123456789:read',
     LOG_LEVEL: 'silent'
   })
   const app = await buildApp(config)

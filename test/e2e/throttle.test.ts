@@ -11,8 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { SNAPSHOT_FILE } from '../../src/snapshot/persist.js'
 import type { HubsoftSimulator } from '../../src/simulator/simulator.js'
 import { FakeClock } from '../helpers/fake-clock.js'
-import { captureLogs } from '../helpers/logs.js'
-import { bearer, snapshotDir, startService, startSimulator } from '../helpers/service.js'
+import { bearer, loggedLines, snapshotDir, startService, startSimulator } from '../helpers/service.js'
 
 const BASE = '/api/v1/integracao/cliente'
 const MINUTE = 60_000
@@ -194,15 +193,14 @@ test('G5: a corrupt snapshot file is logged, set aside, and the service waits fo
   await writeFile(file, bytes.subarray(0, bytes.length - 100))
 
   await clock.advance(2 * MINUTE)
-  const logs = captureLogs()
-  const second = await startService(t, simulator, { SNAPSHOT_DIR: dir, LOG_LEVEL: 'info' }, { now: clock.now, timers: clock, random: () => 0, logStream: logs.stream })
+  const second = await startService(t, simulator, { SNAPSHOT_DIR: dir }, { now: clock.now, timers: clock, random: () => 0 })
   assert.equal(simulator.counters.fetchCycles, 1, 'no fetch within the floor of the one before the restart')
   assert.equal((await second.inject({ url: '/health/ready' })).statusCode, 503)
   const state = await status(second)
   assert.equal(state.persistence.load.outcome, 'corrupt')
   assert.match(state.persistence.load.error, /unexpected end|truncated/i)
   assert.ok((await readdir(dir)).some((name) => name.startsWith(`${SNAPSHOT_FILE}.corrupt-`)))
-  assert.equal(logs.matching(/persisted snapshot is unusable/).length, 1)
+  assert.equal(loggedLines(second, /persisted snapshot is unusable/).length, 1)
   assert.equal(state.refresh.floor_until, '2026-11-26T12:15:00.000Z')
   assert.deepEqual(clock.pending, [Date.parse('2026-11-26T12:15:00Z')], 'the retry waits for the floor')
 
@@ -211,7 +209,7 @@ test('G5: a corrupt snapshot file is logged, set aside, and the service waits fo
   await clock.advance(1, async () => await second.refresher.idle())
   assert.equal(simulator.counters.fetchCycles, 2)
   assert.equal((await second.inject({ url: '/health/ready' })).statusCode, 200)
-  const [line] = logs.matching(/^refresh finished/)
+  const [line] = loggedLines(second, /^refresh finished/)
   assert.deepEqual(Object.keys(line?.refresh as object).filter((key) => ['durationMs', 'pages', 'clients', 'bytes', 'outcome'].includes(key)).sort(), ['bytes', 'clients', 'durationMs', 'outcome', 'pages'])
   assert.equal((line?.refresh as Json).clients, 50)
 })

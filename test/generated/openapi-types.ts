@@ -6,6 +6,26 @@
 // Regenerate with `npm run openapi`.
 
 export interface paths {
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a bearer token, as from HubSoft
+         * @description HubSoft's password grant: client_id is an API key's name and client_secret the key (username and password are accepted and ignored). The token lives ACCESS_TOKEN_TTL and carries the key's scopes; removing the key and restarting revokes it.
+         */
+        post: operations["issueToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -556,6 +576,7 @@ export interface components {
          *
          *     - `invalid_parameter` (400): A query, path or header parameter is malformed or out of range; msg names it and what it accepts.
          *     - `invalid_request` (400): The request cannot be read: a malformed URL encoding or body.
+         *     - `invalid_credentials` (401): POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope.
          *     - `unauthorized` (401): No API key was sent, or the key is not valid.
          *     - `forbidden` (403): The API key lacks the scope the route needs.
          *     - `not_found` (404): The looked-up value (e.g. a CPF/CNPJ) is in no client.
@@ -564,12 +585,15 @@ export interface components {
          *     - `refresh_running` (409): A refresh is already running; its outcome will show in /status.
          *     - `payload_too_large` (413): The request body is larger than the service accepts.
          *     - `unsupported_media_type` (415): The request body has a content type or content encoding the route does not read.
+         *     - `rate_limited` (429): Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again.
          *     - `refresh_throttled` (429): REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.
          *     - `internal_error` (500): An unexpected failure; the body is generic and the details go to the log.
          *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh.
+         *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit.
+         *     - `overloaded` (503): The service is past its event-loop, heap or memory bound; retry shortly.
          * @enum {string}
          */
-        ErrorCode: "invalid_parameter" | "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "refresh_running" | "payload_too_large" | "unsupported_media_type" | "refresh_throttled" | "internal_error" | "no_snapshot";
+        ErrorCode: "invalid_parameter" | "invalid_request" | "invalid_credentials" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "refresh_running" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "refresh_throttled" | "internal_error" | "no_snapshot" | "full_dump_busy" | "overloaded";
         /**
          * @description Every error answer: HubSoft's envelope plus a stable code.
          * @example {
@@ -703,6 +727,35 @@ export interface components {
              */
             started_at: string;
         };
+        /** @description A bearer token, in HubSoft's shape. */
+        Token: {
+            /**
+             * @description Always Bearer.
+             * @enum {string}
+             */
+            token_type: "Bearer";
+            /** @description Seconds the access token lives (ACCESS_TOKEN_TTL). */
+            expires_in: number;
+            /** @description Send as Authorization: Bearer <access_token> to the data routes; it carries the scopes of the key. */
+            access_token: string;
+            /** @description Good once, with grant_type refresh_token and the same client credentials. */
+            refresh_token: string;
+        };
+        /** @description An error of /oauth/token: HubSoft's {error, message} and this service's envelope in one body. */
+        OAuthError: {
+            /** @description HubSoft's OAuth error: invalid_credentials or invalid_request. */
+            error?: string;
+            /** @description HubSoft's human-readable text. */
+            message?: string;
+            /**
+             * @description Always error.
+             * @enum {string}
+             */
+            status: "error";
+            /** @description What went wrong, for a person. */
+            msg: string;
+            code: components["schemas"]["ErrorCode"];
+        };
     };
     responses: never;
     parameters: never;
@@ -712,6 +765,106 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    issueToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON or application/x-www-form-urlencoded, as HubSoft accepts. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description password (as with HubSoft) or refresh_token.
+                     * @example password
+                     */
+                    grant_type?: string;
+                    /** @description The API key's name (from API_KEYS). */
+                    client_id?: string;
+                    /** @description The API key itself. */
+                    client_secret?: string;
+                    /** @description HubSoft's user name: accepted and ignored (the key is the credential). */
+                    username?: string;
+                    /** @description HubSoft's password: accepted and ignored (the key is the credential). */
+                    password?: string;
+                    /** @description With grant_type refresh_token: a refresh token this service issued to this client. */
+                    refresh_token?: string;
+                    /** @description Ignored: a token carries the scopes of its key. */
+                    scope?: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /**
+                     * @description password (as with HubSoft) or refresh_token.
+                     * @example password
+                     */
+                    grant_type?: string;
+                    /** @description The API key's name (from API_KEYS). */
+                    client_id?: string;
+                    /** @description The API key itself. */
+                    client_secret?: string;
+                    /** @description HubSoft's user name: accepted and ignored (the key is the credential). */
+                    username?: string;
+                    /** @description HubSoft's password: accepted and ignored (the key is the credential). */
+                    password?: string;
+                    /** @description With grant_type refresh_token: a refresh token this service issued to this client. */
+                    refresh_token?: string;
+                    /** @description Ignored: a token carries the scopes of its key. */
+                    scope?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A bearer token, in HubSoft's shape. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            /** @description An error of /oauth/token: HubSoft's {error, message} and this service's envelope in one body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description An error of /oauth/token: HubSoft's {error, message} and this service's envelope in one body. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            429: {
+                headers: {
+                    /** @description Seconds until a refresh is allowed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     healthLive: {
         parameters: {
             query?: never;
@@ -797,9 +950,20 @@ export interface operations {
                     "application/json": components["schemas"]["Status"];
                 };
             };
-            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            429: {
+                headers: {
+                    /** @description Seconds until a refresh is allowed. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -809,6 +973,17 @@ export interface operations {
             /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -847,7 +1022,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -874,7 +1049,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
             429: {
                 headers: {
                     /** @description Seconds until a refresh is allowed. */
@@ -888,6 +1063,17 @@ export interface operations {
             /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
             500: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -915,9 +1101,9 @@ export interface operations {
                 codigo_pacote?: string;
                 /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. An empty value returns none. */
                 relacoes?: string;
-                /** @description Maximum number of clients (default: all). */
+                /** @description Maximum number of clients, 1 to 1000000 (default: all). */
                 limit?: number;
-                /** @description Clients to skip (default 0). */
+                /** @description Clients to skip, 0 to 1000000 (default 0). */
                 offset?: number;
                 /** @description Sort field (default data_cadastro); clients without it come last, ties by id_cliente. */
                 order_by?: "data_cadastro" | "data_fechamento";
@@ -992,7 +1178,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1010,6 +1196,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            429: {
+                headers: {
+                    /** @description Seconds until a refresh is allowed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
             500: {
                 headers: {
@@ -1019,9 +1216,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1049,9 +1248,9 @@ export interface operations {
                 codigo_pacote?: string;
                 /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. An empty value returns none. */
                 relacoes?: string;
-                /** @description Maximum number of clients (default: all). */
+                /** @description Maximum number of clients, 1 to 1000000 (default: all). */
                 limit?: number;
-                /** @description Clients to skip (default 0). */
+                /** @description Clients to skip, 0 to 1000000 (default 0). */
                 offset?: number;
                 /** @description Sort field (default data_cadastro); clients without it come last, ties by id_cliente. */
                 order_by?: "data_cadastro" | "data_fechamento";
@@ -1129,7 +1328,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1156,6 +1355,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            429: {
+                headers: {
+                    /** @description Seconds until a refresh is allowed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
             500: {
                 headers: {
@@ -1165,9 +1375,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1195,9 +1407,9 @@ export interface operations {
                 codigo_pacote?: string;
                 /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. An empty value returns none. */
                 relacoes?: string;
-                /** @description Maximum number of clients (default: all). */
+                /** @description Maximum number of clients, 1 to 1000000 (default: all). */
                 limit?: number;
-                /** @description Clients to skip (default 0). */
+                /** @description Clients to skip, 0 to 1000000 (default 0). */
                 offset?: number;
                 /** @description Sort field (default data_cadastro); clients without it come last, ties by id_cliente. */
                 order_by?: "data_cadastro" | "data_fechamento";
@@ -1278,7 +1490,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1296,6 +1508,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            429: {
+                headers: {
+                    /** @description Seconds until a refresh is allowed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
             500: {
                 headers: {
@@ -1305,9 +1528,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1335,9 +1560,9 @@ export interface operations {
                 codigo_pacote?: string;
                 /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. An empty value returns none. */
                 relacoes?: string;
-                /** @description Maximum number of clients (default: all). */
+                /** @description Maximum number of clients, 1 to 1000000 (default: all). */
                 limit?: number;
-                /** @description Clients to skip (default 0). */
+                /** @description Clients to skip, 0 to 1000000 (default 0). */
                 offset?: number;
                 /** @description Sort field (default data_cadastro); clients without it come last, ties by id_cliente. */
                 order_by?: "data_cadastro" | "data_fechamento";
@@ -1418,7 +1643,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1436,6 +1661,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            429: {
+                headers: {
+                    /** @description Seconds until a refresh is allowed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
             500: {
                 headers: {
@@ -1445,9 +1681,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1549,7 +1787,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1567,6 +1805,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            429: {
+                headers: {
+                    /** @description Seconds until a refresh is allowed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
             500: {
                 headers: {
@@ -1576,9 +1825,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1669,7 +1920,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1687,6 +1938,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            429: {
+                headers: {
+                    /** @description Seconds until a refresh is allowed. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
             500: {
                 headers: {
@@ -1696,9 +1958,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -132,8 +132,10 @@ test('at least 30 malformed requests each answer the documented error envelope, 
     seen.add(expected)
   }
   // The table reaches every code a request can provoke here (the rest need a cold start or a fault).
-  // (refresh_running needs a refresh in flight: test/refresh covers it.)
-  assert.deepEqual(ERROR_CODE_LIST.filter((code) => !seen.has(code)).sort(), ['internal_error', 'no_snapshot', 'refresh_running'])
+  // (refresh_running needs a refresh in flight: test/refresh covers it; the abuse limits and
+  // the token route's invalid_credentials are provoked in test/e2e/security.test.ts and
+  // test/http/limits.test.ts.)
+  assert.deepEqual(ERROR_CODE_LIST.filter((code) => !seen.has(code)).sort(), ['full_dump_busy', 'internal_error', 'invalid_credentials', 'no_snapshot', 'overloaded', 'rate_limited', 'refresh_running'])
 
   const boom = await app.inject({ method: 'GET', url: '/test/boom' })
   assert.equal(boom.statusCode, 500)
@@ -154,9 +156,9 @@ test('before the first snapshot, data routes answer no_snapshot as documented', 
 test('documented codes: every route gets the every-route codes, keyed routes the auth codes, and only its own route codes', () => {
   const table: Array<[readonly ErrorCode[], RequiredAccess | undefined, ErrorCode[]]> = [
     [[], undefined, ['internal_error']],
-    [[], 'any', ['unauthorized', 'internal_error']],
-    [[], 'admin', ['unauthorized', 'forbidden', 'internal_error']],
-    [['invalid_parameter', 'no_snapshot'], 'data', ['invalid_parameter', 'unauthorized', 'forbidden', 'internal_error', 'no_snapshot']],
+    [[], 'any', ['unauthorized', 'rate_limited', 'internal_error', 'overloaded']],
+    [[], 'admin', ['unauthorized', 'forbidden', 'rate_limited', 'internal_error', 'overloaded']],
+    [['invalid_parameter', 'no_snapshot'], 'data', ['invalid_parameter', 'unauthorized', 'forbidden', 'rate_limited', 'internal_error', 'no_snapshot', 'overloaded']],
     [['not_found'], undefined, ['not_found', 'internal_error']],
     [['route_not_found'], undefined, ['internal_error']]
   ]

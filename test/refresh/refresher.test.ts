@@ -12,8 +12,7 @@ import { DEMO_CREDENTIALS } from '../../src/simulator/simulator.js'
 import type { HubsoftSimulator } from '../../src/simulator/simulator.js'
 import { ATTEMPT_FILE, SNAPSHOT_FILE } from '../../src/snapshot/persist.js'
 import { FakeClock } from '../helpers/fake-clock.js'
-import { captureLogs } from '../helpers/logs.js'
-import { bearer, snapshotDir, startService, startSimulator } from '../helpers/service.js'
+import { bearer, loggedLines, snapshotDir, startService, startSimulator } from '../helpers/service.js'
 
 const MINUTE = 60_000
 const FLOOR_MS = 15 * MINUTE
@@ -148,16 +147,15 @@ test('failures back off from the floor upwards; a cold start retries at the floo
 test('rejected credentials stop automatic refreshes instead of retrying in a loop', async (t) => {
   const simulator = await startSimulator(t, { clients: 20, seed: 3, credentials: { ...DEMO_CREDENTIALS, password: 'changed-on-hubsoft' } })
   const clock = new FakeClock()
-  const logs = captureLogs()
-  const app = await startService(t, simulator, { LOG_LEVEL: 'info' }, { now: clock.now, timers: clock, random: () => 0, logStream: logs.stream })
+  const app = await startService(t, simulator, {}, { now: clock.now, timers: clock, random: () => 0 })
   assert.equal(app.refresher.lastOutcome?.reason, 'invalid_credentials')
   const state = (await app.inject({ url: '/status', headers: bearer('read') })).json()
   assert.equal(state.refresh.credentials_rejected, true)
   assert.match(state.refresh.last.error, /rejected the credentials.*HUBSOFT_PASSWORD/)
   assert.equal(state.refresh.next_retry_at, null)
   assert.deepEqual(clock.pending, [])
-  assert.equal(logs.matching(/rejected the credentials/).length, 1)
-  assert.ok(!JSON.stringify(logs.lines).includes(DEMO_CREDENTIALS.password), 'the password is never logged')
+  assert.equal(loggedLines(app, /rejected the credentials/).length, 1)
+  assert.ok(!app.capturedLog.lines.join('\n').includes(DEMO_CREDENTIALS.password), 'the password is never logged')
 
   await clock.advance(24 * 60 * MINUTE)
   assert.deepEqual(await app.refresher.refresh('schedule'), { refused: 'credentials' })

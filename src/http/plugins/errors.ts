@@ -139,7 +139,10 @@ async function errorsPlugin (app: FastifyInstance) {
     if (schema === undefined || schema.hide === true || schema.response === undefined) return
     const declared = schema.response as Record<string, unknown>
     const own = [...(route.config?.errorCodes ?? []), ...codesOfDeclaredStatuses(declared)]
-    schema.response = { ...declared, ...errorResponses(documentedCodes(own, route.config?.access)) }
+    // A status the route declares with a schema of its own (a health probe's 503, HubSoft's
+    // OAuth error body) keeps it: that is the body the route sends.
+    const ownBodies = Object.fromEntries(Object.entries(declared).filter(([, schema]) => (schema as { $ref?: unknown } | null)?.$ref !== 'ErrorEnvelope'))
+    schema.response = { ...declared, ...errorResponses(documentedCodes(own, route.config?.access)), ...ownBodies }
   })
 }
 

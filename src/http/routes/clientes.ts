@@ -16,6 +16,7 @@ import type { Refresher } from '../../refresh/refresher.js'
 import { renderClientes } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
+import { recordResultCount } from '../plugins/audit.js'
 import { canSeeSecrets } from '../plugins/auth.js'
 import {
   BuscaQuerystringSchema, ClientesEnvelopeSchema, CpfCnpjParamsSchema, ListQuerystringSchema,
@@ -61,6 +62,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       fullDump: lookup === null && isDefaultListQuery(query),
       render: () => {
         const positions = selectPositions(snapshot, { ...picked, filter: query, ordering: query, offset: query.offset, limit: query.limit })
+        recordResultCount(reply, positions.length)
         return renderClientes(snapshot, positions, projection)
       }
     })
@@ -181,6 +183,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
           pagina_atual: query.pagina,
           total_registros: matching.length
         }
+        recordResultCount(reply, page.length)
         return renderClientes(snapshot, page, projection, { paginacao })
       }
     })

@@ -25,14 +25,16 @@ const relacoes = Type.Optional(Type.String({
 const orderBy = literals(ORDER_BY, 'Sort field (default data_cadastro); clients without it come last, ties by id_cliente.')
 const orderType = literals(ORDER_TYPE, 'Sort direction (default asc).')
 const pretty = Type.Optional(Type.String({ description: 'Present (any value but false or 0): indent the JSON answer for people reading curl output.', examples: ['1'] }))
+/** Bounds on counts and positions (SECURITY.md): above any provider's size, below anything absurd. */
+const COUNT_MAX = 1_000_000
 
 export const ListQuerystringSchema = Type.Object({
   ...dateBounds,
   cancelado,
   codigo_pacote: codigoPacote,
   relacoes,
-  limit: Type.Optional(Type.Integer({ minimum: 1, description: 'Maximum number of clients (default: all).' })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Clients to skip (default 0).' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: COUNT_MAX, description: `Maximum number of clients, 1 to ${COUNT_MAX} (default: all).` })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: COUNT_MAX, description: `Clients to skip, 0 to ${COUNT_MAX} (default 0).` })),
   order_by: orderBy,
   order_type: orderType,
   ultima_conexao: literals(SIM_NAO, 'Live RADIUS data cannot come from a snapshot: sim is refused with 400.'),
@@ -40,7 +42,7 @@ export const ListQuerystringSchema = Type.Object({
 })
 
 export const TodosQuerystringSchema = Type.Object({
-  pagina: Type.Integer({ minimum: 0, description: 'Page number; the first page is 0.' }),
+  pagina: Type.Integer({ minimum: 0, maximum: COUNT_MAX, description: 'Page number; the first page is 0.' }),
   itens_por_pagina: Type.Integer({ minimum: 1, maximum: 500, description: 'Clients per page, 1 to 500.' }),
   ...dateBounds,
   cancelado,

@@ -1,0 +1,77 @@
+// Proves what log lines may carry (SECURITY.md): URLs with CPF/CNPJ, phones, logins and
+// credentials masked (expected strings written by hand), redaction by path, and the leak
+// scanner the service tests rely on finds what it is meant to find.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Writable } from 'node:stream'
+import { buildLogger, maskUrl, maskValue } from '../src/log.js'
+import { logLeaks } from './helpers/service.js'
+
+test('maskValue keeps the first three and last two letters or digits, punctuation kept', () => {
+  const table: Array<[string, string]> = [
+    ['106.820.836-81', '106.***.***-81'],
+    ['10682083681', '106******81'],
+    ['12.ABC.345/01DE-35', '12.A**.***/****-35'],
+    ['11987654321', '119******21'],
+    ['joaosilva1234', 'joa********34'],
+    ['joão.silva', 'joã*.***va'],
+    ['1234567', '*******'],
+    ['abc', '***'],
+    ['', '']
+  ]
+  for (const [input, expected] of table) assert.equal(maskValue(input), expected, input)
+})
+
+test('maskUrl masks personal values, drops credentials, leaves the rest alone', () => {
+  const base = '/api/v1/integracao/cliente'
+  const table: Array<[string, string]> = [
+    [`${base}/all/cpf_cnpj/106.820.836-81?limit=2`, `${base}/all/cpf_cnpj/106.***.***-81?limit=2`],
+    [`${base}/all/cpf_cnpj/10682083681`, `${base}/all/cpf_cnpj/106******81`],
+    [`${base}/all/cpf_cnpj/106%2E820%2E836-81`, `${base}/all/cpf_cnpj/106.***.***-81`],
+    [`${base}?busca=cpf_cnpj&termo_busca=10682083681`, `${base}?busca=cpf_cnpj&termo_busca=106******81`],
+    [`${base}?busca=telefone&termo_busca=(31)%2099999-0000`, `${base}?busca=telefone&termo_busca=(31) 9****-**00`],
+    [`${base}?busca=login_radius&termo_busca=joaosilva1234&limit=5`, `${base}?busca=login_radius&termo_busca=joa********34&limit=5`],
+    [`${base}?busca=nome_razaosocial&termo_busca=Maria+da+Silva`, `${base}?busca=nome_razaosocial&termo_busca=Mar** ** ***va`],
+    [`${base}/all?data_inicio=2020-01-01&data_fim=2020-12-31&limit=10`, `${base}/all?data_inicio=2020-01-01&data_fim=2020-12-31&limit=10`],
+    [`${base}/all/status/servico_habilitado`, `${base}/all/status/servico_habilitado`],
+    ['/x?access_token=hbat_abcdefghijklmnop&api_key=k&PASSWORD=p', '/x?access_token=[redacted]&api_key=[redacted]&PASSWORD=[redacted]'],
+    // The net: documents and phones anywhere else.
+    ['/api/v1/integracao/cliente/all/123.456.789-09', '/api/v1/integracao/cliente/all/123.***.***-09'],
+    ['/nope?q=31999990000', '/nope?q=319******00'],
+    ['/nope/12.345.678/0001-95', '/nope/12.3**.***/****-95']
+  ]
+  for (const [input, expected] of table) assert.equal(maskUrl(input), expected, input)
+  assert.ok(maskUrl(`/x?${'a'.repeat(5000)}`).length < 600, 'a long URL is clipped')
+})
+
+test('the logger redacts credentials by path and masks the request URL', () => {
+  const lines: string[] = []
+  const destination = new Writable({ write (chunk: Buffer, _encoding, done) { lines.push(chunk.toString()); done() } })
+  const logger = buildLogger({ level: 'info', destination })
+  logger.info({ req: { method: 'GET', url: '/api/v1/integracao/cliente/all/cpf_cnpj/10682083681', headers: { authorization: 'Bearer hbat_secret-token-value' } } }, 'incoming')
+  logger.info({ upstream: { password: 'pw-hubsoft', clientSecret: 'cs-hubsoft' }, token: { access_token: 'at-value', refresh_token: 'rt-value' } }, 'config')
+  const text = lines.join('')
+  for (const secret of ['hbat_secret-token-value', 'pw-hubsoft', 'cs-hubsoft', 'at-value', 'rt-value', '10682083681']) {
+    assert.equal(text.includes(secret), false, `${secret} reached the log: ${text}`)
+  }
+  assert.match(text, /cpf_cnpj\/106\*{6}81/)
+})
+
+test('the leak scanner finds secrets, bearer tokens and documents in any punctuation', () => {
+  const forbidden = { secrets: ['key-read-0123456789abcdef'], documents: new Set(['10682083681', '12ABC34501DE35']) }
+  const leaking = [
+    '{"msg":"x","key":"key-read-0123456789abcdef"}',
+    '{"authorization":"Bearer abcdefgh12345678"}',
+    '{"url":"/oauth?t=hbat_abcdefghijklmnopqrstuvwxyz"}',
+    '{"url":"/all/cpf_cnpj/106.820.836-81"}',
+    '{"url":"/all/cpf_cnpj/10682083681"}',
+    '{"url":"/all/cpf_cnpj/12.abc.345/01de-35"}'
+  ]
+  for (const line of leaking) assert.equal(logLeaks([line], forbidden).length > 0, true, line)
+  const clean = [
+    '{"authorization":"Bearer [redacted]"}',
+    '{"url":"/all/cpf_cnpj/106.***.***-81"}',
+    '{"time":1795721558312,"msg":"request completed"}'
+  ]
+  assert.deepEqual(logLeaks(clean, forbidden), [])
+})
