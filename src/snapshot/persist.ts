@@ -62,7 +62,8 @@ async function writeAtomically (dir: string, name: string, source: Readable, sig
   const temporary = join(dir, `.${name}.${process.pid}.tmp`)
   let bytes = 0
   try {
-    const output = createWriteStream(temporary, { flush: true })
+    // The snapshot holds every customer's personal data and service passwords: owner only.
+    const output = createWriteStream(temporary, { flush: true, mode: 0o600 })
     await pipeline(source, async function * count (chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
         bytes += chunk.length
@@ -170,7 +171,7 @@ export class SnapshotStore {
   /** Creates SNAPSHOT_DIR if needed and checks it is writable; a start-up failure names it. */
   async prepare (): Promise<void> {
     try {
-      await mkdir(this.dir, { recursive: true })
+      await mkdir(this.dir, { recursive: true, mode: 0o700 })
       await access(this.dir, constants.W_OK)
     } catch (error) {
       throw new SnapshotDirError(`SNAPSHOT_DIR='${this.dir}' is not a writable directory (${errorText(error)}): it must hold the snapshot and the time of the last fetch`)

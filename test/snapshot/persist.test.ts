@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdir, readFile, writeFile, utimes } from 'node:fs/promises'
+import { readdir, readFile, stat, writeFile, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { generateDataset } from '../../src/simulator/dataset.js'
@@ -37,6 +37,7 @@ test('a saved snapshot loads back into the same snapshot, every client field int
   const json = (s: Snapshot) => Array.from({ length: s.size }, (_, position) => s.clienteJson(position))
   assert.deepEqual(json(rebuilt), json(snapshot))
   assert.deepEqual(await readdir(store.dir), [SNAPSHOT_FILE], 'no temporary file is left behind')
+  assert.equal((await stat(join(store.dir, SNAPSHOT_FILE))).mode & 0o777, 0o600, 'personal data and passwords: readable by the owner only')
 })
 
 test('a missing file is reported as missing, not as damage', async (t) => {
