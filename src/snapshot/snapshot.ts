@@ -1,25 +1,28 @@
-// An immutable snapshot of HubSoft's customer list: validated clients, lookup indexes, the
-// four orderings, and each client's default answer serialised once (per redaction) so hot
-// routes write prepared bytes instead of re-stringifying. Built beside the serving snapshot
-// and swapped in by a single assignment (refresh/).
+// An immutable snapshot of HubSoft's customer list: each client's default answer serialised
+// once (prepared bytes, from which the answer with secrets and the client as received are
+// rebuilt, see prepared-cliente.ts), slim facts for filters and orderings, lookup indexes and
+// the four orderings. No parsed client is kept: memory stays near the size of the JSON.
+// Built page by page beside the serving snapshot, in slices that never hold the event loop
+// for long, and swapped in by a single assignment (refresh/).
 import { createHash } from 'node:crypto'
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ValueError } from '@sinclair/typebox/errors'
 import { foldName, loginKey, macKey, storedBuscaKey, telefoneKey } from '../query/busca.js'
 import { cpfCnpjIndexKey } from '../query/cpf-cnpj.js'
 import type { UpstreamSourceName } from '../upstream/fetch-clientes.js'
-import { clienteMatches, foldTecnologia, servicosOf } from '../query/filter.js'
+import { foldTecnologia, servicosOf } from '../query/filter.js'
+import type { FilterableCliente, FilterableServico } from '../query/filter.js'
 import { ORDER_BY, ORDER_TYPE } from '../query/list-query.js'
 import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
-import { projectCliente } from '../query/projection.js'
-import { DEFAULT_RELACOES } from '../query/relacoes.js'
+import { ByteSlab } from './byte-slab.js'
 import { ClienteSchema, ClienteSchemaRefs } from './cliente-schema.js'
 import type { Cliente } from './cliente-schema.js'
+import { applyEdits, serialiseCliente, VARIANT, variantLength } from './prepared-cliente.js'
+import { forEachSliced, Slicer, sortSliced } from './sliced.js'
 
 export type OrderKey = `${OrderBy}:${OrderType}`
-/** Positions (indexes into `clientes`) of the clients that carry a key. */
+/** Positions (in id_cliente order) of the clients that carry a key. */
 export type PositionIndex = ReadonlyMap<string, readonly number[]>
 
 export interface SnapshotIndexes {
@@ -37,18 +40,33 @@ export interface SnapshotIndexes {
   readonly byIdClienteServico: PositionIndex
 }
 
+/** Each client's default answer (default relations, cancelado=nao), serialised once per snapshot. */
+export interface PreparedDefault {
+  /**
+   * The JSON bytes for a redaction; null for a client the default answer hides (all its
+   * services cancelled). Redacted bytes are a view of the prepared bytes; with secrets they
+   * are reassembled from them with a few copies.
+   */
+  bytes: (position: number, redactSecrets: boolean) => Buffer | null
+  /** The length `bytes` would have, without building it; 0 for a hidden client. */
+  byteLength: (position: number, redactSecrets: boolean) => number
+}
+
 export interface Snapshot {
   /** Hash of the content: identical data keeps the version (and so clients' ETags). */
   readonly version: string
   readonly fetchedAt: Date
   readonly source: UpstreamSourceName
-  /** Sorted by id_cliente; positions in every index refer to this array. */
-  readonly clientes: readonly Cliente[]
-  /** How many clients the snapshot holds. */
+  /** How many clients the snapshot holds; positions 0…size-1 are in id_cliente order. */
   readonly size: number
   /**
+   * What filters and orderings read of each client (id, dates, and of each service its
+   * status, technology, packages and lookup fields), by position.
+   */
+  readonly facts: readonly FilterableCliente[]
+  /**
    * The client at a position exactly as HubSoft sent it (every field and relation), as JSON:
-   * what persistence writes and what rare projections may re-parse.
+   * what persistence writes and what rare projections re-parse.
    */
   clienteJson: (position: number) => string
   readonly servicosCount: number
@@ -56,12 +74,14 @@ export interface Snapshot {
   readonly orderings: Readonly<Record<OrderKey, Int32Array>>
   /** Folded names per position, for the substring name buscas. */
   readonly foldedNames: { readonly razaoSocial: readonly string[], readonly fantasia: readonly string[] }
-  /**
-   * Each client's default answer (default relations, cancelado=nao) as JSON bytes, per
-   * redaction; null for a client that answer hides (all its services cancelled).
-   */
-  readonly preparedDefault: { readonly redacted: readonly (Buffer | null)[], readonly full: readonly (Buffer | null)[] }
+  readonly preparedDefault: PreparedDefault
+  /** Bytes held for the prepared answers and the rest of each client's JSON. */
   readonly preparedBytes: number
+}
+
+export interface SnapshotMeta {
+  readonly fetchedAt: Date
+  readonly source: UpstreamSourceName
 }
 
 export class SnapshotValidationError extends Error {
@@ -69,7 +89,6 @@ export class SnapshotValidationError extends Error {
 }
 
 const checkCliente = TypeCompiler.Compile(ClienteSchema, [...ClienteSchemaRefs])
-const YIELD_EVERY = 2000
 
 /** TypeBox reports a failed union (every nullable field) at the union; the deepest variant error names the field. */
 function deepestError (errors: Iterable<ValueError>): ValueError | undefined {
@@ -82,21 +101,76 @@ function deepestError (errors: Iterable<ValueError>): ValueError | undefined {
   return deepest
 }
 
-/** Checks every client against the schema and id uniqueness; the first problem is thrown with its place. */
-export function validateClientes (clientes: readonly unknown[]): asserts clientes is readonly Cliente[] {
-  if (clientes.length === 0) throw new SnapshotValidationError('the customer list is empty')
-  const seen = new Set<number>()
-  clientes.forEach((cliente, i) => {
-    if (!checkCliente.Check(cliente)) {
-      const error = deepestError(checkCliente.Errors(cliente))
-      const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
-      // The kind of the offending value, never the value: it may be personal data.
-      const got = error?.value === null ? 'null' : Array.isArray(error?.value) ? 'array' : typeof error?.value
-      throw new SnapshotValidationError(`client #${i} (id_cliente ${String(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
+/** Checks one client against the schema; a problem is thrown with its place, never the value. */
+function validateCliente (cliente: unknown, index: number): asserts cliente is Cliente {
+  if (checkCliente.Check(cliente)) return
+  const error = deepestError(checkCliente.Errors(cliente))
+  const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
+  // The kind of the offending value, never the value: it may be personal data.
+  const got = error?.value === null ? 'null' : Array.isArray(error?.value) ? 'array' : typeof error?.value
+  throw new SnapshotValidationError(`client #${index} (id_cliente ${String(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
+}
+
+/** Keys of a client's own fields, computed as it arrives and dropped once the indexes exist. */
+interface ClienteKeys {
+  readonly codigoCliente: string | null
+  readonly cpfCnpj: string | null
+  readonly telefones: readonly string[]
+  readonly razaoSocial: string
+  readonly fantasia: string
+}
+
+function keysOf (cliente: Cliente): ClienteKeys {
+  const telefones: string[] = []
+  for (const telefone of [cliente.telefone_primario, cliente.telefone_secundario, cliente.telefone_terciario]) {
+    if (typeof telefone === 'string') telefones.push(telefoneKey(telefone))
+  }
+  return {
+    codigoCliente: storedBuscaKey('codigo_cliente', cliente.codigo_cliente),
+    cpfCnpj: typeof cliente.cpf_cnpj === 'string' ? cpfCnpjIndexKey(cliente.cpf_cnpj) : null,
+    telefones,
+    razaoSocial: foldName(cliente.nome_razaosocial ?? ''),
+    fantasia: foldName(cliente.nome_fantasia ?? '')
+  }
+}
+
+/** One copy of each repeated short value (statuses, technologies, package codes). */
+class Interner {
+  readonly #values = new Map<string, string>()
+  readonly #pacotes = new Map<string | null | undefined, { readonly codigo?: string | null }>()
+
+  value<T> (value: T): T {
+    if (typeof value !== 'string') return value
+    const known = this.#values.get(value)
+    if (known !== undefined) return known as T
+    this.#values.set(value, value)
+    return value
+  }
+
+  pacote (pacote: { codigo?: string | null } | null): { readonly codigo?: string | null } | null {
+    if (pacote === null) return null
+    let known = this.#pacotes.get(pacote.codigo)
+    if (known === undefined) {
+      known = Object.freeze(pacote.codigo === undefined ? {} : { codigo: this.value(pacote.codigo) })
+      this.#pacotes.set(pacote.codigo, known)
     }
-    if (seen.has(cliente.id_cliente)) throw new SnapshotValidationError(`duplicate id_cliente ${cliente.id_cliente}`)
-    seen.add(cliente.id_cliente)
-  })
+    return known
+  }
+}
+
+function factsOf (cliente: Cliente, intern: Interner): FilterableCliente {
+  const servicos = Array.isArray(cliente.servicos)
+    ? cliente.servicos.map((servico): FilterableServico => ({
+      status_prefixo: intern.value(servico.status_prefixo),
+      tecnologia: intern.value(servico.tecnologia),
+      login: servico.login,
+      ipv4: servico.ipv4,
+      mac_addr: servico.mac_addr,
+      id_cliente_servico: servico.id_cliente_servico,
+      pacotes: Array.isArray(servico.pacotes) ? servico.pacotes.map((pacote) => intern.pacote(pacote)) : servico.pacotes
+    }))
+    : cliente.servicos
+  return { id_cliente: cliente.id_cliente, data_cadastro: cliente.data_cadastro, data_fechamento: cliente.data_fechamento, servicos }
 }
 
 class IndexBuilder {
@@ -109,105 +183,232 @@ class IndexBuilder {
   }
 }
 
-function buildOrdering (clientes: readonly Cliente[], orderBy: OrderBy, orderType: OrderType): Int32Array {
-  const compare = compareClientes({ orderBy, orderType })
-  const positions = Array.from(clientes.keys())
-  positions.sort((a, b) => compare(clientes[a]!, clientes[b]!))
-  return Int32Array.from(positions)
+/** Where one client's bytes are: a base, an overlay and a run of edits. */
+interface StoredCliente {
+  readonly id: number
+  readonly baseAt: number
+  readonly baseLength: number
+  readonly overlayAt: number
+  readonly overlayLength: number
+  readonly edits: Int32Array | null
+  readonly visibleByDefault: boolean
+  readonly facts: FilterableCliente
+  readonly keys: ClienteKeys
 }
 
-export interface SnapshotMeta {
-  readonly fetchedAt: Date
-  readonly source: UpstreamSourceName
-}
+/** What to do with an id_cliente seen before: within one list it is corrupt data, across pages a shift. */
+export type DuplicatePolicy = 'reject' | 'replace'
 
 /**
- * Builds a snapshot from a validated-on-the-way list. Yields to the event loop as it goes so
- * that serving the current snapshot continues while the next one is built.
+ * Builds a snapshot from pages of clients as they arrive: each client is validated,
+ * serialised and reduced to its facts at once, so its parsed object can go; `finish` sorts,
+ * indexes and hashes. Every step runs in short slices.
  */
-export async function buildSnapshot (input: readonly unknown[], meta: SnapshotMeta): Promise<Snapshot> {
-  validateClientes(input)
-  const clientes = [...input].sort((a, b) => a.id_cliente - b.id_cliente)
-  const hash = createHash('sha256')
-  const builders = {
-    byCodigoCliente: new IndexBuilder(),
-    byCpfCnpj: new IndexBuilder(),
-    byStatusPrefixo: new IndexBuilder(),
-    byTecnologia: new IndexBuilder(),
-    byPacoteCodigo: new IndexBuilder(),
-    byLogin: new IndexBuilder(),
-    byIpv4: new IndexBuilder(),
-    byTelefone: new IndexBuilder(),
-    byMac: new IndexBuilder(),
-    byIdClienteServico: new IndexBuilder()
-  }
-  const byIdCliente = new Map<number, number>()
-  const foldedNames = { razaoSocial: [] as string[], fantasia: [] as string[] }
-  const redacted: (Buffer | null)[] = []
-  const full: (Buffer | null)[] = []
-  let servicosCount = 0
-  let preparedBytes = 0
-  const defaultFilter = { includeCancelado: false }
+export class SnapshotBuilder {
+  readonly #base = new ByteSlab()
+  readonly #overlay = new ByteSlab()
+  readonly #intern = new Interner()
+  readonly #slotOf = new Map<number, number>()
+  readonly #stored: StoredCliente[] = []
+  readonly #slicer = new Slicer()
+  #seen = 0
 
-  for (let position = 0; position < clientes.length; position++) {
-    if (position % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
-    const cliente = clientes[position]!
-    hash.update(JSON.stringify(cliente)).update('\n')
-    byIdCliente.set(cliente.id_cliente, position)
-    builders.byCodigoCliente.add(storedBuscaKey('codigo_cliente', cliente.codigo_cliente), position)
-    if (typeof cliente.cpf_cnpj === 'string') builders.byCpfCnpj.add(cpfCnpjIndexKey(cliente.cpf_cnpj), position)
-    for (const telefone of [cliente.telefone_primario, cliente.telefone_secundario, cliente.telefone_terciario]) {
-      if (typeof telefone === 'string') builders.byTelefone.add(telefoneKey(telefone), position)
+  /** Distinct clients so far. */
+  get size (): number {
+    return this.#stored.length
+  }
+
+  async addPage (clientes: readonly unknown[], duplicates: DuplicatePolicy = 'replace'): Promise<void> {
+    for (const cliente of clientes) {
+      this.#add(cliente, duplicates)
+      await this.#slicer.maybeYield()
     }
-    foldedNames.razaoSocial.push(foldName(cliente.nome_razaosocial ?? ''))
-    foldedNames.fantasia.push(foldName(cliente.nome_fantasia ?? ''))
-    for (const servico of servicosOf(cliente)) {
-      servicosCount++
-      builders.byStatusPrefixo.add(servico.status_prefixo, position)
-      if (typeof servico.tecnologia === 'string') builders.byTecnologia.add(foldTecnologia(servico.tecnologia), position)
-      if (typeof servico.login === 'string') builders.byLogin.add(loginKey(servico.login), position)
-      builders.byIpv4.add(storedBuscaKey('ipv4', servico.ipv4), position)
-      if (typeof servico.mac_addr === 'string') builders.byMac.add(macKey(servico.mac_addr), position)
-      builders.byIdClienteServico.add(storedBuscaKey('id_cliente_servico', servico.id_cliente_servico), position)
-      for (const pacote of Array.isArray(servico.pacotes) ? servico.pacotes : []) {
-        builders.byPacoteCodigo.add(pacote?.codigo, position)
+  }
+
+  #add (cliente: unknown, duplicates: DuplicatePolicy): void {
+    validateCliente(cliente, this.#seen++)
+    const id = cliente.id_cliente
+    const slot = this.#slotOf.get(id)
+    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError(`duplicate id_cliente ${id}`)
+    const serialised = serialiseCliente(cliente)
+    const stored: StoredCliente = {
+      id,
+      baseAt: this.#base.append(serialised.base),
+      baseLength: Buffer.byteLength(serialised.base),
+      overlayAt: serialised.overlay === '' ? 0 : this.#overlay.append(serialised.overlay),
+      overlayLength: Buffer.byteLength(serialised.overlay),
+      edits: serialised.edits.length === 0 ? null : Int32Array.from(serialised.edits),
+      visibleByDefault: serialised.visibleByDefault,
+      facts: factsOf(cliente, this.#intern),
+      keys: keysOf(cliente)
+    }
+    // A client met again on a later page (HubSoft shifted the pages) keeps its first slot with its newest data.
+    if (slot === undefined) {
+      this.#slotOf.set(id, this.#stored.length)
+      this.#stored.push(stored)
+    } else {
+      this.#stored[slot] = stored
+    }
+  }
+
+  async finish (meta: SnapshotMeta): Promise<Snapshot> {
+    const count = this.#stored.length
+    if (count === 0) throw new SnapshotValidationError('the customer list is empty')
+    const slicer = this.#slicer
+    const ids = Float64Array.from(this.#stored, (stored) => stored.id).sort()
+    await slicer.maybeYield()
+    const byPosition = Array.from(ids, (id) => this.#stored[this.#slotOf.get(id)!]!)
+    await slicer.maybeYield()
+
+    const columns = {
+      baseAt: new Float64Array(count),
+      baseLength: new Int32Array(count),
+      overlayAt: new Float64Array(count),
+      overlayLength: new Int32Array(count),
+      editStart: new Int32Array(count + 1),
+      visible: new Uint8Array(count)
+    }
+    let editInts = 0
+    for (const stored of byPosition) editInts += stored.edits?.length ?? 0
+    const edits = new Int32Array(editInts)
+    const facts: FilterableCliente[] = new Array(count)
+    const foldedNames = { razaoSocial: new Array<string>(count), fantasia: new Array<string>(count) }
+    const byIdCliente = new Map<number, number>()
+    const builders = {
+      byCodigoCliente: new IndexBuilder(),
+      byCpfCnpj: new IndexBuilder(),
+      byStatusPrefixo: new IndexBuilder(),
+      byTecnologia: new IndexBuilder(),
+      byPacoteCodigo: new IndexBuilder(),
+      byLogin: new IndexBuilder(),
+      byIpv4: new IndexBuilder(),
+      byTelefone: new IndexBuilder(),
+      byMac: new IndexBuilder(),
+      byIdClienteServico: new IndexBuilder()
+    }
+    const hash = createHash('sha256')
+    let servicosCount = 0
+    let editAt = 0
+
+    await forEachSliced(count, (position) => {
+      const stored = byPosition[position]!
+      columns.baseAt[position] = stored.baseAt
+      columns.baseLength[position] = stored.baseLength
+      columns.overlayAt[position] = stored.overlayAt
+      columns.overlayLength[position] = stored.overlayLength
+      columns.visible[position] = stored.visibleByDefault ? 1 : 0
+      columns.editStart[position] = editAt
+      if (stored.edits !== null) {
+        edits.set(stored.edits, editAt)
+        editAt += stored.edits.length
+      }
+      // The bytes determine the client exactly, so hashing them in id order hashes the content.
+      hash.update(this.#base.read(stored.baseAt, stored.baseLength)).update(this.#overlay.read(stored.overlayAt, stored.overlayLength))
+      if (stored.edits !== null) hash.update(new Uint8Array(stored.edits.buffer, stored.edits.byteOffset, stored.edits.byteLength))
+      hash.update('\n')
+
+      facts[position] = stored.facts
+      byIdCliente.set(stored.id, position)
+      const { keys } = stored
+      foldedNames.razaoSocial[position] = keys.razaoSocial
+      foldedNames.fantasia[position] = keys.fantasia
+      builders.byCodigoCliente.add(keys.codigoCliente, position)
+      builders.byCpfCnpj.add(keys.cpfCnpj, position)
+      for (const telefone of keys.telefones) builders.byTelefone.add(telefone, position)
+      for (const servico of servicosOf(stored.facts)) {
+        servicosCount++
+        builders.byStatusPrefixo.add(servico.status_prefixo, position)
+        if (typeof servico.tecnologia === 'string') builders.byTecnologia.add(foldTecnologia(servico.tecnologia), position)
+        if (typeof servico.login === 'string') builders.byLogin.add(loginKey(servico.login), position)
+        builders.byIpv4.add(storedBuscaKey('ipv4', servico.ipv4), position)
+        if (typeof servico.mac_addr === 'string') builders.byMac.add(macKey(servico.mac_addr), position)
+        builders.byIdClienteServico.add(storedBuscaKey('id_cliente_servico', servico.id_cliente_servico), position)
+        for (const pacote of Array.isArray(servico.pacotes) ? servico.pacotes : []) builders.byPacoteCodigo.add(pacote?.codigo, position)
+      }
+    }, slicer)
+    columns.editStart[count] = editAt
+
+    const orderings = {} as Record<OrderKey, Int32Array>
+    for (const orderBy of ORDER_BY) {
+      for (const orderType of ORDER_TYPE) {
+        const compare = compareClientes({ orderBy, orderType })
+        const positions = Int32Array.from({ length: count }, (_, position) => position)
+        orderings[`${orderBy}:${orderType}`] = await sortSliced(positions, (a, b) => compare(facts[a]!, facts[b]!), slicer)
       }
     }
-    if (clienteMatches(cliente, defaultFilter)) {
-      const redactedBytes = Buffer.from(JSON.stringify(projectCliente(cliente, { relacoes: DEFAULT_RELACOES, includeCancelado: false, redactSecrets: true })))
-      const fullBytes = Buffer.from(JSON.stringify(projectCliente(cliente, { relacoes: DEFAULT_RELACOES, includeCancelado: false, redactSecrets: false })))
-      // Clients without secrets share one buffer between both redactions.
-      const shared = redactedBytes.equals(fullBytes) ? redactedBytes : fullBytes
-      redacted.push(redactedBytes)
-      full.push(shared)
-      preparedBytes += redactedBytes.length + (shared === redactedBytes ? 0 : shared.length)
-    } else {
-      redacted.push(null)
-      full.push(null)
-    }
+    const indexes = Object.fromEntries(Object.entries(builders).map(([name, builder]) => [name, builder.map])) as unknown as Omit<SnapshotIndexes, 'byIdCliente'>
+    const prepared = new PreparedClientes(this.#base, this.#overlay, columns, edits)
+
+    return Object.freeze({
+      version: hash.digest('hex').slice(0, 20),
+      fetchedAt: meta.fetchedAt,
+      source: meta.source,
+      size: count,
+      facts: Object.freeze(facts),
+      clienteJson: (position: number) => prepared.variant(position, VARIANT.raw).toString('utf8'),
+      servicosCount,
+      indexes: Object.freeze({ ...indexes, byIdCliente }),
+      orderings: Object.freeze(orderings),
+      foldedNames: Object.freeze(foldedNames),
+      preparedDefault: Object.freeze({
+        bytes: (position: number, redactSecrets: boolean) => prepared.defaultBytes(position, redactSecrets),
+        byteLength: (position: number, redactSecrets: boolean) => prepared.defaultByteLength(position, redactSecrets)
+      }),
+      preparedBytes: this.#base.bytes + this.#overlay.bytes + edits.byteLength
+    })
+  }
+}
+
+interface PreparedColumns {
+  readonly baseAt: Float64Array
+  readonly baseLength: Int32Array
+  readonly overlayAt: Float64Array
+  readonly overlayLength: Int32Array
+  /** Edits of position p are edits[editStart[p]…editStart[p+1]). */
+  readonly editStart: Int32Array
+  /** 1 when the default answer shows the client. */
+  readonly visible: Uint8Array
+}
+
+/** Reads the prepared bytes back per position and variant. */
+class PreparedClientes {
+  readonly #base: ByteSlab
+  readonly #overlay: ByteSlab
+  readonly #columns: PreparedColumns
+  readonly #edits: Int32Array
+
+  constructor (base: ByteSlab, overlay: ByteSlab, columns: PreparedColumns, edits: Int32Array) {
+    this.#base = base
+    this.#overlay = overlay
+    this.#columns = columns
+    this.#edits = edits
   }
 
-  const orderings = {} as Record<OrderKey, Int32Array>
-  for (const orderBy of ORDER_BY) {
-    for (const orderType of ORDER_TYPE) {
-      await yieldToEventLoop()
-      orderings[`${orderBy}:${orderType}`] = buildOrdering(clientes, orderBy, orderType)
-    }
+  variant (position: number, variant: number): Buffer {
+    const c = this.#columns
+    const base = this.#base.read(c.baseAt[position]!, c.baseLength[position]!)
+    const from = c.editStart[position]!
+    const to = c.editStart[position + 1]!
+    if (variant === VARIANT.redacted || from === to) return base
+    return applyEdits(base, this.#overlay.read(c.overlayAt[position]!, c.overlayLength[position]!), this.#edits, from, to, variant)
   }
-  const indexes = Object.fromEntries(Object.entries(builders).map(([name, builder]) => [name, builder.map])) as unknown as Omit<SnapshotIndexes, 'byIdCliente'>
 
-  return Object.freeze({
-    version: hash.digest('hex').slice(0, 20),
-    fetchedAt: meta.fetchedAt,
-    source: meta.source,
-    clientes: Object.freeze(clientes),
-    size: clientes.length,
-    clienteJson: (position: number) => JSON.stringify(clientes[position]),
-    servicosCount,
-    indexes: Object.freeze({ ...indexes, byIdCliente }),
-    orderings: Object.freeze(orderings),
-    foldedNames,
-    preparedDefault: Object.freeze({ redacted, full }),
-    preparedBytes
-  })
+  defaultBytes (position: number, redactSecrets: boolean): Buffer | null {
+    if (this.#columns.visible[position] === 0) return null
+    return this.variant(position, redactSecrets ? VARIANT.redacted : VARIANT.full)
+  }
+
+  defaultByteLength (position: number, redactSecrets: boolean): number {
+    const c = this.#columns
+    if (c.visible[position] === 0) return 0
+    if (redactSecrets) return c.baseLength[position]!
+    return variantLength(c.baseLength[position]!, this.#edits, c.editStart[position]!, c.editStart[position + 1]!, VARIANT.full)
+  }
+}
+
+/** Builds a snapshot from one list of clients (e.g. a persisted one); a repeated id_cliente is rejected. */
+export async function buildSnapshot (input: readonly unknown[], meta: SnapshotMeta): Promise<Snapshot> {
+  const builder = new SnapshotBuilder()
+  await builder.addPage(input, 'reject')
+  return await builder.finish(meta)
 }

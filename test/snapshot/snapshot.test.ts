@@ -7,6 +7,9 @@ import { renderClientes } from '../../src/snapshot/render.js'
 import { selectPositions } from '../../src/snapshot/select.js'
 import { generateDataset } from '../../src/simulator/dataset.js'
 import { DEFAULT_RELACOES } from '../../src/query/relacoes.js'
+import { projectCliente } from '../../src/query/projection.js'
+import type { Projection } from '../../src/query/projection.js'
+import type { Readable } from 'node:stream'
 
 const meta = { fetchedAt: new Date('2026-11-26T03:00:00Z'), source: 'todos' as const }
 
@@ -40,13 +43,13 @@ test('invalid lists are rejected with the place of the problem', async () => {
 test('nulls everywhere and unknown fields are accepted', async () => {
   const nully = { id_cliente: 9, codigo_cliente: null, nome_razaosocial: null, cpf_cnpj: null, data_cadastro: null, servicos: null, campo_novo: { a: 1 } }
   const snapshot = await buildSnapshot([nully, cliente(1, { servicos: [{ status_prefixo: null, tecnologia: null, pacotes: null, endereco_instalacao: null, campo: 1 }] })], meta)
-  assert.equal(snapshot.clientes.length, 2)
-  assert.deepEqual(snapshot.clientes[1], nully)
+  assert.equal(snapshot.size, 2)
+  assert.deepEqual(JSON.parse(snapshot.clienteJson(1)), nully)
 })
 
 test('indexes map normalised keys to every client carrying them', async () => {
   const snapshot = await buildSnapshot([cliente(3), cliente(1), cliente(2, { cpf_cnpj: '12.ABC.345/01DE-35', servicos: [] })], meta)
-  assert.deepEqual(snapshot.clientes.map((c) => c.id_cliente), [1, 2, 3], 'sorted by id_cliente')
+  assert.deepEqual(snapshot.facts.map((c) => c.id_cliente), [1, 2, 3], 'sorted by id_cliente')
   const { indexes } = snapshot
   assert.deepEqual(indexes.byCpfCnpj.get('52998224725'), [0, 2], 'one CPF, two clients')
   assert.deepEqual(indexes.byCpfCnpj.get('12ABC34501DE35'), [1])
@@ -72,24 +75,51 @@ test('the version is a hash of the content, not of the fetch', async () => {
   assert.notEqual(changed.version, first.version)
 })
 
-test('prepared bytes are the default answer, per redaction', async () => {
-  const dataset = generateDataset({ clients: 150, seed: 9 })
+async function bodyText (body: Buffer | Readable): Promise<string> {
+  if (Buffer.isBuffer(body)) return body.toString()
+  const chunks: Buffer[] = []
+  for await (const chunk of body) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString()
+}
+
+test('answers are byte-identical to the generic serialiser, prepared or on demand, small or streamed', async () => {
+  // Enough clients for the full default answer to pass 1 MiB and stream.
+  const dataset = generateDataset({ clients: 400, seed: 9 })
+  const byId = new Map(dataset.map((c) => [c.id_cliente, c]))
   const snapshot = await buildSnapshot(dataset, meta)
-  const positions = selectPositions(snapshot, { filter: { includeCancelado: false }, ordering: { orderBy: 'data_cadastro', orderType: 'asc' }, offset: 0 })
-  for (const redactSecrets of [true, false]) {
-    const prepared = renderClientes(snapshot, positions, { relacoes: DEFAULT_RELACOES, includeCancelado: false, redactSecrets })
-    // Any relations list other than the default is serialised on demand, from the same objects.
-    const onDemand = renderClientes(snapshot, positions, { relacoes: [...DEFAULT_RELACOES, 'grupos'], includeCancelado: false, redactSecrets })
-    const withoutGrupos = JSON.parse(onDemand.body.toString()) as { clientes: Array<{ servicos: Array<Record<string, unknown>> }> }
-    for (const c of withoutGrupos.clientes) for (const s of c.servicos) delete s.grupos
-    assert.deepEqual(JSON.parse(prepared.body.toString()), withoutGrupos)
-    assert.equal(prepared.byteLength, (prepared.body as Buffer).length)
+  const projections: Array<Omit<Projection, 'redactSecrets'>> = [
+    { relacoes: DEFAULT_RELACOES, includeCancelado: false },
+    { relacoes: [...DEFAULT_RELACOES, 'grupos'], includeCancelado: false },
+    { relacoes: DEFAULT_RELACOES, includeCancelado: true },
+    { relacoes: [], includeCancelado: true }
+  ]
+  for (const shape of projections) {
+    for (const redactSecrets of [true, false]) {
+      const projection = { ...shape, redactSecrets }
+      const every = selectPositions(snapshot, { filter: projection, ordering: { orderBy: 'data_cadastro', orderType: 'desc' }, offset: 0 })
+      for (const positions of [every, every.slice(7, 12), []]) {
+        const name = `${JSON.stringify(projection)} × ${positions.length}`
+        const expected = JSON.stringify({
+          status: 'success',
+          msg: 'Dados consultados com sucesso',
+          clientes: positions.map((position) => projectCliente(byId.get(snapshot.facts[position]!.id_cliente)!, projection)),
+          paginacao: { pagina_atual: 1 }
+        })
+        const rendered = renderClientes(snapshot, positions, projection, { paginacao: { pagina_atual: 1 } })
+        assert.equal(await bodyText(rendered.body), expected, name)
+        if (rendered.byteLength !== undefined) assert.equal(rendered.byteLength, Buffer.byteLength(expected), name)
+      }
+    }
+  }
+  // Persistence writes clienteJson: the client exactly as received.
+  for (let position = 0; position < snapshot.size; position++) {
+    assert.equal(snapshot.clienteJson(position), JSON.stringify(byId.get(snapshot.facts[position]!.id_cliente)))
   }
 })
 
 test('many candidates walked in the precomputed ordering come out as a plain sort would give', async () => {
   const snapshot = await buildSnapshot(generateDataset({ clients: 900, seed: 13 }), meta)
-  const { clientes } = snapshot
+  const clientes = snapshot.facts
   const candidates = [...clientes.keys()].filter((position) => position % 2 === 0)
   assert.ok(candidates.length > 256, 'enough candidates to take the walking path')
   for (const orderType of ['asc', 'desc'] as const) {
@@ -113,6 +143,6 @@ test('many candidates walked in the precomputed ordering come out as a plain sor
 test('a snapshot cannot be changed after it is built', async () => {
   const snapshot = await buildSnapshot([cliente(1)], meta)
   assert.throws(() => { (snapshot as { version: string }).version = 'x' })
-  assert.throws(() => { (snapshot.clientes as unknown[]).push(cliente(2)) })
+  assert.throws(() => { (snapshot.facts as unknown[]).push(cliente(2)) })
   assert.ok(Object.isFrozen(snapshot.indexes))
 })
