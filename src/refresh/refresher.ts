@@ -4,10 +4,10 @@
 // crash-loop guarantees build on this (issue "Never hammer HubSoft").
 import { Cron } from 'croner'
 import type { FastifyBaseLogger } from 'fastify'
-import { buildSnapshot, SnapshotValidationError } from '../snapshot/snapshot.js'
+import { SnapshotBuilder, SnapshotValidationError } from '../snapshot/snapshot.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import { UpstreamError } from '../upstream/errors.js'
-import { fetchClientes } from '../upstream/fetch-clientes.js'
+import { fetchClientPages } from '../upstream/fetch-clientes.js'
 import type { FetchClientesOptions } from '../upstream/fetch-clientes.js'
 import type { HubsoftClient } from '../upstream/hubsoft-client.js'
 
@@ -134,10 +134,12 @@ export class Refresher {
     let progress = { pages: 0, bytes: 0, clients: 0 }
     let outcome: OutcomeDetails
     try {
-      const fetched = await fetchClientes(this.#options.client, { ...this.#options.fetch, signal: this.#abort.signal })
-      progress = { pages: fetched.pages, bytes: fetched.bytes, clients: fetched.clientes.length }
-      this.#checkShrink(fetched.clientes.length)
-      const next = await buildSnapshot(fetched.clientes, { fetchedAt: new Date(startedAt), source: this.#options.fetch.source })
+      // Each page is validated and prepared as it arrives (a bad client stops the walk early).
+      const builder = new SnapshotBuilder()
+      const fetched = await fetchClientPages(this.#options.client, { ...this.#options.fetch, signal: this.#abort.signal }, async (clientes) => await builder.addPage(clientes))
+      progress = { pages: fetched.pages, bytes: fetched.bytes, clients: fetched.clients }
+      this.#checkShrink(fetched.clients)
+      const next = await builder.finish({ fetchedAt: new Date(startedAt), source: this.#options.fetch.source })
       const unchanged = this.#snapshot?.version === next.version
       this.#snapshot = next
       outcome = { outcome: unchanged ? 'unchanged' : 'success' }
