@@ -44,8 +44,8 @@ export function sendFromSnapshot (request: FastifyRequest, reply: FastifyReply, 
   })
   if (ifNoneMatchHits(request.headers['if-none-match'], etag)) return reply.code(304).send()
   const rendered = render()
-  return reply
-    .type('application/json; charset=utf-8')
-    .header('content-length', rendered.byteLength)
-    .send(rendered.body)
+  reply.type('application/json; charset=utf-8')
+  // Large on-demand answers do not know their length up front and go out chunked.
+  if (rendered.byteLength !== undefined) reply.header('content-length', rendered.byteLength)
+  return reply.send(rendered.body)
 }

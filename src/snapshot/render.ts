@@ -1,11 +1,13 @@
 // Assembles the vendor envelope around selected clients as bytes. The default projection
-// reuses each client's prepared JSON; other projections are serialised on demand. Large
-// answers become a stream of bounded chunks, never one giant string (V8 strings stop near
-// 512 MiB and a provider's full list can exceed it).
+// writes each client's prepared bytes; other projections re-parse the client's stored JSON
+// and serialise it on demand. Large answers become a stream of bounded chunks produced as the
+// socket drains, never one giant string (V8 strings stop near 512 MiB and a provider's full
+// list can exceed it), so a slow reader holds one chunk, not the body.
 import { Readable } from 'node:stream'
 import { isDefaultRelacoes } from '../query/list-query.js'
 import { projectCliente } from '../query/projection.js'
 import type { Projection } from '../query/projection.js'
+import type { Cliente } from './cliente-schema.js'
 import type { Snapshot } from './snapshot.js'
 
 export const SUCCESS_MSG = 'Dados consultados com sucesso'
@@ -13,7 +15,8 @@ export const SUCCESS_MSG = 'Dados consultados com sucesso'
 export interface RenderedBody {
   /** A Buffer for small answers, a stream of chunks for large ones. */
   readonly body: Buffer | Readable
-  readonly byteLength: number
+  /** Known in advance except for large on-demand answers, which go out chunked. */
+  readonly byteLength?: number
 }
 
 const HEAD = Buffer.from(`{"status":"success","msg":${JSON.stringify(SUCCESS_MSG)},"clientes":[`)
@@ -21,28 +24,43 @@ const COMMA = Buffer.from(',')
 /** Answers up to this size are concatenated; larger ones stream. */
 const SINGLE_BUFFER_MAX = 1024 * 1024
 const CHUNK_BYTES = 64 * 1024
+/** On-demand answers with at most this many clients are serialised at once (a few ms); larger ones as they stream. */
+const ON_DEMAND_EAGER_MAX = 100
 
-function clientBytes (snapshot: Snapshot, positions: readonly number[], projection: Projection): Buffer[] {
-  const prepared = !projection.includeCancelado && isDefaultRelacoes(projection.relacoes)
-    ? (projection.redactSecrets ? snapshot.preparedDefault.redacted : snapshot.preparedDefault.full)
-    : undefined
-  return positions.map((position) => prepared?.[position] ??
-    Buffer.from(JSON.stringify(projectCliente(snapshot.clientes[position]!, projection))))
+/** Whether the snapshot holds this projection's bytes ready (default relations, cancelado=nao). */
+export function isPreparedProjection (projection: Projection): boolean {
+  return !projection.includeCancelado && isDefaultRelacoes(projection.relacoes)
 }
 
-function * chunked (parts: readonly Buffer[]): Generator<Buffer> {
-  let pending: Buffer[] = []
-  let pendingBytes = 0
-  for (const part of parts) {
+/** A client's bytes in a projection the snapshot did not prepare: from its JSON as received. */
+export function projectedBytes (snapshot: Snapshot, position: number, projection: Projection): Buffer {
+  const cliente = JSON.parse(snapshot.clienteJson(position)) as Cliente
+  return Buffer.from(JSON.stringify(projectCliente(cliente, projection)))
+}
+
+function clientBytes (snapshot: Snapshot, position: number, projection: Projection): Buffer {
+  return (isPreparedProjection(projection) ? snapshot.preparedDefault.bytes(position, projection.redactSecrets) : null) ??
+    projectedBytes(snapshot, position, projection)
+}
+
+/** HEAD, the clients separated by commas, and the tail, in chunks of about CHUNK_BYTES. */
+function * chunked (count: number, bytesAt: (index: number) => Buffer, tail: Buffer, chunkBytes: number): Generator<Buffer> {
+  let pending: Buffer[] = [HEAD]
+  let pendingBytes = HEAD.length
+  for (let index = 0; index <= count; index++) {
+    const part = index === count ? tail : bytesAt(index)
+    if (index > 0 && index < count) {
+      pending.push(COMMA)
+      pendingBytes++
+    }
     pending.push(part)
     pendingBytes += part.length
-    if (pendingBytes >= CHUNK_BYTES) {
+    if (pendingBytes >= chunkBytes || index === count) {
       yield Buffer.concat(pending, pendingBytes)
       pending = []
       pendingBytes = 0
     }
   }
-  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes)
 }
 
 /**
@@ -52,14 +70,16 @@ function * chunked (parts: readonly Buffer[]): Generator<Buffer> {
 export function renderClientes (snapshot: Snapshot, positions: readonly number[], projection: Projection, extraFields: Record<string, unknown> = {}): RenderedBody {
   const tailJson = Object.entries(extraFields).map(([name, value]) => `,${JSON.stringify(name)}:${JSON.stringify(value)}`).join('')
   const tail = Buffer.from(`]${tailJson}}`)
-  const parts: Buffer[] = [HEAD]
-  let byteLength = HEAD.length + tail.length
-  clientBytes(snapshot, positions, projection).forEach((bytes, i) => {
-    if (i > 0) parts.push(COMMA)
-    parts.push(bytes)
-    byteLength += bytes.length + (i > 0 ? 1 : 0)
-  })
-  parts.push(tail)
-  const body = byteLength <= SINGLE_BUFFER_MAX ? Buffer.concat(parts, byteLength) : Readable.from(chunked(parts), { objectMode: false })
-  return { body, byteLength }
+  const bytesAt = (index: number) => clientBytes(snapshot, positions[index]!, projection)
+  const whole = () => chunked(positions.length, bytesAt, tail, Infinity).next().value as Buffer
+  const stream = () => Readable.from(chunked(positions.length, bytesAt, tail, CHUNK_BYTES), { objectMode: false })
+
+  if (!isPreparedProjection(projection)) {
+    if (positions.length > ON_DEMAND_EAGER_MAX) return { body: stream() }
+    const body = whole()
+    return { body, byteLength: body.length }
+  }
+  let byteLength = HEAD.length + tail.length + Math.max(0, positions.length - 1)
+  for (const position of positions) byteLength += snapshot.preparedDefault.byteLength(position, projection.redactSecrets)
+  return { body: byteLength <= SINGLE_BUFFER_MAX ? whole() : stream(), byteLength }
 }

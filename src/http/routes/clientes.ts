@@ -14,7 +14,10 @@ import { clip, parseDateBounds, parseListQuery, parseRelacoes } from '../../quer
 import type { ClienteListQuery } from '../../query/list-query.js'
 import { DEFAULT_RELACOES } from '../../query/relacoes.js'
 import type { Refresher } from '../../refresh/refresher.js'
-import { renderClientes } from '../../snapshot/render.js'
+import type { Projection } from '../../query/projection.js'
+import { ProjectionCache } from '../../snapshot/projection-cache.js'
+import { isPreparedProjection, renderClientes } from '../../snapshot/render.js'
+import type { RenderedBody } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
 import { canSeeSecrets } from '../plugins/auth.js'
@@ -58,12 +61,33 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
   const config = { access: 'data' as const }
 
-  /** Lists the matching clients of the snapshot with the vendor envelope. */
-  function answerList (request: FastifyRequest, reply: FastifyReply, query: ClienteListQuery, pick: (snapshot: Snapshot) => { candidates?: readonly number[], servicoPredicate?: ServicoPredicate } = () => ({})) {
+  const projections = new ProjectionCache()
+
+  /**
+   * Sends an answer rendered from the snapshot: a projection the snapshot prepared is written
+   * from its bytes; any other goes through the projection cache under `cacheKey` (the route's
+   * normalised query) and the caller's scope.
+   */
+  function answer (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, projection: Projection, cacheKey: string, render: () => RenderedBody) {
+    return sendFromSnapshot(request, reply, snapshot, now(), isPreparedProjection(projection)
+      ? render
+      : () => projections.render(snapshot, `${projection.redactSecrets ? 'read' : 'secrets'}\n${cacheKey}`, render))
+  }
+
+  /**
+   * Lists the matching clients of the snapshot with the vendor envelope. `pick` names the
+   * candidates (and throws for a lookup that cannot be answered); `pickKey` is what it was
+   * given, normalised, for the projection cache.
+   */
+  function answerList (request: FastifyRequest, reply: FastifyReply, query: ClienteListQuery, pickKey = '', pick: (snapshot: Snapshot) => { candidates?: readonly number[], servicoPredicate?: ServicoPredicate } = () => ({})) {
     const snapshot = currentSnapshot(refresher)
-    const positions = selectPositions(snapshot, { ...pick(snapshot), filter: query, ordering: query, offset: query.offset, limit: query.limit })
+    const picked = pick(snapshot)
     const projection = { relacoes: query.relacoes, includeCancelado: query.includeCancelado, redactSecrets: !canSeeSecrets(request) }
-    return sendFromSnapshot(request, reply, snapshot, now(), () => renderClientes(snapshot, positions, projection))
+    const cacheKey = `${request.routeOptions.url ?? ''}\n${pickKey}\n${JSON.stringify(query)}`
+    return answer(request, reply, snapshot, projection, cacheKey, () => {
+      const positions = selectPositions(snapshot, { ...picked, filter: query, ordering: query, offset: query.offset, limit: query.limit })
+      return renderClientes(snapshot, positions, projection)
+    })
   }
 
   const listResponses = responses(ClientesEnvelopeSchema)
@@ -91,7 +115,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     const parsed = parseCpfCnpj(request.params.cpf_cnpj)
     if (parsed === null) throw new InvalidParameterError(`cpf_cnpj '${clip(request.params.cpf_cnpj)}' is neither a CPF (11 digits) nor a CNPJ (12 letters or digits + 2 digits)`)
     const query = parseListQuery(request.query)
-    return answerList(request, reply, query, (snapshot) => {
+    return answerList(request, reply, query, parsed.key, (snapshot) => {
       const candidates = snapshot.indexes.byCpfCnpj.get(parsed.key)
       // A stored value is found even with wrong check digits (legacy data has them); an absent one is judged.
       if (candidates === undefined) {
@@ -113,7 +137,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
   }, async (request, reply) => {
     const status = request.params.status_prefixo
     if (!STATUS_PREFIXO.test(status)) throw new InvalidParameterError(`status_prefixo '${clip(status)}' must be lower-case letters, digits and _ (e.g. servico_habilitado)`)
-    return answerList(request, reply, parseListQuery(request.query), (snapshot) => ({
+    return answerList(request, reply, parseListQuery(request.query), status, (snapshot) => ({
       candidates: snapshot.indexes.byStatusPrefixo.get(status) ?? [],
       servicoPredicate: hasStatusPrefixo(status)
     }))
@@ -130,7 +154,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
   }, async (request, reply) => {
     const { tecnologia } = request.params
     if (tecnologia.trim() === '' || tecnologia.length > 64) throw new InvalidParameterError('tecnologia must be 1 to 64 characters')
-    return answerList(request, reply, parseListQuery(request.query), (snapshot) => ({
+    return answerList(request, reply, parseListQuery(request.query), foldTecnologia(tecnologia), (snapshot) => ({
       candidates: snapshot.indexes.byTecnologia.get(foldTecnologia(tecnologia)) ?? [],
       servicoPredicate: hasTecnologia(tecnologia)
     }))
@@ -155,22 +179,25 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     const relacoes = parseRelacoes(query.relacoes)
     const statuses = query.servico_status?.split(',').map((status) => status.trim()).filter((status) => status !== '')
     const snapshot = currentSnapshot(refresher)
-    const matching = selectPositions(snapshot, {
-      filter,
-      servicoPredicate: statuses === undefined ? undefined : hasStatusPrefixo(...statuses),
-      ordering: DEFAULT_ORDERING,
-      offset: 0
-    })
-    const perPage = query.itens_por_pagina
-    const page = matching.slice(query.pagina * perPage, (query.pagina + 1) * perPage)
-    const paginacao = {
-      primeira_pagina: 0,
-      ultima_pagina: Math.max(0, Math.ceil(matching.length / perPage) - 1),
-      pagina_atual: query.pagina,
-      total_registros: matching.length
-    }
     const projection = { relacoes, includeCancelado: filter.includeCancelado, redactSecrets: !canSeeSecrets(request) }
-    return sendFromSnapshot(request, reply, snapshot, now(), () => renderClientes(snapshot, page, projection, { paginacao }))
+    const cacheKey = `todos\n${JSON.stringify({ filter, relacoes, statuses, pagina: query.pagina, perPage: query.itens_por_pagina })}`
+    return answer(request, reply, snapshot, projection, cacheKey, () => {
+      const matching = selectPositions(snapshot, {
+        filter,
+        servicoPredicate: statuses === undefined ? undefined : hasStatusPrefixo(...statuses),
+        ordering: DEFAULT_ORDERING,
+        offset: 0
+      })
+      const perPage = query.itens_por_pagina
+      const page = matching.slice(query.pagina * perPage, (query.pagina + 1) * perPage)
+      const paginacao = {
+        primeira_pagina: 0,
+        ultima_pagina: Math.max(0, Math.ceil(matching.length / perPage) - 1),
+        pagina_atual: query.pagina,
+        total_registros: matching.length
+      }
+      return renderClientes(snapshot, page, projection, { paginacao })
+    })
   })
 
   // The vendor's per-lookup route, so integrations can point here instead of HubSoft.
@@ -185,7 +212,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     const busca = parseBuscaQuery(request.query)
     const { includeCancelado, limit, orderBy, orderType } = busca
     const query: ClienteListQuery = { includeCancelado, limit, orderBy, orderType, relacoes: DEFAULT_RELACOES, offset: 0 }
-    return answerList(request, reply, query, (snapshot) => buscaCandidates(snapshot, busca))
+    return answerList(request, reply, query, `${busca.busca}\n${busca.key}`, (snapshot) => buscaCandidates(snapshot, busca))
   })
 }
 
