@@ -23,7 +23,7 @@ const HEAD = Buffer.from(`{"status":"success","msg":${JSON.stringify(SUCCESS_MSG
 const COMMA = Buffer.from(',')
 /** Answers up to this size are concatenated; larger ones stream. */
 const SINGLE_BUFFER_MAX = 1024 * 1024
-const CHUNK_BYTES = 64 * 1024
+const CHUNK_BYTES = 256 * 1024
 /** On-demand answers with at most this many clients are serialised at once (a few ms); larger ones as they stream. */
 const ON_DEMAND_EAGER_MAX = 100
 
@@ -43,24 +43,62 @@ function clientBytes (snapshot: Snapshot, position: number, projection: Projecti
     projectedBytes(snapshot, position, projection)
 }
 
-/** HEAD, the clients separated by commas, and the tail, in chunks of about CHUNK_BYTES. */
+const COMMA_BYTE = 0x2c
+
+/** The whole answer in one Buffer: HEAD, the clients separated by commas, the tail. */
+function concatenated (count: number, bytesAt: (index: number) => Buffer, tail: Buffer): Buffer {
+  const parts: Buffer[] = [HEAD]
+  for (let index = 0; index < count; index++) {
+    if (index > 0) parts.push(COMMA)
+    parts.push(bytesAt(index))
+  }
+  parts.push(tail)
+  return Buffer.concat(parts)
+}
+
+/**
+ * HEAD, the clients separated by commas, and the tail. Clients whose bytes lie one after the
+ * other in the same memory with a comma between (the snapshot stores them so, in the default
+ * order) become one slice; slices are written as they are, smaller parts gathered into chunks
+ * of about `chunkBytes`.
+ */
 function * chunked (count: number, bytesAt: (index: number) => Buffer, tail: Buffer, chunkBytes: number): Generator<Buffer> {
-  let pending: Buffer[] = [HEAD]
-  let pendingBytes = HEAD.length
-  for (let index = 0; index <= count; index++) {
-    const part = index === count ? tail : bytesAt(index)
-    if (index > 0 && index < count) {
-      pending.push(COMMA)
-      pendingBytes++
+  let pending: Buffer[] = []
+  let pendingBytes = 0
+  let run: Buffer = HEAD
+  const gather = function * (part: Buffer): Generator<Buffer> {
+    if (part.length >= chunkBytes && pendingBytes === 0) {
+      yield part
+      return
     }
     pending.push(part)
     pendingBytes += part.length
-    if (pendingBytes >= chunkBytes || index === count) {
+    if (pendingBytes >= chunkBytes) {
       yield Buffer.concat(pending, pendingBytes)
       pending = []
       pendingBytes = 0
     }
   }
+  for (let index = 0; index < count; index++) {
+    const part = bytesAt(index)
+    if (index > 0) {
+      const end = run.byteOffset + run.length
+      if (part.buffer === run.buffer && part.byteOffset === end + 1 && run.length > 0) {
+        const joined = Buffer.from(run.buffer, run.byteOffset, run.length + 1 + part.length)
+        if (joined[run.length] === COMMA_BYTE) {
+          run = joined
+          continue
+        }
+      }
+      yield * gather(run)
+      run = COMMA
+    }
+    yield * gather(run)
+    run = part
+  }
+  yield * gather(run)
+  yield * gather(tail)
+  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes)
 }
 
 /**
@@ -71,7 +109,7 @@ export function renderClientes (snapshot: Snapshot, positions: readonly number[]
   const tailJson = Object.entries(extraFields).map(([name, value]) => `,${JSON.stringify(name)}:${JSON.stringify(value)}`).join('')
   const tail = Buffer.from(`]${tailJson}}`)
   const bytesAt = (index: number) => clientBytes(snapshot, positions[index]!, projection)
-  const whole = () => chunked(positions.length, bytesAt, tail, Infinity).next().value as Buffer
+  const whole = () => concatenated(positions.length, bytesAt, tail)
   const stream = () => Readable.from(chunked(positions.length, bytesAt, tail, CHUNK_BYTES), { objectMode: false })
 
   if (!isPreparedProjection(projection)) {

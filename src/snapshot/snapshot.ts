@@ -75,6 +75,8 @@ export interface Snapshot {
   /** Folded names per position, for the substring name buscas. */
   readonly foldedNames: { readonly razaoSocial: readonly string[], readonly fantasia: readonly string[] }
   readonly preparedDefault: PreparedDefault
+  /** 1 at the positions the default answer (cancelado=nao) shows, 0 where all services are cancelled. */
+  readonly shownByDefault: Uint8Array
   /** Bytes held for the prepared answers and the rest of each client's JSON. */
   readonly preparedBytes: number
 }
@@ -233,7 +235,9 @@ export class SnapshotBuilder {
     const serialised = serialiseCliente(cliente)
     const stored: StoredCliente = {
       id,
-      baseAt: this.#base.append(serialised.base),
+      // Followed by a comma: clients stored one after the other (pages come in the default
+      // order) are then one contiguous slice of the answer, commas included (render.ts).
+      baseAt: this.#base.append(`${serialised.base},`),
       baseLength: Buffer.byteLength(serialised.base),
       overlayAt: serialised.overlay === '' ? 0 : this.#overlay.append(serialised.overlay),
       overlayLength: Buffer.byteLength(serialised.overlay),
@@ -354,6 +358,7 @@ export class SnapshotBuilder {
         bytes: (position: number, redactSecrets: boolean) => prepared.defaultBytes(position, redactSecrets),
         byteLength: (position: number, redactSecrets: boolean) => prepared.defaultByteLength(position, redactSecrets)
       }),
+      shownByDefault: columns.visible,
       preparedBytes: this.#base.bytes + this.#overlay.bytes + edits.byteLength
     })
   }

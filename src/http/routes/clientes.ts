@@ -65,13 +65,13 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
 
   /**
    * Sends an answer rendered from the snapshot: a projection the snapshot prepared is written
-   * from its bytes; any other goes through the projection cache under `cacheKey` (the route's
-   * normalised query) and the caller's scope.
+   * from its bytes; any other goes through the projection cache under `cacheKey()` (the
+   * route's normalised query) and the caller's scope.
    */
-  function answer (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, projection: Projection, cacheKey: string, render: () => RenderedBody) {
+  function answer (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, projection: Projection, cacheKey: () => string, render: () => RenderedBody) {
     return sendFromSnapshot(request, reply, snapshot, now(), isPreparedProjection(projection)
       ? render
-      : () => projections.render(snapshot, `${projection.redactSecrets ? 'read' : 'secrets'}\n${cacheKey}`, render))
+      : () => projections.render(snapshot, `${projection.redactSecrets ? 'read' : 'secrets'}\n${cacheKey()}`, render))
   }
 
   /**
@@ -83,9 +83,9 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     const snapshot = currentSnapshot(refresher)
     const picked = pick(snapshot)
     const projection = { relacoes: query.relacoes, includeCancelado: query.includeCancelado, redactSecrets: !canSeeSecrets(request) }
-    const cacheKey = `${request.routeOptions.url ?? ''}\n${pickKey}\n${JSON.stringify(query)}`
+    const cacheKey = () => `${request.routeOptions.url ?? ''}\n${pickKey}\n${JSON.stringify(query)}`
     return answer(request, reply, snapshot, projection, cacheKey, () => {
-      const positions = selectPositions(snapshot, { ...picked, filter: query, ordering: query, offset: query.offset, limit: query.limit })
+      const positions = selectPositions(snapshot, { candidates: picked.candidates, servicoPredicate: picked.servicoPredicate, filter: query, ordering: query, offset: query.offset, limit: query.limit })
       return renderClientes(snapshot, positions, projection)
     })
   }
@@ -180,7 +180,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     const statuses = query.servico_status?.split(',').map((status) => status.trim()).filter((status) => status !== '')
     const snapshot = currentSnapshot(refresher)
     const projection = { relacoes, includeCancelado: filter.includeCancelado, redactSecrets: !canSeeSecrets(request) }
-    const cacheKey = `todos\n${JSON.stringify({ filter, relacoes, statuses, pagina: query.pagina, perPage: query.itens_por_pagina })}`
+    const cacheKey = () => `todos\n${JSON.stringify({ filter, relacoes, statuses, pagina: query.pagina, perPage: query.itens_por_pagina })}`
     return answer(request, reply, snapshot, projection, cacheKey, () => {
       const matching = selectPositions(snapshot, {
         filter,
