@@ -27,9 +27,13 @@ export class Worker {
     })
   }
 
-  /** Forks `file` under tsx and waits for its `ready` answer. */
+  /**
+   * Forks `file` and waits for its `ready` answer: a .ts file under tsx, a compiled .js file
+   * under plain node (what is measured runs as deployed, without the loader's memory).
+   */
   static async start (file: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ worker: Worker, ready: Record<string, unknown> }> {
-    const child = fork(file, [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx', '--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : []
+    const child = fork(file, [], { env: { ...process.env, ...env }, execArgv: [...loader, '--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     const worker = new Worker(child)
     const ready = await worker.request('ready') as Record<string, unknown>
     return { worker, ready }

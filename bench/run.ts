@@ -2,11 +2,13 @@
 // ratio against a baseline taken in the same run. The simulator, the service and the baseline
 // servers each run in their own process; autocannon generates load from this one.
 // Writes bench/results/latest.{json,md}; exits 1 when a target is missed.
+import { execFile } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { promisify } from 'node:util'
 import autocannon from 'autocannon'
 import { request } from 'undici'
 import { Worker } from './ipc.js'
@@ -18,6 +20,8 @@ const cpuProf = process.argv.includes('--cpu-prof')
 const clients = Number(process.env.BENCH_CLIENTS ?? (quick ? 10_000 : 100_000))
 const seconds = quick ? { warmUp: 1, lookup: 5, all: 6 } : { warmUp: 2, lookup: 10, all: 15 }
 const RESULTS = new URL('./results/', import.meta.url).pathname
+/** Where bench/tsconfig.json compiles src/ and bench/: the measured processes run that, as deployed. */
+const COMPILED = new URL('../dist-bench/bench/', import.meta.url).pathname
 const BASE = '/api/v1/integracao/cliente'
 const AUTH = { authorization: `Bearer ${BENCH_KEYS.read}` }
 const MiB = 1024 * 1024
@@ -70,11 +74,13 @@ async function main (): Promise<number> {
   const profileDir = join(RESULTS, 'profiles')
   if (cpuProf) await mkdir(profileDir, { recursive: true })
   log(`${clients} clients${quick ? ' (quick)' : ''}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`)
+  await promisify(execFile)(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', new URL('./tsconfig.json', import.meta.url).pathname])
+  log('compiled the service and the baselines')
 
   const { worker: simulator, ready: sim } = await Worker.start(new URL('./simulator-process.ts', import.meta.url).pathname, { BENCH_CLIENTS: String(clients) })
   const credentials = sim.credentials as Record<string, string>
   log(`simulator ready at ${String(sim.url)}`)
-  const { worker: service, ready: svc } = await Worker.start(new URL('./service-process.ts', import.meta.url).pathname, {
+  const { worker: service, ready: svc } = await Worker.start(join(COMPILED, 'service-process.js'), {
     BENCH_HUBSOFT_URL: String(sim.url),
     BENCH_CLIENT_ID: credentials.clientId!,
     BENCH_CLIENT_SECRET: credentials.clientSecret!,
@@ -111,7 +117,7 @@ async function main (): Promise<number> {
 
     const files: Record<string, { path: string, encoding?: string }> = { lookup: { path: lookupPath }, all: { path: allPath } }
     if (servesGzip) files['all-gzip'] = { path: gzipPath, encoding: 'gzip' }
-    const started = await Worker.start(new URL('./baseline-process.ts', import.meta.url).pathname, { BENCH_BASELINE_FILES: JSON.stringify(files) })
+    const started = await Worker.start(join(COMPILED, 'baseline-process.js'), { BENCH_BASELINE_FILES: JSON.stringify(files) })
     baseline = started.worker
     const baselineUrl = `http://127.0.0.1:${String(started.ready.port)}`
 
