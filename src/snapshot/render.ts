@@ -38,11 +38,6 @@ export function projectedBytes (snapshot: Snapshot, position: number, projection
   return Buffer.from(JSON.stringify(projectCliente(cliente, projection)))
 }
 
-function clientBytes (snapshot: Snapshot, position: number, projection: Projection): Buffer {
-  return (isPreparedProjection(projection) ? snapshot.preparedDefault.bytes(position, projection.redactSecrets) : null) ??
-    projectedBytes(snapshot, position, projection)
-}
-
 const COMMA_BYTE = 0x2c
 
 /** The whole answer in one Buffer: HEAD, the clients separated by commas, the tail. */
@@ -56,49 +51,64 @@ function concatenated (count: number, bytesAt: (index: number) => Buffer, tail: 
   return Buffer.concat(parts)
 }
 
+/** Gathers small parts into chunks of about `chunkBytes`; a large part goes out as it is. */
+class Chunker {
+  readonly #chunkBytes: number
+  #pending: Buffer[] = []
+  #pendingBytes = 0
+
+  constructor (chunkBytes: number) {
+    this.#chunkBytes = chunkBytes
+  }
+
+  /** Adds a part; returns a chunk to write now, if one is complete. */
+  add (part: Buffer): Buffer | null {
+    if (part.length >= this.#chunkBytes && this.#pendingBytes === 0) return part
+    this.#pending.push(part)
+    this.#pendingBytes += part.length
+    return this.#pendingBytes >= this.#chunkBytes ? this.flush() : null
+  }
+
+  flush (): Buffer | null {
+    if (this.#pendingBytes === 0) return null
+    const chunk = Buffer.concat(this.#pending, this.#pendingBytes)
+    this.#pending = []
+    this.#pendingBytes = 0
+    return chunk
+  }
+}
+
 /**
- * HEAD, the clients separated by commas, and the tail. Clients whose bytes lie one after the
- * other in the same memory with a comma between (the snapshot stores them so, in the default
- * order) become one slice; slices are written as they are, smaller parts gathered into chunks
- * of about `chunkBytes`.
+ * HEAD, the clients separated by commas, and the tail, as chunks. Clients whose bytes lie one
+ * after the other in the same memory with a comma between (the snapshot stores them so, and
+ * pages arrive in the default order) go out as one slice of that memory.
  */
 function * chunked (count: number, bytesAt: (index: number) => Buffer, tail: Buffer, chunkBytes: number): Generator<Buffer> {
-  let pending: Buffer[] = []
-  let pendingBytes = 0
-  let run: Buffer = HEAD
-  const gather = function * (part: Buffer): Generator<Buffer> {
-    if (part.length >= chunkBytes && pendingBytes === 0) {
-      yield part
-      return
+  const chunker = new Chunker(chunkBytes)
+  // Always a view of a whole ArrayBuffer, so that offsets index it directly.
+  let memory: Uint8Array = new Uint8Array(HEAD.buffer)
+  let runStart = HEAD.byteOffset
+  let runEnd = HEAD.byteOffset + HEAD.length
+  for (let index = 0; index <= count; index++) {
+    const part = index === count ? tail : bytesAt(index)
+    if (index > 0 && index < count && part.buffer === memory.buffer && part.byteOffset === runEnd + 1 && memory[runEnd] === COMMA_BYTE) {
+      runEnd = part.byteOffset + part.length
+      continue
     }
-    pending.push(part)
-    pendingBytes += part.length
-    if (pendingBytes >= chunkBytes) {
-      yield Buffer.concat(pending, pendingBytes)
-      pending = []
-      pendingBytes = 0
+    const run = chunker.add(Buffer.from(memory.buffer, runStart, runEnd - runStart))
+    if (run !== null) yield run
+    if (index > 0 && index < count) {
+      const comma = chunker.add(COMMA)
+      if (comma !== null) yield comma
     }
+    if (part.buffer !== memory.buffer) memory = new Uint8Array(part.buffer)
+    runStart = part.byteOffset
+    runEnd = part.byteOffset + part.length
   }
-  for (let index = 0; index < count; index++) {
-    const part = bytesAt(index)
-    if (index > 0) {
-      const end = run.byteOffset + run.length
-      if (part.buffer === run.buffer && part.byteOffset === end + 1 && run.length > 0) {
-        const joined = Buffer.from(run.buffer, run.byteOffset, run.length + 1 + part.length)
-        if (joined[run.length] === COMMA_BYTE) {
-          run = joined
-          continue
-        }
-      }
-      yield * gather(run)
-      run = COMMA
-    }
-    yield * gather(run)
-    run = part
-  }
-  yield * gather(run)
-  yield * gather(tail)
-  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes)
+  const last = chunker.add(Buffer.from(memory.buffer, runStart, runEnd - runStart))
+  if (last !== null) yield last
+  const rest = chunker.flush()
+  if (rest !== null) yield rest
 }
 
 /**
@@ -108,11 +118,15 @@ function * chunked (count: number, bytesAt: (index: number) => Buffer, tail: Buf
 export function renderClientes (snapshot: Snapshot, positions: readonly number[], projection: Projection, extraFields: Record<string, unknown> = {}): RenderedBody {
   const tailJson = Object.entries(extraFields).map(([name, value]) => `,${JSON.stringify(name)}:${JSON.stringify(value)}`).join('')
   const tail = Buffer.from(`]${tailJson}}`)
-  const bytesAt = (index: number) => clientBytes(snapshot, positions[index]!, projection)
+  const prepared = isPreparedProjection(projection)
+  const { redactSecrets } = projection
+  const bytesAt = prepared
+    ? (index: number) => snapshot.preparedDefault.bytes(positions[index]!, redactSecrets) ?? projectedBytes(snapshot, positions[index]!, projection)
+    : (index: number) => projectedBytes(snapshot, positions[index]!, projection)
   const whole = () => concatenated(positions.length, bytesAt, tail)
   const stream = () => Readable.from(chunked(positions.length, bytesAt, tail, CHUNK_BYTES), { objectMode: false })
 
-  if (!isPreparedProjection(projection)) {
+  if (!prepared) {
     if (positions.length > ON_DEMAND_EAGER_MAX) return { body: stream() }
     const body = whole()
     return { body, byteLength: body.length }
