@@ -134,8 +134,9 @@ export class Refresher {
     let progress = { pages: 0, bytes: 0, clients: 0 }
     let outcome: OutcomeDetails
     try {
-      // Each page is validated and prepared as it arrives (a bad client stops the walk early).
-      const builder = new SnapshotBuilder()
+      // Each page is validated and prepared as it arrives (a bad client stops the walk early);
+      // clients unchanged since the serving snapshot share its bytes.
+      const builder = new SnapshotBuilder(this.#snapshot)
       const fetched = await fetchClientPages(this.#options.client, { ...this.#options.fetch, signal: this.#abort.signal }, async (clientes) => await builder.addPage(clientes))
       progress = { pages: fetched.pages, bytes: fetched.bytes, clients: fetched.clients }
       this.#checkShrink(fetched.clients)

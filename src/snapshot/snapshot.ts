@@ -19,6 +19,7 @@ import { ByteSlab } from './byte-slab.js'
 import { ClienteSchema, ClienteSchemaRefs } from './cliente-schema.js'
 import type { Cliente } from './cliente-schema.js'
 import { applyEdits, serialiseCliente, VARIANT, variantLength } from './prepared-cliente.js'
+import type { SerialisedCliente } from './prepared-cliente.js'
 import { forEachSliced, Slicer, sortSliced } from './sliced.js'
 
 export type OrderKey = `${OrderBy}:${OrderType}`
@@ -208,9 +209,10 @@ class CompactIndex implements PositionIndex {
 /** Where one client's bytes are: a base, an overlay and a run of edits. */
 interface StoredCliente {
   readonly id: number
-  readonly baseAt: number
+  /** Moved when the bytes were shared from a chunk the new snapshot barely uses. */
+  baseAt: number
   readonly baseLength: number
-  readonly overlayAt: number
+  overlayAt: number
   readonly overlayLength: number
   readonly edits: Int32Array | null
   readonly visibleByDefault: boolean
@@ -227,6 +229,7 @@ export type DuplicatePolicy = 'reject' | 'replace'
  * indexes and hashes. Every step runs in short slices.
  */
 export class SnapshotBuilder {
+  readonly #previous: { readonly prepared: PreparedClientes, readonly byIdCliente: ReadonlyMap<number, number> } | null
   readonly #base = new ByteSlab()
   readonly #overlay = new ByteSlab()
   readonly #intern = new Interner()
@@ -234,6 +237,15 @@ export class SnapshotBuilder {
   readonly #stored: StoredCliente[] = []
   readonly #slicer = new Slicer()
   #seen = 0
+
+  /**
+   * `previous` is the snapshot being served, if any: a client whose bytes did not change
+   * shares them with it instead of storing them again.
+   */
+  constructor (previous?: Snapshot | null) {
+    const prepared = previous === null || previous === undefined ? undefined : preparedOf.get(previous)
+    this.#previous = prepared === undefined ? null : { prepared, byIdCliente: previous!.indexes.byIdCliente }
+  }
 
   /** Distinct clients so far. */
   get size (): number {
@@ -253,14 +265,17 @@ export class SnapshotBuilder {
     const slot = this.#slotOf.get(id)
     if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError(`duplicate id_cliente ${id}`)
     const serialised = serialiseCliente(cliente)
+    const baseLength = Buffer.byteLength(serialised.base)
+    const overlayLength = Buffer.byteLength(serialised.overlay)
+    const unchanged = this.#unchanged(id, serialised, baseLength, overlayLength)
     const stored: StoredCliente = {
       id,
       // Followed by a comma: clients stored one after the other (pages come in the default
       // order) are then one contiguous slice of the answer, commas included (render.ts).
-      baseAt: this.#base.append(`${serialised.base},`),
-      baseLength: Buffer.byteLength(serialised.base),
-      overlayAt: serialised.overlay === '' ? 0 : this.#overlay.append(serialised.overlay),
-      overlayLength: Buffer.byteLength(serialised.overlay),
+      baseAt: unchanged?.baseAt ?? this.#base.append(`${serialised.base},`),
+      baseLength,
+      overlayAt: unchanged?.overlayAt ?? (overlayLength === 0 ? 0 : this.#overlay.append(serialised.overlay)),
+      overlayLength,
       edits: serialised.edits.length === 0 ? null : Int32Array.from(serialised.edits),
       visibleByDefault: serialised.visibleByDefault,
       facts: factsOf(cliente, this.#intern),
@@ -275,6 +290,33 @@ export class SnapshotBuilder {
     }
   }
 
+  /** The addresses, adopted here, of the previous snapshot's bytes for this client when they are the same. */
+  #unchanged (id: number, serialised: SerialisedCliente, baseLength: number, overlayLength: number): { baseAt: number, overlayAt: number } | undefined {
+    const previous = this.#previous
+    const position = previous?.byIdCliente.get(id)
+    if (previous === null || position === undefined) return undefined
+    const { base, overlay, columns } = previous.prepared
+    const [baseAt, overlayAt] = [columns.baseAt[position]!, columns.overlayAt[position]!]
+    if (columns.baseLength[position] !== baseLength || columns.overlayLength[position] !== overlayLength) return undefined
+    if (!base.holds(baseAt, baseLength, serialised.base) || !overlay.holds(overlayAt, overlayLength, serialised.overlay)) return undefined
+    return {
+      baseAt: this.#base.adopt(base, baseAt, baseLength + 1),
+      overlayAt: overlayLength === 0 ? 0 : this.#overlay.adopt(overlay, overlayAt, overlayLength)
+    }
+  }
+
+  /** Copies the bytes shared from sparsely used chunks of the previous snapshot, then lets those chunks go. */
+  async #compact (slicer: Slicer): Promise<void> {
+    const stored = this.#stored
+    await forEachSliced(stored.length, (slot) => {
+      const record = stored[slot]!
+      if (this.#base.isSparse(record.baseAt)) record.baseAt = this.#base.copyOwn(record.baseAt, record.baseLength + 1)
+      if (record.overlayLength > 0 && this.#overlay.isSparse(record.overlayAt)) record.overlayAt = this.#overlay.copyOwn(record.overlayAt, record.overlayLength)
+    }, slicer)
+    this.#base.releaseSparse()
+    this.#overlay.releaseSparse()
+  }
+
   async finish (meta: SnapshotMeta): Promise<Snapshot> {
     const count = this.#stored.length
     if (count === 0) throw new SnapshotValidationError('the customer list is empty')
@@ -283,6 +325,7 @@ export class SnapshotBuilder {
     await slicer.maybeYield()
     const byPosition = Array.from(ids, (id) => this.#stored[this.#slotOf.get(id)!]!)
     await slicer.maybeYield()
+    await this.#compact(slicer)
 
     const columns = {
       baseAt: new Float64Array(count),
@@ -395,7 +438,7 @@ function assembleSnapshot (parts: {
   preparedBytes: number
 }): Snapshot {
   const { prepared } = parts
-  return Object.freeze({
+  const snapshot: Snapshot = Object.freeze({
     version: parts.version,
     fetchedAt: parts.meta.fetchedAt,
     source: parts.meta.source,
@@ -413,7 +456,12 @@ function assembleSnapshot (parts: {
     shownByDefault: parts.shownByDefault,
     preparedBytes: parts.preparedBytes
   })
+  preparedOf.set(snapshot, prepared)
+  return snapshot
 }
+
+/** Each snapshot's stored bytes, for the next builder to share what did not change. */
+const preparedOf = new WeakMap<Snapshot, PreparedClientes>()
 
 interface PreparedColumns {
   readonly baseAt: Float64Array
@@ -428,34 +476,34 @@ interface PreparedColumns {
 
 /** Reads the prepared bytes back per position and variant. */
 class PreparedClientes {
-  readonly #base: ByteSlab
-  readonly #overlay: ByteSlab
-  readonly #columns: PreparedColumns
+  readonly base: ByteSlab
+  readonly overlay: ByteSlab
+  readonly columns: PreparedColumns
   readonly #edits: Int32Array
 
   constructor (base: ByteSlab, overlay: ByteSlab, columns: PreparedColumns, edits: Int32Array) {
-    this.#base = base
-    this.#overlay = overlay
-    this.#columns = columns
+    this.base = base
+    this.overlay = overlay
+    this.columns = columns
     this.#edits = edits
   }
 
   variant (position: number, variant: number): Buffer {
-    const c = this.#columns
-    const base = this.#base.read(c.baseAt[position]!, c.baseLength[position]!)
+    const c = this.columns
+    const base = this.base.read(c.baseAt[position]!, c.baseLength[position]!)
     const from = c.editStart[position]!
     const to = c.editStart[position + 1]!
     if (variant === VARIANT.redacted || from === to) return base
-    return applyEdits(base, this.#overlay.read(c.overlayAt[position]!, c.overlayLength[position]!), this.#edits, from, to, variant)
+    return applyEdits(base, this.overlay.read(c.overlayAt[position]!, c.overlayLength[position]!), this.#edits, from, to, variant)
   }
 
   defaultBytes (position: number, redactSecrets: boolean): Buffer | null {
-    if (this.#columns.visible[position] === 0) return null
+    if (this.columns.visible[position] === 0) return null
     return this.variant(position, redactSecrets ? VARIANT.redacted : VARIANT.full)
   }
 
   defaultByteLength (position: number, redactSecrets: boolean): number {
-    const c = this.#columns
+    const c = this.columns
     if (c.visible[position] === 0) return 0
     if (redactSecrets) return c.baseLength[position]!
     return variantLength(c.baseLength[position]!, this.#edits, c.editStart[position]!, c.editStart[position + 1]!, VARIANT.full)

@@ -2,7 +2,7 @@
 // hash, that prepared bytes are exactly the default answer, and that it cannot be mutated.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildSnapshot, SnapshotValidationError } from '../../src/snapshot/snapshot.js'
+import { buildSnapshot, SnapshotBuilder, SnapshotValidationError } from '../../src/snapshot/snapshot.js'
 import { renderClientes } from '../../src/snapshot/render.js'
 import { selectPositions } from '../../src/snapshot/select.js'
 import { generateDataset } from '../../src/simulator/dataset.js'
@@ -145,4 +145,49 @@ test('a snapshot cannot be changed after it is built', async () => {
   assert.throws(() => { (snapshot as { version: string }).version = 'x' })
   assert.throws(() => { (snapshot.facts as unknown[]).push(cliente(2)) })
   assert.ok(Object.isFrozen(snapshot.indexes))
+})
+
+test('a snapshot built beside the previous one shares the bytes of unchanged clients and answers the same', async () => {
+  const dataset = generateDataset({ clients: 200, seed: 5 })
+  const previous = await buildSnapshot(dataset, meta)
+  const changedId = dataset[17]!.id_cliente
+  const next = dataset.map((c) => c.id_cliente === changedId ? { ...c, nome_razaosocial: 'Outro Nome Ltda' } : c)
+  const builder = new SnapshotBuilder(previous)
+  for (let i = 0; i < next.length; i += 50) await builder.addPage(next.slice(i, i + 50))
+  const shared = await builder.finish(meta)
+  const fresh = await buildSnapshot(next, meta)
+  assert.equal(shared.version, fresh.version, 'sharing does not change the content')
+  let sharedClients = 0
+  for (let position = 0; position < fresh.size; position++) {
+    assert.equal(shared.clienteJson(position), fresh.clienteJson(position))
+    for (const redactSecrets of [true, false]) {
+      assert.deepEqual(shared.preparedDefault.bytes(position, redactSecrets), fresh.preparedDefault.bytes(position, redactSecrets))
+    }
+    const mine = shared.preparedDefault.bytes(position, true)
+    const before = previous.preparedDefault.bytes(position, true)
+    const same = mine !== null && before !== null && mine.buffer === before.buffer && mine.byteOffset === before.byteOffset
+    if (shared.facts[position]!.id_cliente === changedId) assert.equal(same, false, 'the changed client has new bytes')
+    else if (mine !== null) {
+      assert.ok(same, `client at ${position} shares the previous bytes`)
+      sharedClients++
+    }
+  }
+  assert.ok(sharedClients > 150)
+})
+
+test('bytes shared from a previous snapshot that the next one barely uses are copied, not kept alive', async () => {
+  const dataset = generateDataset({ clients: 120, seed: 8 })
+  const previous = await buildSnapshot(dataset, meta)
+  // Most clients change: the few unchanged ones would pin the previous snapshot's buffer.
+  const next = dataset.map((c, i) => i % 10 === 0 ? c : { ...c, email_principal: `novo${i}@example.com` })
+  const builder = new SnapshotBuilder(previous)
+  await builder.addPage(next)
+  const snapshot = await builder.finish(meta)
+  const fresh = await buildSnapshot(next, meta)
+  assert.equal(snapshot.version, fresh.version)
+  const previousBuffer = previous.preparedDefault.bytes(0, true)!.buffer
+  for (let position = 0; position < snapshot.size; position++) {
+    assert.equal(snapshot.clienteJson(position), fresh.clienteJson(position))
+    assert.notEqual(snapshot.preparedDefault.bytes(position, true)?.buffer, previousBuffer, `position ${position}`)
+  }
 })
