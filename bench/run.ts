@@ -18,7 +18,9 @@ import { summariseProfiles } from './profile-summary.js'
 const quick = process.argv.includes('--quick')
 const cpuProf = process.argv.includes('--cpu-prof')
 const clients = Number(process.env.BENCH_CLIENTS ?? (quick ? 10_000 : 100_000))
-const seconds = quick ? { warmUp: 1, lookup: 5, all: 6 } : { warmUp: 2, lookup: 10, all: 15 }
+/** Seconds per measured round; each comparison runs ROUNDS rounds per side. */
+const seconds = quick ? { warmUp: 1, lookup: 3, all: 4 } : { warmUp: 2, lookup: 6, all: 8 }
+const ROUNDS = 2
 const RESULTS = new URL('./results/', import.meta.url).pathname
 /** Where bench/tsconfig.json compiles src/ and bench/: the measured processes run that, as deployed. */
 const COMPILED = new URL('../dist-bench/bench/', import.meta.url).pathname
@@ -52,10 +54,29 @@ async function load (url: string, options: { seconds: number, connections: numbe
   const headers = { ...AUTH, ...options.headers }
   await autocannon({ url, duration: seconds.warmUp, connections: options.connections, headers })
   const result = await autocannon({ url, duration: options.seconds, connections: options.connections, headers })
-  const bad = result.non2xx + result.errors + result.timeouts
-  // 304s count as non-2xx in autocannon; the revalidation run checks its own status.
-  if (bad > 0 && options.headers?.['if-none-match'] === undefined) throw new Error(`${url}: ${bad} failed requests (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`)
+  // A revalidation must answer 304 every time; anything else, 2xx.
+  const revalidating = options.headers?.['if-none-match'] !== undefined
+  const bad = result.errors + result.timeouts + (revalidating ? result.requests.total - result['3xx'] : result.non2xx)
+  if (bad > 0) throw new Error(`${url}: ${bad} unexpected answers (2xx ${result['2xx']}, 3xx ${result['3xx']}, errors ${result.errors}, timeouts ${result.timeouts})`)
   return { rps: result.requests.average, p99: result.latency.p99, bytesPerSecond: result.throughput.average, requests: result.requests.total }
+}
+
+type LoadResult = Awaited<ReturnType<typeof load>>
+
+/**
+ * Ours and the baseline in alternating rounds, the best round of each kept: on a shared
+ * machine a burst of someone else's work then cannot land on one side only.
+ */
+async function compare (oursUrl: string, bareUrl: string, options: Parameters<typeof load>[1], better: (a: LoadResult, b: LoadResult) => boolean): Promise<{ ours: LoadResult, bare: LoadResult }> {
+  let ours: LoadResult | undefined
+  let bare: LoadResult | undefined
+  for (let round = 0; round < ROUNDS; round++) {
+    const o = await load(oursUrl, options)
+    const b = await load(bareUrl, options)
+    if (ours === undefined || better(o, ours)) ours = o
+    if (bare === undefined || better(b, bare)) bare = b
+  }
+  return { ours: ours!, bare: bare! }
 }
 
 async function saveBody (url: string, path: string, headers: Record<string, string> = {}): Promise<{ bytes: number, encoding: string | undefined, etag: string | undefined }> {
@@ -123,23 +144,25 @@ async function main (): Promise<number> {
 
     // Lookups by CPF/CNPJ against a constant answer; then revalidations of the same URL.
     const lookupLoad = { seconds: seconds.lookup, connections: 20 }
-    const ours = await load(lookupUrl, lookupLoad)
-    const bare = await load(`${baselineUrl}/lookup`, lookupLoad)
+    const { ours, bare } = await compare(lookupUrl, `${baselineUrl}/lookup`, lookupLoad, (a, b) => a.rps > b.rps)
     log(`lookups: ${ours.rps.toFixed(0)} req/s (p99 ${ours.p99} ms) vs bare ${bare.rps.toFixed(0)} req/s (p99 ${bare.p99} ms)`)
     figures.push({ figure: 'Lookup by CPF/CNPJ, req/s', value: ours.rps, unit: 'req/s', baseline: bare.rps, ratio: ours.rps / bare.rps, target: { op: '≥', bound: 0.9 } })
     figures.push({ figure: 'Lookup by CPF/CNPJ, latency p99', value: ours.p99, unit: 'ms', baseline: bare.p99, ratio: bare.p99 === 0 ? undefined : ours.p99 / bare.p99 })
-    const revalidated = await load(lookupUrl, { ...lookupLoad, headers: { 'if-none-match': lookup.etag ?? '' } })
-    figures.push({ figure: '304 revalidation req/s vs lookups', value: revalidated.rps, unit: 'req/s', baseline: ours.rps, ratio: revalidated.rps / ours.rps, target: { op: '≥', bound: 1 } })
+    let revalidated: LoadResult | undefined
+    for (let round = 0; round < ROUNDS; round++) {
+      const result = await load(lookupUrl, { ...lookupLoad, headers: { 'if-none-match': lookup.etag ?? '' } })
+      if (revalidated === undefined || result.rps > revalidated.rps) revalidated = result
+    }
+    figures.push({ figure: '304 revalidation req/s vs lookups', value: revalidated!.rps, unit: 'req/s', baseline: ours.rps, ratio: revalidated!.rps / ours.rps, target: { op: '≥', bound: 1 } })
 
     // The full dump against the same bytes from a constant Buffer.
     const allLoad = { seconds: seconds.all, connections: 2 }
-    const allOurs = await load(`${serviceUrl}${BASE}/all`, allLoad)
-    const allBare = await load(`${baselineUrl}/all`, allLoad)
+    const faster = (a: LoadResult, b: LoadResult) => a.bytesPerSecond > b.bytesPerSecond
+    const { ours: allOurs, bare: allBare } = await compare(`${serviceUrl}${BASE}/all`, `${baselineUrl}/all`, allLoad, faster)
     log(`/all: ${(allOurs.bytesPerSecond / MiB).toFixed(0)} MiB/s vs constant ${(allBare.bytesPerSecond / MiB).toFixed(0)} MiB/s`)
     figures.push({ figure: 'Full /all (identity), MiB/s', value: allOurs.bytesPerSecond / MiB, unit: 'MiB/s', baseline: allBare.bytesPerSecond / MiB, ratio: allOurs.bytesPerSecond / allBare.bytesPerSecond, target: { op: '≥', bound: 0.8 }, note: `${allOurs.requests} vs ${allBare.requests} answers` })
     if (servesGzip) {
-      const gzOurs = await load(`${serviceUrl}${BASE}/all`, { ...allLoad, headers: { 'accept-encoding': 'gzip' } })
-      const gzBare = await load(`${baselineUrl}/all-gzip`, allLoad)
+      const { ours: gzOurs, bare: gzBare } = await compare(`${serviceUrl}${BASE}/all`, `${baselineUrl}/all-gzip`, { ...allLoad, headers: { 'accept-encoding': 'gzip' } }, faster)
       figures.push({ figure: 'Full /all (gzip), MiB/s', value: gzOurs.bytesPerSecond / MiB, unit: 'MiB/s', baseline: gzBare.bytesPerSecond / MiB, ratio: gzOurs.bytesPerSecond / gzBare.bytesPerSecond, target: { op: '≥', bound: 0.8 } })
     } else {
       figures.push({ figure: 'Full /all (gzip), MiB/s', value: Number.NaN, unit: 'MiB/s', note: 'the service answered identity to Accept-Encoding: gzip; nothing to compare' })

@@ -354,6 +354,13 @@ export class SnapshotBuilder {
       byIdClienteServico: new CompactIndex()
     }
     const hash = createHash('sha256')
+    // A provider has a handful of technologies; folding (locale-aware) once each is enough.
+    const folded = new Map<string, string>()
+    const foldedTecnologia = (tecnologia: string) => {
+      let key = folded.get(tecnologia)
+      if (key === undefined) folded.set(tecnologia, key = foldTecnologia(tecnologia))
+      return key
+    }
     let servicosCount = 0
     let editAt = 0
 
@@ -385,7 +392,7 @@ export class SnapshotBuilder {
       for (const servico of servicosOf(stored.facts)) {
         servicosCount++
         indexes.byStatusPrefixo.add(servico.status_prefixo, position)
-        if (typeof servico.tecnologia === 'string') indexes.byTecnologia.add(foldTecnologia(servico.tecnologia), position)
+        if (typeof servico.tecnologia === 'string') indexes.byTecnologia.add(foldedTecnologia(servico.tecnologia), position)
         if (typeof servico.login === 'string') indexes.byLogin.add(loginKey(servico.login), position)
         indexes.byIpv4.add(storedBuscaKey('ipv4', servico.ipv4), position)
         if (typeof servico.mac_addr === 'string') indexes.byMac.add(macKey(servico.mac_addr), position)
