@@ -164,14 +164,18 @@ class Interner {
   }
 }
 
+/**
+ * A client's facts. Login, IPv4 and MAC are kept as their index keys (the busca predicates
+ * normalise idempotently, so they match alike), and the index shares the same strings.
+ */
 function factsOf (cliente: Cliente, intern: Interner): FilterableCliente {
   const servicos = Array.isArray(cliente.servicos)
     ? cliente.servicos.map((servico): FilterableServico => ({
       status_prefixo: intern.value(servico.status_prefixo),
       tecnologia: intern.value(servico.tecnologia),
-      login: servico.login,
-      ipv4: servico.ipv4,
-      mac_addr: servico.mac_addr,
+      login: typeof servico.login === 'string' ? loginKey(servico.login) : servico.login,
+      ipv4: typeof servico.ipv4 === 'string' ? storedBuscaKey('ipv4', servico.ipv4) : servico.ipv4,
+      mac_addr: typeof servico.mac_addr === 'string' ? macKey(servico.mac_addr) : servico.mac_addr,
       id_cliente_servico: servico.id_cliente_servico,
       pacotes: Array.isArray(servico.pacotes) ? servico.pacotes.map((pacote) => intern.pacote(pacote)) : servico.pacotes
     }))
@@ -245,11 +249,6 @@ export class SnapshotBuilder {
   constructor (previous?: Snapshot | null) {
     const prepared = previous === null || previous === undefined ? undefined : preparedOf.get(previous)
     this.#previous = prepared === undefined ? null : { prepared, byIdCliente: previous!.indexes.byIdCliente }
-  }
-
-  /** Distinct clients so far. */
-  get size (): number {
-    return this.#stored.length
   }
 
   async addPage (clientes: readonly unknown[], duplicates: DuplicatePolicy = 'replace'): Promise<void> {
@@ -393,9 +392,9 @@ export class SnapshotBuilder {
         servicosCount++
         indexes.byStatusPrefixo.add(servico.status_prefixo, position)
         if (typeof servico.tecnologia === 'string') indexes.byTecnologia.add(foldedTecnologia(servico.tecnologia), position)
-        if (typeof servico.login === 'string') indexes.byLogin.add(loginKey(servico.login), position)
-        indexes.byIpv4.add(storedBuscaKey('ipv4', servico.ipv4), position)
-        if (typeof servico.mac_addr === 'string') indexes.byMac.add(macKey(servico.mac_addr), position)
+        indexes.byLogin.add(servico.login, position)
+        indexes.byIpv4.add(servico.ipv4, position)
+        indexes.byMac.add(servico.mac_addr, position)
         indexes.byIdClienteServico.add(storedBuscaKey('id_cliente_servico', servico.id_cliente_servico), position)
         for (const pacote of Array.isArray(servico.pacotes) ? servico.pacotes : []) indexes.byPacoteCodigo.add(pacote?.codigo, position)
       }

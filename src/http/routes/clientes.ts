@@ -154,8 +154,9 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
   }, async (request, reply) => {
     const { tecnologia } = request.params
     if (tecnologia.trim() === '' || tecnologia.length > 64) throw new InvalidParameterError('tecnologia must be 1 to 64 characters')
-    return answerList(request, reply, parseListQuery(request.query), foldTecnologia(tecnologia), (snapshot) => ({
-      candidates: snapshot.indexes.byTecnologia.get(foldTecnologia(tecnologia)) ?? [],
+    const folded = foldTecnologia(tecnologia)
+    return answerList(request, reply, parseListQuery(request.query), folded, (snapshot) => ({
+      candidates: snapshot.indexes.byTecnologia.get(folded) ?? [],
       servicoPredicate: hasTecnologia(tecnologia)
     }))
   })
