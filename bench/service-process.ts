@@ -55,6 +55,7 @@ serve({
   /** One refresh, timed, with the event-loop delay and peak RSS while it runs. */
   ingest: async () => {
     clockSkewMs += 24 * 3600_000
+    gcNow()
     const delay = monitorEventLoopDelay({ resolution: 5 })
     const peakRss = sampleRss()
     delay.enable()
@@ -82,6 +83,10 @@ serve({
     gcNow()
     gcNow()
     const usage = process.memoryUsage()
-    return { rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers }
+    const snapshot = app.refresher.snapshot
+    let rawJsonBytes = 0
+    for (let position = 0; position < (snapshot?.size ?? 0); position++) rawJsonBytes += Buffer.byteLength(snapshot!.clienteJson(position)) + 1
+    gcNow()
+    return { rss: usage.rss, heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rawJsonBytes }
   }
 })
