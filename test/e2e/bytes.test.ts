@@ -62,3 +62,22 @@ test('every route answers the bytes JSON.stringify gives for the expected client
     }
   }
 })
+
+test('an answer cached for one snapshot is not served from the next', async (t) => {
+  const simulator = await startSimulator(t, { clients: 60, seed: 3 })
+  let clock = Date.parse('2026-11-26T12:00:00Z')
+  const app = await startService(t, simulator, {}, { now: () => clock })
+  const url = `${BASE}/all?cancelado=sim&relacoes=grupos&limit=3`
+  const before = await app.inject({ method: 'GET', url, headers: bearer('read') })
+  assert.equal((await app.inject({ method: 'GET', url, headers: bearer('read') })).body, before.body, 'the second answer, from the cache, is the same')
+
+  const dataset = simulator.dataset as Json[]
+  const first = expectedClientes(dataset, { cancelado: true, limit: 1 })[0]!
+  simulator.dataset = dataset.map((c) => c.id_cliente === first.id_cliente ? { ...c, nome_razaosocial: 'Nome Novo Depois da Troca' } : c) as typeof simulator.dataset
+  clock += 24 * 3600_000
+  assert.equal((await app.refresher.refresh('manual') as { outcome: string }).outcome, 'success')
+
+  const after = await app.inject({ method: 'GET', url, headers: bearer('read') })
+  assert.equal(after.body, envelope(expectedClientes(simulator.dataset as Json[], { cancelado: true, relations: ['grupos'], limit: 3 })))
+  assert.match(after.body, /Nome Novo Depois da Troca/)
+})
