@@ -218,7 +218,9 @@ interface StoredCliente {
   readonly baseLength: number
   overlayAt: number
   readonly overlayLength: number
-  readonly edits: Int32Array | null
+  /** Its edits are #edits[editStart…editStart+editCount) of the builder. */
+  readonly editStart: number
+  readonly editCount: number
   readonly visibleByDefault: boolean
   readonly facts: FilterableCliente
   readonly keys: ClienteKeys
@@ -239,6 +241,8 @@ export class SnapshotBuilder {
   readonly #intern = new Interner()
   readonly #slotOf = new Map<number, number>()
   readonly #stored: StoredCliente[] = []
+  /** Every client's edits back to back (one array, not one typed array per client). */
+  readonly #edits: number[] = []
   readonly #slicer = new Slicer()
   #seen = 0
 
@@ -275,11 +279,13 @@ export class SnapshotBuilder {
       baseLength,
       overlayAt: unchanged?.overlayAt ?? (overlayLength === 0 ? 0 : this.#overlay.append(serialised.overlay)),
       overlayLength,
-      edits: serialised.edits.length === 0 ? null : Int32Array.from(serialised.edits),
+      editStart: this.#edits.length,
+      editCount: serialised.edits.length,
       visibleByDefault: serialised.visibleByDefault,
       facts: factsOf(cliente, this.#intern),
       keys: keysOf(cliente)
     }
+    for (const value of serialised.edits) this.#edits.push(value)
     // A client met again on a later page (HubSoft shifted the pages) keeps its first slot with its newest data.
     if (slot === undefined) {
       this.#slotOf.set(id, this.#stored.length)
@@ -335,7 +341,7 @@ export class SnapshotBuilder {
       visible: new Uint8Array(count)
     }
     let editInts = 0
-    for (const stored of byPosition) editInts += stored.edits?.length ?? 0
+    for (const stored of byPosition) editInts += stored.editCount
     const edits = new Int32Array(editInts)
     const facts: FilterableCliente[] = new Array(count)
     const foldedNames = { razaoSocial: new Array<string>(count), fantasia: new Array<string>(count) }
@@ -371,13 +377,11 @@ export class SnapshotBuilder {
       columns.overlayLength[position] = stored.overlayLength
       columns.visible[position] = stored.visibleByDefault ? 1 : 0
       columns.editStart[position] = editAt
-      if (stored.edits !== null) {
-        edits.set(stored.edits, editAt)
-        editAt += stored.edits.length
-      }
+      for (let i = 0; i < stored.editCount; i++) edits[editAt + i] = this.#edits[stored.editStart + i]!
       // The bytes determine the client exactly, so hashing them in id order hashes the content.
       hash.update(this.#base.read(stored.baseAt, stored.baseLength)).update(this.#overlay.read(stored.overlayAt, stored.overlayLength))
-      if (stored.edits !== null) hash.update(new Uint8Array(stored.edits.buffer, stored.edits.byteOffset, stored.edits.byteLength))
+      if (stored.editCount > 0) hash.update(new Uint8Array(edits.buffer, editAt * 4, stored.editCount * 4))
+      editAt += stored.editCount
       hash.update('\n')
 
       facts[position] = stored.facts
@@ -411,6 +415,7 @@ export class SnapshotBuilder {
     }
     // One snapshot per builder: the per-client records are not needed any more.
     this.#stored.length = 0
+    this.#edits.length = 0
     this.#slotOf.clear()
     return assembleSnapshot({
       version: hash.digest('hex').slice(0, 20),
