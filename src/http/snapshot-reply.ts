@@ -114,5 +114,7 @@ export async function sendFromSnapshot (request: FastifyRequest, reply: FastifyR
     return await reply.header('content-encoding', encoding).header('content-length', compressed.length).send(compressed)
   }
   const rendered = answer.render()
-  return await reply.header('content-length', rendered.byteLength).send(rendered.body)
+  // Large on-demand answers do not know their length up front and go out chunked.
+  if (rendered.byteLength !== undefined) reply.header('content-length', rendered.byteLength)
+  return await reply.send(rendered.body)
 }

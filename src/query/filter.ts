@@ -1,21 +1,33 @@
 // Which clients and services a query keeps (SPEC §4): date bounds on data_cadastro,
-// cancelled services, package code, and the sub-routes' service predicates.
+// cancelled services, package code, and the sub-routes' service predicates. They read only
+// the fields below, so they run alike on a whole parsed client (the simulator) and on the
+// slim facts a snapshot keeps per client instead of the parsed object.
 import type { Cliente, Servico } from '../snapshot/cliente-schema.js'
 import type { ClienteFilter } from './list-query.js'
 
-export type ServicoPredicate = (servico: Servico) => boolean
+/** What filters, buscas on services and orderings read of a service. */
+export type FilterableServico = Pick<Servico, 'status_prefixo' | 'tecnologia' | 'login' | 'ipv4' | 'mac_addr' | 'id_cliente_servico'> & {
+  readonly pacotes?: ReadonlyArray<{ readonly codigo?: string | null } | null> | null
+}
 
-export function isCancelado (servico: Servico): boolean {
+/** What filters and orderings read of a client. */
+export type FilterableCliente = Pick<Cliente, 'id_cliente' | 'data_cadastro' | 'data_fechamento'> & {
+  readonly servicos?: readonly FilterableServico[] | null
+}
+
+export type ServicoPredicate = (servico: FilterableServico) => boolean
+
+export function isCancelado (servico: FilterableServico): boolean {
   return servico.status_prefixo === 'cancelado'
 }
 
 /** A client's services; HubSoft may send null or omit them. */
-export function servicosOf (cliente: Cliente): readonly Servico[] {
+export function servicosOf<S extends FilterableServico> (cliente: { readonly servicos?: readonly S[] | null }): readonly S[] {
   return Array.isArray(cliente.servicos) ? cliente.servicos : []
 }
 
 /** The services an answer shows: all of them with cancelado=sim, else those not cancelled. */
-export function visibleServicos (cliente: Cliente, includeCancelado: boolean): readonly Servico[] {
+export function visibleServicos<S extends FilterableServico> (cliente: { readonly servicos?: readonly S[] | null }, includeCancelado: boolean): readonly S[] {
   const servicos = servicosOf(cliente)
   return includeCancelado ? servicos : servicos.filter((servico) => !isCancelado(servico))
 }
@@ -25,7 +37,7 @@ export function datePart (timestamp: unknown): string | null {
   return typeof timestamp === 'string' && timestamp.length >= 10 ? timestamp.slice(0, 10) : null
 }
 
-export function withinDateBounds (cliente: Cliente, filter: Pick<ClienteFilter, 'dataInicio' | 'dataFim'>): boolean {
+export function withinDateBounds (cliente: FilterableCliente, filter: Pick<ClienteFilter, 'dataInicio' | 'dataFim'>): boolean {
   if (filter.dataInicio === undefined && filter.dataFim === undefined) return true
   const day = datePart(cliente.data_cadastro)
   if (day === null) return false
@@ -33,11 +45,11 @@ export function withinDateBounds (cliente: Cliente, filter: Pick<ClienteFilter, 
     (filter.dataFim === undefined || day <= filter.dataFim)
 }
 
-export function hasAnyPacote (servico: Servico): boolean {
+export function hasAnyPacote (servico: FilterableServico): boolean {
   return Array.isArray(servico.pacotes) && servico.pacotes.length > 0
 }
 
-export function hasPacote (servico: Servico, codigo: string): boolean {
+export function hasPacote (servico: FilterableServico, codigo: string): boolean {
   return Array.isArray(servico.pacotes) && servico.pacotes.some((pacote) => pacote?.codigo === codigo)
 }
 
@@ -47,7 +59,7 @@ export function hasPacote (servico: Servico, codigo: string): boolean {
  * for a service it does not display. A client whose services were all cancelled is dropped
  * with cancelado=nao; a client that never had a service is kept.
  */
-export function clienteMatches (cliente: Cliente, filter: ClienteFilter, servicoPredicate?: ServicoPredicate): boolean {
+export function clienteMatches (cliente: FilterableCliente, filter: ClienteFilter, servicoPredicate?: ServicoPredicate): boolean {
   if (!withinDateBounds(cliente, filter)) return false
   const visible = visibleServicos(cliente, filter.includeCancelado)
   if (visible.length === 0 && servicosOf(cliente).length > 0) return false

@@ -1,9 +1,9 @@
 // Ordering by data_cadastro or data_fechamento (SPEC §2): clients without the date come last
 // in both directions, and equal dates fall back to id_cliente ascending so pages are stable.
-import type { Cliente } from '../snapshot/cliente-schema.js'
+import type { FilterableCliente } from './filter.js'
 import type { Ordering } from './list-query.js'
 
-export type ClienteComparator = (a: Cliente, b: Cliente) => number
+export type ClienteComparator = (a: FilterableCliente, b: FilterableCliente) => number
 
 function sortableDate (value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null

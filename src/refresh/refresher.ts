@@ -11,11 +11,11 @@
 //   then persisted (G4, G6).
 import { Cron } from 'croner'
 import type { FastifyBaseLogger } from 'fastify'
-import { buildSnapshot, SnapshotValidationError } from '../snapshot/snapshot.js'
+import { SnapshotBuilder, SnapshotValidationError } from '../snapshot/snapshot.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { SaveResult, SnapshotStore } from '../snapshot/persist.js'
 import { UpstreamError } from '../upstream/errors.js'
-import { fetchClientes } from '../upstream/fetch-clientes.js'
+import { fetchClientPages } from '../upstream/fetch-clientes.js'
 import type { FetchClientesOptions } from '../upstream/fetch-clientes.js'
 import type { HubsoftClient } from '../upstream/hubsoft-client.js'
 import { realTimers, retryDelayMs } from './backoff.js'
@@ -268,10 +268,13 @@ export class Refresher {
       })
       this.#lastAttemptAt = startedAt
       log.info({ refresh: { trigger, acceptShrink: request.acceptShrink === true } }, 'refresh started')
-      const fetched = await fetchClientes(this.#options.client, { ...this.#options.fetch, signal })
-      progress = { pages: fetched.pages, bytes: fetched.bytes, clients: fetched.clientes.length }
-      if (request.acceptShrink !== true) this.#checkShrink(fetched.clientes.length)
-      const next = await buildSnapshot(fetched.clientes, { fetchedAt: new Date(startedAt), source: this.#options.fetch.source })
+      // Each page is validated and prepared as it arrives (a bad client stops the walk early);
+      // clients unchanged since the serving snapshot share its bytes.
+      const builder = new SnapshotBuilder(this.#snapshot)
+      const fetched = await fetchClientPages(this.#options.client, { ...this.#options.fetch, signal }, async (clientes) => await builder.addPage(clientes))
+      progress = { pages: fetched.pages, bytes: fetched.bytes, clients: fetched.clients }
+      if (request.acceptShrink !== true) this.#checkShrink(fetched.clients)
+      const next = await builder.finish({ fetchedAt: new Date(startedAt), source: this.#options.fetch.source })
       signal.throwIfAborted()
       const unchanged = this.#snapshot?.version === next.version
       this.#snapshot = next

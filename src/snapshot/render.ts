@@ -1,11 +1,13 @@
 // Assembles the vendor envelope around selected clients as bytes. The default projection
-// reuses each client's prepared JSON; other projections are serialised on demand. Large
-// answers become a stream of bounded chunks, never one giant string (V8 strings stop near
-// 512 MiB and a provider's full list can exceed it).
+// writes each client's prepared bytes; other projections re-parse the client's stored JSON
+// and serialise it on demand. Large answers become a stream of bounded chunks produced as the
+// socket drains, never one giant string (V8 strings stop near 512 MiB and a provider's full
+// list can exceed it), so a slow reader holds one chunk, not the body.
 import { Readable } from 'node:stream'
 import { isDefaultRelacoes } from '../query/list-query.js'
 import { projectCliente } from '../query/projection.js'
 import type { Projection } from '../query/projection.js'
+import type { Cliente } from './cliente-schema.js'
 import type { Snapshot } from './snapshot.js'
 
 export const SUCCESS_MSG = 'Dados consultados com sucesso'
@@ -13,36 +15,100 @@ export const SUCCESS_MSG = 'Dados consultados com sucesso'
 export interface RenderedBody {
   /** A Buffer for small answers, a stream of chunks for large ones. */
   readonly body: Buffer | Readable
-  readonly byteLength: number
+  /** Known in advance except for large on-demand answers, which go out chunked. */
+  readonly byteLength?: number
 }
 
 const HEAD = Buffer.from(`{"status":"success","msg":${JSON.stringify(SUCCESS_MSG)},"clientes":[`)
 const COMMA = Buffer.from(',')
 /** Answers up to this size are concatenated; larger ones stream. */
 const SINGLE_BUFFER_MAX = 1024 * 1024
-const CHUNK_BYTES = 64 * 1024
+const CHUNK_BYTES = 256 * 1024
+/** On-demand answers with at most this many clients are serialised at once (a few ms); larger ones as they stream. */
+const ON_DEMAND_EAGER_MAX = 100
 
-function clientBytes (snapshot: Snapshot, positions: readonly number[], projection: Projection): Buffer[] {
-  const prepared = !projection.includeCancelado && isDefaultRelacoes(projection.relacoes)
-    ? (projection.redactSecrets ? snapshot.preparedDefault.redacted : snapshot.preparedDefault.full)
-    : undefined
-  return positions.map((position) => prepared?.[position] ??
-    Buffer.from(JSON.stringify(projectCliente(snapshot.clientes[position]!, projection))))
+/** Whether the snapshot holds this projection's bytes ready (default relations, cancelado=nao). */
+export function isPreparedProjection (projection: Projection): boolean {
+  return !projection.includeCancelado && isDefaultRelacoes(projection.relacoes)
 }
 
-function * chunked (parts: readonly Buffer[]): Generator<Buffer> {
-  let pending: Buffer[] = []
-  let pendingBytes = 0
-  for (const part of parts) {
-    pending.push(part)
-    pendingBytes += part.length
-    if (pendingBytes >= CHUNK_BYTES) {
-      yield Buffer.concat(pending, pendingBytes)
-      pending = []
-      pendingBytes = 0
-    }
+/** A client's bytes in a projection the snapshot did not prepare: from its JSON as received. */
+export function projectedBytes (snapshot: Snapshot, position: number, projection: Projection): Buffer {
+  const cliente = JSON.parse(snapshot.clienteJson(position)) as Cliente
+  return Buffer.from(JSON.stringify(projectCliente(cliente, projection)))
+}
+
+const COMMA_BYTE = 0x2c
+
+/** The whole answer in one Buffer: HEAD, the clients separated by commas, the tail. */
+function concatenated (count: number, bytesAt: (index: number) => Buffer, tail: Buffer): Buffer {
+  const parts: Buffer[] = [HEAD]
+  for (let index = 0; index < count; index++) {
+    if (index > 0) parts.push(COMMA)
+    parts.push(bytesAt(index))
   }
-  if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes)
+  parts.push(tail)
+  return Buffer.concat(parts)
+}
+
+/** Gathers small parts into chunks of about `chunkBytes`; a large part goes out as it is. */
+class Chunker {
+  readonly #chunkBytes: number
+  #pending: Buffer[] = []
+  #pendingBytes = 0
+
+  constructor (chunkBytes: number) {
+    this.#chunkBytes = chunkBytes
+  }
+
+  /** Adds a part; returns a chunk to write now, if one is complete. */
+  add (part: Buffer): Buffer | null {
+    if (part.length >= this.#chunkBytes && this.#pendingBytes === 0) return part
+    this.#pending.push(part)
+    this.#pendingBytes += part.length
+    return this.#pendingBytes >= this.#chunkBytes ? this.flush() : null
+  }
+
+  flush (): Buffer | null {
+    if (this.#pendingBytes === 0) return null
+    const chunk = Buffer.concat(this.#pending, this.#pendingBytes)
+    this.#pending = []
+    this.#pendingBytes = 0
+    return chunk
+  }
+}
+
+/**
+ * HEAD, the clients separated by commas, and the tail, as chunks. Clients whose bytes lie one
+ * after the other in the same memory with a comma between (the snapshot stores them so, and
+ * pages arrive in the default order) go out as one slice of that memory.
+ */
+function * chunked (count: number, bytesAt: (index: number) => Buffer, tail: Buffer, chunkBytes: number): Generator<Buffer> {
+  const chunker = new Chunker(chunkBytes)
+  // Always a view of a whole ArrayBuffer, so that offsets index it directly.
+  let memory: Uint8Array = new Uint8Array(HEAD.buffer)
+  let runStart = HEAD.byteOffset
+  let runEnd = HEAD.byteOffset + HEAD.length
+  for (let index = 0; index <= count; index++) {
+    const part = index === count ? tail : bytesAt(index)
+    if (index > 0 && index < count && part.buffer === memory.buffer && part.byteOffset === runEnd + 1 && memory[runEnd] === COMMA_BYTE) {
+      runEnd = part.byteOffset + part.length
+      continue
+    }
+    const run = chunker.add(Buffer.from(memory.buffer, runStart, runEnd - runStart))
+    if (run !== null) yield run
+    if (index > 0 && index < count) {
+      const comma = chunker.add(COMMA)
+      if (comma !== null) yield comma
+    }
+    if (part.buffer !== memory.buffer) memory = new Uint8Array(part.buffer)
+    runStart = part.byteOffset
+    runEnd = part.byteOffset + part.length
+  }
+  const last = chunker.add(Buffer.from(memory.buffer, runStart, runEnd - runStart))
+  if (last !== null) yield last
+  const rest = chunker.flush()
+  if (rest !== null) yield rest
 }
 
 /**
@@ -52,14 +118,20 @@ function * chunked (parts: readonly Buffer[]): Generator<Buffer> {
 export function renderClientes (snapshot: Snapshot, positions: readonly number[], projection: Projection, extraFields: Record<string, unknown> = {}): RenderedBody {
   const tailJson = Object.entries(extraFields).map(([name, value]) => `,${JSON.stringify(name)}:${JSON.stringify(value)}`).join('')
   const tail = Buffer.from(`]${tailJson}}`)
-  const parts: Buffer[] = [HEAD]
-  let byteLength = HEAD.length + tail.length
-  clientBytes(snapshot, positions, projection).forEach((bytes, i) => {
-    if (i > 0) parts.push(COMMA)
-    parts.push(bytes)
-    byteLength += bytes.length + (i > 0 ? 1 : 0)
-  })
-  parts.push(tail)
-  const body = byteLength <= SINGLE_BUFFER_MAX ? Buffer.concat(parts, byteLength) : Readable.from(chunked(parts), { objectMode: false })
-  return { body, byteLength }
+  const prepared = isPreparedProjection(projection)
+  const { redactSecrets } = projection
+  const bytesAt = prepared
+    ? (index: number) => snapshot.preparedDefault.bytes(positions[index]!, redactSecrets) ?? projectedBytes(snapshot, positions[index]!, projection)
+    : (index: number) => projectedBytes(snapshot, positions[index]!, projection)
+  const whole = () => concatenated(positions.length, bytesAt, tail)
+  const stream = () => Readable.from(chunked(positions.length, bytesAt, tail, CHUNK_BYTES), { objectMode: false })
+
+  if (!prepared) {
+    if (positions.length > ON_DEMAND_EAGER_MAX) return { body: stream() }
+    const body = whole()
+    return { body, byteLength: body.length }
+  }
+  let byteLength = HEAD.length + tail.length + Math.max(0, positions.length - 1)
+  for (const position of positions) byteLength += snapshot.preparedDefault.byteLength(position, projection.redactSecrets)
+  return { body: byteLength <= SINGLE_BUFFER_MAX ? whole() : stream(), byteLength }
 }

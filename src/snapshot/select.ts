@@ -21,21 +21,26 @@ export interface Selection {
 const DIRECT_SORT_MAX = 256
 
 export function selectPositions (snapshot: Snapshot, selection: Selection): number[] {
-  const { clientes } = snapshot
+  const { facts, shownByDefault } = snapshot
   const { candidates, filter, servicoPredicate, ordering, offset, limit } = selection
-  const keep = (position: number) => clienteMatches(clientes[position]!, filter, servicoPredicate)
+  // Without dates, packages or a service predicate, only cancelado decides: a column answers.
+  const onlyCancelado = filter.dataInicio === undefined && filter.dataFim === undefined && filter.codigoPacote === undefined &&
+    filter.possuiPacote === undefined && servicoPredicate === undefined
+  const keep = onlyCancelado
+    ? (position: number) => filter.includeCancelado || shownByDefault[position] === 1
+    : (position: number) => clienteMatches(facts[position]!, filter, servicoPredicate)
   const end = limit === undefined ? Infinity : offset + limit
 
   if (candidates !== undefined && candidates.length <= DIRECT_SORT_MAX) {
     const compare = compareClientes(ordering)
     return candidates.filter(keep)
-      .sort((a, b) => compare(clientes[a]!, clientes[b]!))
+      .sort((a, b) => compare(facts[a]!, facts[b]!))
       .slice(offset, end)
   }
 
   let member: Uint8Array | undefined
   if (candidates !== undefined) {
-    member = new Uint8Array(clientes.length)
+    member = new Uint8Array(snapshot.size)
     for (const position of candidates) member[position] = 1
   }
   const selected: number[] = []

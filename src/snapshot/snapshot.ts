@@ -1,26 +1,33 @@
-// An immutable snapshot of HubSoft's customer list: validated clients, lookup indexes, the
-// four orderings, and each client's default answer serialised once (per redaction) so hot
-// routes write prepared bytes instead of re-stringifying. Built beside the serving snapshot
-// and swapped in by a single assignment (refresh/).
+// An immutable snapshot of HubSoft's customer list: each client's default answer serialised
+// once (prepared bytes, from which the answer with secrets and the client as received are
+// rebuilt, see prepared-cliente.ts), slim facts for filters and orderings, lookup indexes and
+// the four orderings. No parsed client is kept: memory stays near the size of the JSON.
+// Built page by page beside the serving snapshot, in slices that never hold the event loop
+// for long, and swapped in by a single assignment (refresh/).
 import { createHash } from 'node:crypto'
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { ValueError } from '@sinclair/typebox/errors'
 import { foldName, loginKey, macKey, storedBuscaKey, telefoneKey } from '../query/busca.js'
 import { cpfCnpjIndexKey } from '../query/cpf-cnpj.js'
 import type { UpstreamSourceName } from '../upstream/fetch-clientes.js'
-import { clienteMatches, foldTecnologia, servicosOf } from '../query/filter.js'
+import { foldTecnologia, servicosOf } from '../query/filter.js'
+import type { FilterableCliente, FilterableServico } from '../query/filter.js'
 import { ORDER_BY, ORDER_TYPE } from '../query/list-query.js'
 import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
-import { projectCliente } from '../query/projection.js'
-import { DEFAULT_RELACOES } from '../query/relacoes.js'
+import { ByteSlab } from './byte-slab.js'
 import { ClienteSchema, ClienteSchemaRefs } from './cliente-schema.js'
 import type { Cliente } from './cliente-schema.js'
+import { applyEdits, serialiseCliente, VARIANT, variantLength } from './prepared-cliente.js'
+import type { SerialisedCliente } from './prepared-cliente.js'
+import { forEachSliced, Slicer, sortSliced } from './sliced.js'
 
 export type OrderKey = `${OrderBy}:${OrderType}`
-/** Positions (indexes into `clientes`) of the clients that carry a key. */
-export type PositionIndex = ReadonlyMap<string, readonly number[]>
+/** Positions (ascending, so in id_cliente order) of the clients that carry a key. */
+export interface PositionIndex {
+  get: (key: string) => readonly number[] | undefined
+  readonly size: number
+}
 
 export interface SnapshotIndexes {
   readonly byIdCliente: ReadonlyMap<number, number>
@@ -37,18 +44,33 @@ export interface SnapshotIndexes {
   readonly byIdClienteServico: PositionIndex
 }
 
+/** Each client's default answer (default relations, cancelado=nao), serialised once per snapshot. */
+export interface PreparedDefault {
+  /**
+   * The JSON bytes for a redaction; null for a client the default answer hides (all its
+   * services cancelled). Redacted bytes are a view of the prepared bytes; with secrets they
+   * are reassembled from them with a few copies.
+   */
+  bytes: (position: number, redactSecrets: boolean) => Buffer | null
+  /** The length `bytes` would have, without building it; 0 for a hidden client. */
+  byteLength: (position: number, redactSecrets: boolean) => number
+}
+
 export interface Snapshot {
   /** Hash of the content: identical data keeps the version (and so clients' ETags). */
   readonly version: string
   readonly fetchedAt: Date
   readonly source: UpstreamSourceName
-  /** Sorted by id_cliente; positions in every index refer to this array. */
-  readonly clientes: readonly Cliente[]
-  /** How many clients the snapshot holds. */
+  /** How many clients the snapshot holds; positions 0…size-1 are in id_cliente order. */
   readonly size: number
   /**
+   * What filters and orderings read of each client (id, dates, and of each service its
+   * status, technology, packages and lookup fields), by position.
+   */
+  readonly facts: readonly FilterableCliente[]
+  /**
    * The client at a position exactly as HubSoft sent it (every field and relation), as JSON:
-   * what persistence writes and what rare projections may re-parse.
+   * what persistence writes and what rare projections re-parse.
    */
   clienteJson: (position: number) => string
   readonly servicosCount: number
@@ -56,12 +78,16 @@ export interface Snapshot {
   readonly orderings: Readonly<Record<OrderKey, Int32Array>>
   /** Folded names per position, for the substring name buscas. */
   readonly foldedNames: { readonly razaoSocial: readonly string[], readonly fantasia: readonly string[] }
-  /**
-   * Each client's default answer (default relations, cancelado=nao) as JSON bytes, per
-   * redaction; null for a client that answer hides (all its services cancelled).
-   */
-  readonly preparedDefault: { readonly redacted: readonly (Buffer | null)[], readonly full: readonly (Buffer | null)[] }
+  readonly preparedDefault: PreparedDefault
+  /** 1 at the positions the default answer (cancelado=nao) shows, 0 where all services are cancelled. */
+  readonly shownByDefault: Uint8Array
+  /** Bytes held for the prepared answers and the rest of each client's JSON. */
   readonly preparedBytes: number
+}
+
+export interface SnapshotMeta {
+  readonly fetchedAt: Date
+  readonly source: UpstreamSourceName
 }
 
 export class SnapshotValidationError extends Error {
@@ -69,7 +95,6 @@ export class SnapshotValidationError extends Error {
 }
 
 const checkCliente = TypeCompiler.Compile(ClienteSchema, [...ClienteSchemaRefs])
-const YIELD_EVERY = 2000
 
 /** TypeBox reports a failed union (every nullable field) at the union; the deepest variant error names the field. */
 function deepestError (errors: Iterable<ValueError>): ValueError | undefined {
@@ -82,132 +107,423 @@ function deepestError (errors: Iterable<ValueError>): ValueError | undefined {
   return deepest
 }
 
-/** Checks every client against the schema and id uniqueness; the first problem is thrown with its place. */
-export function validateClientes (clientes: readonly unknown[]): asserts clientes is readonly Cliente[] {
-  if (clientes.length === 0) throw new SnapshotValidationError('the customer list is empty')
-  const seen = new Set<number>()
-  clientes.forEach((cliente, i) => {
-    if (!checkCliente.Check(cliente)) {
-      const error = deepestError(checkCliente.Errors(cliente))
-      const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
-      // The kind of the offending value, never the value: it may be personal data.
-      const got = error?.value === null ? 'null' : Array.isArray(error?.value) ? 'array' : typeof error?.value
-      throw new SnapshotValidationError(`client #${i} (id_cliente ${String(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
-    }
-    if (seen.has(cliente.id_cliente)) throw new SnapshotValidationError(`duplicate id_cliente ${cliente.id_cliente}`)
-    seen.add(cliente.id_cliente)
-  })
+/** Checks one client against the schema; a problem is thrown with its place, never the value. */
+function validateCliente (cliente: unknown, index: number): asserts cliente is Cliente {
+  if (checkCliente.Check(cliente)) return
+  const error = deepestError(checkCliente.Errors(cliente))
+  const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
+  // The kind of the offending value, never the value: it may be personal data.
+  const got = error?.value === null ? 'null' : Array.isArray(error?.value) ? 'array' : typeof error?.value
+  throw new SnapshotValidationError(`client #${index} (id_cliente ${String(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
 }
 
-class IndexBuilder {
-  readonly map = new Map<string, number[]>()
-  add (key: string | null | undefined, position: number): void {
-    if (key === null || key === undefined || key === '') return
-    const positions = this.map.get(key)
-    if (positions === undefined) this.map.set(key, [position])
-    else if (positions[positions.length - 1] !== position) positions.push(position)
+/** Keys of a client's own fields, computed as it arrives and dropped once the indexes exist. */
+interface ClienteKeys {
+  readonly codigoCliente: string | null
+  readonly cpfCnpj: string | null
+  readonly telefones: readonly string[]
+  readonly razaoSocial: string
+  readonly fantasia: string
+}
+
+function keysOf (cliente: Cliente): ClienteKeys {
+  const telefones: string[] = []
+  for (const telefone of [cliente.telefone_primario, cliente.telefone_secundario, cliente.telefone_terciario]) {
+    if (typeof telefone === 'string') telefones.push(telefoneKey(telefone))
+  }
+  return {
+    codigoCliente: storedBuscaKey('codigo_cliente', cliente.codigo_cliente),
+    cpfCnpj: typeof cliente.cpf_cnpj === 'string' ? cpfCnpjIndexKey(cliente.cpf_cnpj) : null,
+    telefones,
+    razaoSocial: foldName(cliente.nome_razaosocial ?? ''),
+    fantasia: foldName(cliente.nome_fantasia ?? '')
   }
 }
 
-function buildOrdering (clientes: readonly Cliente[], orderBy: OrderBy, orderType: OrderType): Int32Array {
-  const compare = compareClientes({ orderBy, orderType })
-  const positions = Array.from(clientes.keys())
-  positions.sort((a, b) => compare(clientes[a]!, clientes[b]!))
-  return Int32Array.from(positions)
-}
+/** One copy of each repeated short value (statuses, technologies, package codes). */
+class Interner {
+  readonly #values = new Map<string, string>()
+  readonly #pacotes = new Map<string | null | undefined, { readonly codigo?: string | null }>()
 
-export interface SnapshotMeta {
-  readonly fetchedAt: Date
-  readonly source: UpstreamSourceName
+  value<T> (value: T): T {
+    if (typeof value !== 'string') return value
+    const known = this.#values.get(value)
+    if (known !== undefined) return known as T
+    this.#values.set(value, value)
+    return value
+  }
+
+  pacote (pacote: { codigo?: string | null } | null): { readonly codigo?: string | null } | null {
+    if (pacote === null) return null
+    let known = this.#pacotes.get(pacote.codigo)
+    if (known === undefined) {
+      known = Object.freeze(pacote.codigo === undefined ? {} : { codigo: this.value(pacote.codigo) })
+      this.#pacotes.set(pacote.codigo, known)
+    }
+    return known
+  }
 }
 
 /**
- * Builds a snapshot from a validated-on-the-way list. Yields to the event loop as it goes so
- * that serving the current snapshot continues while the next one is built.
+ * A client's facts. Login, IPv4 and MAC are kept as their index keys (the busca predicates
+ * normalise idempotently, so they match alike), and the index shares the same strings.
  */
-export async function buildSnapshot (input: readonly unknown[], meta: SnapshotMeta): Promise<Snapshot> {
-  validateClientes(input)
-  const clientes = [...input].sort((a, b) => a.id_cliente - b.id_cliente)
-  const hash = createHash('sha256')
-  const builders = {
-    byCodigoCliente: new IndexBuilder(),
-    byCpfCnpj: new IndexBuilder(),
-    byStatusPrefixo: new IndexBuilder(),
-    byTecnologia: new IndexBuilder(),
-    byPacoteCodigo: new IndexBuilder(),
-    byLogin: new IndexBuilder(),
-    byIpv4: new IndexBuilder(),
-    byTelefone: new IndexBuilder(),
-    byMac: new IndexBuilder(),
-    byIdClienteServico: new IndexBuilder()
-  }
-  const byIdCliente = new Map<number, number>()
-  const foldedNames = { razaoSocial: [] as string[], fantasia: [] as string[] }
-  const redacted: (Buffer | null)[] = []
-  const full: (Buffer | null)[] = []
-  let servicosCount = 0
-  let preparedBytes = 0
-  const defaultFilter = { includeCancelado: false }
+function factsOf (cliente: Cliente, intern: Interner): FilterableCliente {
+  const servicos = Array.isArray(cliente.servicos)
+    ? cliente.servicos.map((servico): FilterableServico => ({
+      status_prefixo: intern.value(servico.status_prefixo),
+      tecnologia: intern.value(servico.tecnologia),
+      login: typeof servico.login === 'string' ? loginKey(servico.login) : servico.login,
+      ipv4: typeof servico.ipv4 === 'string' ? storedBuscaKey('ipv4', servico.ipv4) : servico.ipv4,
+      mac_addr: typeof servico.mac_addr === 'string' ? macKey(servico.mac_addr) : servico.mac_addr,
+      id_cliente_servico: servico.id_cliente_servico,
+      pacotes: Array.isArray(servico.pacotes) ? servico.pacotes.map((pacote) => intern.pacote(pacote)) : servico.pacotes
+    }))
+    : cliente.servicos
+  return { id_cliente: cliente.id_cliente, data_cadastro: cliente.data_cadastro, data_fechamento: cliente.data_fechamento, servicos }
+}
 
-  for (let position = 0; position < clientes.length; position++) {
-    if (position % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop()
-    const cliente = clientes[position]!
-    hash.update(JSON.stringify(cliente)).update('\n')
-    byIdCliente.set(cliente.id_cliente, position)
-    builders.byCodigoCliente.add(storedBuscaKey('codigo_cliente', cliente.codigo_cliente), position)
-    if (typeof cliente.cpf_cnpj === 'string') builders.byCpfCnpj.add(cpfCnpjIndexKey(cliente.cpf_cnpj), position)
-    for (const telefone of [cliente.telefone_primario, cliente.telefone_secundario, cliente.telefone_terciario]) {
-      if (typeof telefone === 'string') builders.byTelefone.add(telefoneKey(telefone), position)
+/**
+ * Most keys (a CPF, a login, a MAC) belong to one client: those hold the position itself, and
+ * only shared keys an array, which saves an array per key (~45 MiB at 100 000 clients).
+ */
+class CompactIndex implements PositionIndex {
+  readonly #positions = new Map<string, number | number[]>()
+
+  /** Adds positions in ascending order; a repeated position is ignored. */
+  add (key: string | null | undefined, position: number): void {
+    if (key === null || key === undefined || key === '') return
+    const known = this.#positions.get(key)
+    if (known === undefined) this.#positions.set(key, position)
+    else if (typeof known === 'number') {
+      if (known !== position) this.#positions.set(key, [known, position])
+    } else if (known[known.length - 1] !== position) known.push(position)
+  }
+
+  get (key: string): readonly number[] | undefined {
+    const known = this.#positions.get(key)
+    return typeof known === 'number' ? [known] : known
+  }
+
+  get size (): number {
+    return this.#positions.size
+  }
+}
+
+/** Where one client's bytes are: a base, an overlay and a run of edits. */
+interface StoredCliente {
+  readonly id: number
+  /** Moved when the bytes were shared from a chunk the new snapshot barely uses. */
+  baseAt: number
+  readonly baseLength: number
+  overlayAt: number
+  readonly overlayLength: number
+  /** Its edits are #edits[editStart…editStart+editCount) of the builder. */
+  readonly editStart: number
+  readonly editCount: number
+  readonly visibleByDefault: boolean
+  readonly facts: FilterableCliente
+  readonly keys: ClienteKeys
+}
+
+/** What to do with an id_cliente seen before: within one list it is corrupt data, across pages a shift. */
+export type DuplicatePolicy = 'reject' | 'replace'
+
+/**
+ * Builds a snapshot from pages of clients as they arrive: each client is validated,
+ * serialised and reduced to its facts at once, so its parsed object can go; `finish` sorts,
+ * indexes and hashes. Every step runs in short slices.
+ */
+export class SnapshotBuilder {
+  readonly #previous: { readonly prepared: PreparedClientes, readonly byIdCliente: ReadonlyMap<number, number> } | null
+  readonly #base = new ByteSlab()
+  readonly #overlay = new ByteSlab()
+  readonly #intern = new Interner()
+  readonly #slotOf = new Map<number, number>()
+  readonly #stored: StoredCliente[] = []
+  /** Every client's edits back to back (one array, not one typed array per client). */
+  readonly #edits: number[] = []
+  readonly #slicer = new Slicer()
+  #seen = 0
+
+  /**
+   * `previous` is the snapshot being served, if any: a client whose bytes did not change
+   * shares them with it instead of storing them again.
+   */
+  constructor (previous?: Snapshot | null) {
+    const prepared = previous === null || previous === undefined ? undefined : preparedOf.get(previous)
+    this.#previous = prepared === undefined ? null : { prepared, byIdCliente: previous!.indexes.byIdCliente }
+  }
+
+  async addPage (clientes: readonly unknown[], duplicates: DuplicatePolicy = 'replace'): Promise<void> {
+    for (const cliente of clientes) {
+      this.#add(cliente, duplicates)
+      await this.#slicer.maybeYield()
     }
-    foldedNames.razaoSocial.push(foldName(cliente.nome_razaosocial ?? ''))
-    foldedNames.fantasia.push(foldName(cliente.nome_fantasia ?? ''))
-    for (const servico of servicosOf(cliente)) {
-      servicosCount++
-      builders.byStatusPrefixo.add(servico.status_prefixo, position)
-      if (typeof servico.tecnologia === 'string') builders.byTecnologia.add(foldTecnologia(servico.tecnologia), position)
-      if (typeof servico.login === 'string') builders.byLogin.add(loginKey(servico.login), position)
-      builders.byIpv4.add(storedBuscaKey('ipv4', servico.ipv4), position)
-      if (typeof servico.mac_addr === 'string') builders.byMac.add(macKey(servico.mac_addr), position)
-      builders.byIdClienteServico.add(storedBuscaKey('id_cliente_servico', servico.id_cliente_servico), position)
-      for (const pacote of Array.isArray(servico.pacotes) ? servico.pacotes : []) {
-        builders.byPacoteCodigo.add(pacote?.codigo, position)
+  }
+
+  #add (cliente: unknown, duplicates: DuplicatePolicy): void {
+    validateCliente(cliente, this.#seen++)
+    const id = cliente.id_cliente
+    const slot = this.#slotOf.get(id)
+    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError(`duplicate id_cliente ${id}`)
+    const serialised = serialiseCliente(cliente)
+    const baseLength = Buffer.byteLength(serialised.base)
+    const overlayLength = Buffer.byteLength(serialised.overlay)
+    const unchanged = this.#unchanged(id, serialised, baseLength, overlayLength)
+    const stored: StoredCliente = {
+      id,
+      // Followed by a comma: clients stored one after the other (pages come in the default
+      // order) are then one contiguous slice of the answer, commas included (render.ts).
+      baseAt: unchanged?.baseAt ?? this.#base.append(`${serialised.base},`),
+      baseLength,
+      overlayAt: unchanged?.overlayAt ?? (overlayLength === 0 ? 0 : this.#overlay.append(serialised.overlay)),
+      overlayLength,
+      editStart: this.#edits.length,
+      editCount: serialised.edits.length,
+      visibleByDefault: serialised.visibleByDefault,
+      facts: factsOf(cliente, this.#intern),
+      keys: keysOf(cliente)
+    }
+    for (const value of serialised.edits) this.#edits.push(value)
+    // A client met again on a later page (HubSoft shifted the pages) keeps its first slot with its newest data.
+    if (slot === undefined) {
+      this.#slotOf.set(id, this.#stored.length)
+      this.#stored.push(stored)
+    } else {
+      this.#stored[slot] = stored
+    }
+  }
+
+  /** The addresses, adopted here, of the previous snapshot's bytes for this client when they are the same. */
+  #unchanged (id: number, serialised: SerialisedCliente, baseLength: number, overlayLength: number): { baseAt: number, overlayAt: number } | undefined {
+    const previous = this.#previous
+    const position = previous?.byIdCliente.get(id)
+    if (previous === null || position === undefined) return undefined
+    const { base, overlay, columns } = previous.prepared
+    const [baseAt, overlayAt] = [columns.baseAt[position]!, columns.overlayAt[position]!]
+    if (columns.baseLength[position] !== baseLength || columns.overlayLength[position] !== overlayLength) return undefined
+    if (!base.holds(baseAt, baseLength, serialised.base) || !overlay.holds(overlayAt, overlayLength, serialised.overlay)) return undefined
+    return {
+      baseAt: this.#base.adopt(base, baseAt, baseLength + 1),
+      overlayAt: overlayLength === 0 ? 0 : this.#overlay.adopt(overlay, overlayAt, overlayLength)
+    }
+  }
+
+  /** Copies the bytes shared from sparsely used chunks of the previous snapshot, then lets those chunks go. */
+  async #compact (slicer: Slicer): Promise<void> {
+    const stored = this.#stored
+    await forEachSliced(stored.length, (slot) => {
+      const record = stored[slot]!
+      if (this.#base.isSparse(record.baseAt)) record.baseAt = this.#base.copyOwn(record.baseAt, record.baseLength + 1)
+      if (record.overlayLength > 0 && this.#overlay.isSparse(record.overlayAt)) record.overlayAt = this.#overlay.copyOwn(record.overlayAt, record.overlayLength)
+    }, slicer)
+    this.#base.releaseSparse()
+    this.#overlay.releaseSparse()
+  }
+
+  async finish (meta: SnapshotMeta): Promise<Snapshot> {
+    const count = this.#stored.length
+    if (count === 0) throw new SnapshotValidationError('the customer list is empty')
+    const slicer = this.#slicer
+    const ids = Float64Array.from(this.#stored, (stored) => stored.id).sort()
+    await slicer.maybeYield()
+    const byPosition = Array.from(ids, (id) => this.#stored[this.#slotOf.get(id)!]!)
+    await slicer.maybeYield()
+    await this.#compact(slicer)
+
+    const columns = {
+      baseAt: new Float64Array(count),
+      baseLength: new Int32Array(count),
+      overlayAt: new Float64Array(count),
+      overlayLength: new Int32Array(count),
+      editStart: new Int32Array(count + 1),
+      visible: new Uint8Array(count)
+    }
+    let editInts = 0
+    for (const stored of byPosition) editInts += stored.editCount
+    const edits = new Int32Array(editInts)
+    const facts: FilterableCliente[] = new Array(count)
+    const foldedNames = { razaoSocial: new Array<string>(count), fantasia: new Array<string>(count) }
+    const byIdCliente = new Map<number, number>()
+    const indexes = {
+      byCodigoCliente: new CompactIndex(),
+      byCpfCnpj: new CompactIndex(),
+      byStatusPrefixo: new CompactIndex(),
+      byTecnologia: new CompactIndex(),
+      byPacoteCodigo: new CompactIndex(),
+      byLogin: new CompactIndex(),
+      byIpv4: new CompactIndex(),
+      byTelefone: new CompactIndex(),
+      byMac: new CompactIndex(),
+      byIdClienteServico: new CompactIndex()
+    }
+    const hash = createHash('sha256')
+    // A provider has a handful of technologies; folding (locale-aware) once each is enough.
+    const folded = new Map<string, string>()
+    const foldedTecnologia = (tecnologia: string) => {
+      let key = folded.get(tecnologia)
+      if (key === undefined) folded.set(tecnologia, key = foldTecnologia(tecnologia))
+      return key
+    }
+    let servicosCount = 0
+    let editAt = 0
+
+    await forEachSliced(count, (position) => {
+      const stored = byPosition[position]!
+      columns.baseAt[position] = stored.baseAt
+      columns.baseLength[position] = stored.baseLength
+      columns.overlayAt[position] = stored.overlayAt
+      columns.overlayLength[position] = stored.overlayLength
+      columns.visible[position] = stored.visibleByDefault ? 1 : 0
+      columns.editStart[position] = editAt
+      for (let i = 0; i < stored.editCount; i++) edits[editAt + i] = this.#edits[stored.editStart + i]!
+      // The bytes determine the client exactly, so hashing them in id order hashes the content.
+      hash.update(this.#base.read(stored.baseAt, stored.baseLength)).update(this.#overlay.read(stored.overlayAt, stored.overlayLength))
+      if (stored.editCount > 0) hash.update(new Uint8Array(edits.buffer, editAt * 4, stored.editCount * 4))
+      editAt += stored.editCount
+      hash.update('\n')
+
+      facts[position] = stored.facts
+      byIdCliente.set(stored.id, position)
+      const { keys } = stored
+      foldedNames.razaoSocial[position] = keys.razaoSocial
+      foldedNames.fantasia[position] = keys.fantasia
+      indexes.byCodigoCliente.add(keys.codigoCliente, position)
+      indexes.byCpfCnpj.add(keys.cpfCnpj, position)
+      for (const telefone of keys.telefones) indexes.byTelefone.add(telefone, position)
+      for (const servico of servicosOf(stored.facts)) {
+        servicosCount++
+        indexes.byStatusPrefixo.add(servico.status_prefixo, position)
+        if (typeof servico.tecnologia === 'string') indexes.byTecnologia.add(foldedTecnologia(servico.tecnologia), position)
+        indexes.byLogin.add(servico.login, position)
+        indexes.byIpv4.add(servico.ipv4, position)
+        indexes.byMac.add(servico.mac_addr, position)
+        indexes.byIdClienteServico.add(storedBuscaKey('id_cliente_servico', servico.id_cliente_servico), position)
+        for (const pacote of Array.isArray(servico.pacotes) ? servico.pacotes : []) indexes.byPacoteCodigo.add(pacote?.codigo, position)
+      }
+    }, slicer)
+    columns.editStart[count] = editAt
+
+    const orderings = {} as Record<OrderKey, Int32Array>
+    for (const orderBy of ORDER_BY) {
+      for (const orderType of ORDER_TYPE) {
+        const compare = compareClientes({ orderBy, orderType })
+        const positions = Int32Array.from({ length: count }, (_, position) => position)
+        orderings[`${orderBy}:${orderType}`] = await sortSliced(positions, (a, b) => compare(facts[a]!, facts[b]!), slicer)
       }
     }
-    if (clienteMatches(cliente, defaultFilter)) {
-      const redactedBytes = Buffer.from(JSON.stringify(projectCliente(cliente, { relacoes: DEFAULT_RELACOES, includeCancelado: false, redactSecrets: true })))
-      const fullBytes = Buffer.from(JSON.stringify(projectCliente(cliente, { relacoes: DEFAULT_RELACOES, includeCancelado: false, redactSecrets: false })))
-      // Clients without secrets share one buffer between both redactions.
-      const shared = redactedBytes.equals(fullBytes) ? redactedBytes : fullBytes
-      redacted.push(redactedBytes)
-      full.push(shared)
-      preparedBytes += redactedBytes.length + (shared === redactedBytes ? 0 : shared.length)
-    } else {
-      redacted.push(null)
-      full.push(null)
-    }
+    // One snapshot per builder: the per-client records are not needed any more.
+    this.#stored.length = 0
+    this.#edits.length = 0
+    this.#slotOf.clear()
+    return assembleSnapshot({
+      version: hash.digest('hex').slice(0, 20),
+      meta,
+      facts,
+      servicosCount,
+      indexes: { ...indexes, byIdCliente },
+      orderings,
+      foldedNames,
+      prepared: new PreparedClientes(this.#base, this.#overlay, columns, edits),
+      shownByDefault: columns.visible,
+      preparedBytes: this.#base.bytes + this.#overlay.bytes + edits.byteLength
+    })
   }
+}
 
-  const orderings = {} as Record<OrderKey, Int32Array>
-  for (const orderBy of ORDER_BY) {
-    for (const orderType of ORDER_TYPE) {
-      await yieldToEventLoop()
-      orderings[`${orderBy}:${orderType}`] = buildOrdering(clientes, orderBy, orderType)
-    }
-  }
-  const indexes = Object.fromEntries(Object.entries(builders).map(([name, builder]) => [name, builder.map])) as unknown as Omit<SnapshotIndexes, 'byIdCliente'>
-
-  return Object.freeze({
-    version: hash.digest('hex').slice(0, 20),
-    fetchedAt: meta.fetchedAt,
-    source: meta.source,
-    clientes: Object.freeze(clientes),
-    size: clientes.length,
-    clienteJson: (position: number) => JSON.stringify(clientes[position]),
-    servicosCount,
-    indexes: Object.freeze({ ...indexes, byIdCliente }),
-    orderings: Object.freeze(orderings),
-    foldedNames,
-    preparedDefault: Object.freeze({ redacted, full }),
-    preparedBytes
+/**
+ * The snapshot object, made outside the builder: its closures must not share a scope with the
+ * build's locals, or they would keep every intermediate record alive as long as the snapshot.
+ */
+function assembleSnapshot (parts: {
+  version: string
+  meta: SnapshotMeta
+  facts: FilterableCliente[]
+  servicosCount: number
+  indexes: SnapshotIndexes
+  orderings: Record<OrderKey, Int32Array>
+  foldedNames: { razaoSocial: string[], fantasia: string[] }
+  prepared: PreparedClientes
+  shownByDefault: Uint8Array
+  preparedBytes: number
+}): Snapshot {
+  const { prepared } = parts
+  const snapshot: Snapshot = Object.freeze({
+    version: parts.version,
+    fetchedAt: parts.meta.fetchedAt,
+    source: parts.meta.source,
+    size: parts.facts.length,
+    facts: Object.freeze(parts.facts),
+    clienteJson: (position: number) => prepared.variant(position, VARIANT.raw).toString('utf8'),
+    servicosCount: parts.servicosCount,
+    indexes: Object.freeze(parts.indexes),
+    orderings: Object.freeze(parts.orderings),
+    foldedNames: Object.freeze(parts.foldedNames),
+    preparedDefault: Object.freeze({
+      bytes: (position: number, redactSecrets: boolean) => prepared.defaultBytes(position, redactSecrets),
+      byteLength: (position: number, redactSecrets: boolean) => prepared.defaultByteLength(position, redactSecrets)
+    }),
+    shownByDefault: parts.shownByDefault,
+    preparedBytes: parts.preparedBytes
   })
+  preparedOf.set(snapshot, prepared)
+  return snapshot
+}
+
+/** Each snapshot's stored bytes, for the next builder to share what did not change. */
+const preparedOf = new WeakMap<Snapshot, PreparedClientes>()
+
+interface PreparedColumns {
+  readonly baseAt: Float64Array
+  readonly baseLength: Int32Array
+  readonly overlayAt: Float64Array
+  readonly overlayLength: Int32Array
+  /** Edits of position p are edits[editStart[p]…editStart[p+1]). */
+  readonly editStart: Int32Array
+  /** 1 when the default answer shows the client. */
+  readonly visible: Uint8Array
+}
+
+/** Reads the prepared bytes back per position and variant. */
+class PreparedClientes {
+  readonly base: ByteSlab
+  readonly overlay: ByteSlab
+  readonly columns: PreparedColumns
+  readonly #edits: Int32Array
+
+  constructor (base: ByteSlab, overlay: ByteSlab, columns: PreparedColumns, edits: Int32Array) {
+    this.base = base
+    this.overlay = overlay
+    this.columns = columns
+    this.#edits = edits
+  }
+
+  variant (position: number, variant: number): Buffer {
+    const c = this.columns
+    const base = this.base.read(c.baseAt[position]!, c.baseLength[position]!)
+    const from = c.editStart[position]!
+    const to = c.editStart[position + 1]!
+    if (variant === VARIANT.redacted || from === to) return base
+    return applyEdits(base, this.overlay.read(c.overlayAt[position]!, c.overlayLength[position]!), this.#edits, from, to, variant)
+  }
+
+  defaultBytes (position: number, redactSecrets: boolean): Buffer | null {
+    if (this.columns.visible[position] === 0) return null
+    return this.variant(position, redactSecrets ? VARIANT.redacted : VARIANT.full)
+  }
+
+  defaultByteLength (position: number, redactSecrets: boolean): number {
+    const c = this.columns
+    if (c.visible[position] === 0) return 0
+    if (redactSecrets) return c.baseLength[position]!
+    return variantLength(c.baseLength[position]!, this.#edits, c.editStart[position]!, c.editStart[position + 1]!, VARIANT.full)
+  }
+}
+
+/** Builds a snapshot from one list of clients (e.g. a persisted one); a repeated id_cliente is rejected. */
+export async function buildSnapshot (input: readonly unknown[], meta: SnapshotMeta): Promise<Snapshot> {
+  const builder = new SnapshotBuilder()
+  await builder.addPage(input, 'reject')
+  return await builder.finish(meta)
 }

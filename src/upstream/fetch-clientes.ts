@@ -3,7 +3,8 @@
 // every relation and cancelled services, so every answer the service gives can be computed
 // from the snapshot. Pages are parsed one at a time (never one giant body, SPEC §8) and
 // clients are de-duplicated by id_cliente across pages, which shift when HubSoft inserts
-// while we page.
+// while we page. Each page goes to a sink as soon as it is parsed, so a snapshot can be built
+// page by page without ever holding the whole parsed list.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RELACOES } from '../query/relacoes.js'
 import { UpstreamError } from './errors.js'
@@ -19,11 +20,19 @@ export interface FetchClientesOptions {
   readonly signal?: AbortSignal
 }
 
-export interface FetchClientesResult {
-  /** Unique by id_cliente, in the order first seen. */
-  readonly clientes: unknown[]
+/** Receives each page's clients as soon as the page is parsed (e.g. to build a snapshot page by page). */
+export type PageSink = (clientes: readonly unknown[]) => Promise<void>
+
+export interface FetchPagesResult {
+  /** Distinct id_cliente values seen. */
+  readonly clients: number
   readonly pages: number
   readonly bytes: number
+}
+
+export interface FetchClientesResult extends FetchPagesResult {
+  /** Unique by id_cliente (the last copy seen), in the order first seen. */
+  readonly clientes: unknown[]
 }
 
 /** A runaway ultima_pagina (or an upstream that never ends a legacy walk) stops here. */
@@ -46,25 +55,31 @@ function idOf (route: string, cliente: unknown, page: number): number {
 }
 
 class Accumulator {
-  readonly byId = new Map<number, unknown>()
+  readonly #ids = new Set<number>()
+  readonly #sink: PageSink
   pages = 0
   bytes = 0
 
-  /** Adds one page; a repeated id inside one page is corrupt data, across pages it is a shift. */
-  add (route: string, clientes: unknown[], page: number, bytes: number): void {
+  constructor (sink: PageSink) {
+    this.#sink = sink
+  }
+
+  /** Checks one page and hands it on; a repeated id inside one page is corrupt data, across pages it is a shift. */
+  async add (route: string, clientes: unknown[], page: number, bytes: number): Promise<void> {
     const inPage = new Set<number>()
     for (const cliente of clientes) {
       const id = idOf(route, cliente, page)
       if (inPage.has(id)) throw new UpstreamError('invalid_page', route, `page ${page} of ${route} lists id_cliente ${id} twice`)
       inPage.add(id)
-      this.byId.set(id, cliente)
+      this.#ids.add(id)
     }
     this.pages++
     this.bytes += bytes
+    await this.#sink(clientes)
   }
 
-  result (): FetchClientesResult {
-    return { clientes: [...this.byId.values()], pages: this.pages, bytes: this.bytes }
+  result (): FetchPagesResult {
+    return { clients: this.#ids.size, pages: this.pages, bytes: this.bytes }
   }
 }
 
@@ -72,9 +87,9 @@ function nonNegativeInteger (value: unknown): number | null {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null
 }
 
-async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions): Promise<FetchClientesResult> {
+async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions, sink: PageSink): Promise<FetchPagesResult> {
   const route = 'cliente/todos'
-  const accumulator = new Accumulator()
+  const accumulator = new Accumulator(sink)
   let lastPage = 0
   let total = 0
   for (let page = 0; page <= lastPage; page++) {
@@ -95,7 +110,7 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions)
     if (clientes.length === 0 && announcedTotal > 0) {
       throw new UpstreamError('incomplete', route, `page ${page} of ${route} came back empty before ultima_pagina ${announcedLast}`)
     }
-    accumulator.add(route, clientes, page, bytes)
+    await accumulator.add(route, clientes, page, bytes)
     // HubSoft can insert or delete while we page. Walk to the newest last page, but demand
     // the largest total any page announced: a deletion in an earlier page shifts a client
     // we have not seen into a page we already read, and only the count can tell.
@@ -103,31 +118,41 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions)
     total = Math.max(total, announcedTotal)
   }
   const result = accumulator.result()
-  if (result.clientes.length < total) {
-    throw new UpstreamError('incomplete', route, `${route} gave ${result.clientes.length} distinct clients but announced total_registros ${total}; the list changed while paging or a page was lost`)
+  if (result.clients < total) {
+    throw new UpstreamError('incomplete', route, `${route} gave ${result.clients} distinct clients but announced total_registros ${total}; the list changed while paging or a page was lost`)
   }
   return result
 }
 
-async function fetchAll (client: HubsoftClient, options: FetchClientesOptions): Promise<FetchClientesResult> {
+async function fetchAll (client: HubsoftClient, options: FetchClientesOptions, sink: PageSink): Promise<FetchPagesResult> {
   const route = 'cliente/all'
-  const accumulator = new Accumulator()
+  const accumulator = new Accumulator(sink)
   const query = { cancelado: 'sim', relacoes: ALL_RELACOES, order_by: 'data_cadastro', order_type: 'asc' }
   if (options.pageSize === 0) {
     const { body, bytes } = await client.getJson(route, query, options.signal)
-    accumulator.add(route, pageClientes(route, body, 0), 0, bytes)
+    await accumulator.add(route, pageClientes(route, body, 0), 0, bytes)
     return accumulator.result()
   }
   for (let page = 0; page < MAX_PAGES; page++) {
     if (page > 0 && options.pageDelayMs > 0) await sleep(options.pageDelayMs, undefined, { signal: options.signal })
     const { body, bytes } = await client.getJson(route, { ...query, limit: options.pageSize, offset: page * options.pageSize }, options.signal)
     const clientes = pageClientes(route, body, page)
-    accumulator.add(route, clientes, page, bytes)
+    await accumulator.add(route, clientes, page, bytes)
     if (clientes.length < options.pageSize) return accumulator.result()
   }
   throw new UpstreamError('invalid_page', route, `${route} did not end within ${MAX_PAGES} pages`)
 }
 
+/** One full walk, each page handed to `sink` once parsed and checked; nothing is kept here. */
+export async function fetchClientPages (client: HubsoftClient, options: FetchClientesOptions, sink: PageSink): Promise<FetchPagesResult> {
+  return options.source === 'todos' ? await fetchTodos(client, options, sink) : await fetchAll(client, options, sink)
+}
+
+/** One full walk collected into a list, unique by id_cliente. */
 export async function fetchClientes (client: HubsoftClient, options: FetchClientesOptions): Promise<FetchClientesResult> {
-  return options.source === 'todos' ? await fetchTodos(client, options) : await fetchAll(client, options)
+  const byId = new Map<number, unknown>()
+  const result = await fetchClientPages(client, options, async (clientes) => {
+    for (const cliente of clientes) byId.set((cliente as { id_cliente: number }).id_cliente, cliente)
+  })
+  return { ...result, clientes: [...byId.values()] }
 }

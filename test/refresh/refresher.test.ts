@@ -107,7 +107,7 @@ test('a rejected or failed fetch never replaces the snapshot being served', asyn
   simulator.dataset = simulator.dataset.map((c, i) => i === 3 ? { ...c, servicos: [] } : c)
   clock += FLOOR_MS
   assert.equal((await app.refresher.refresh('manual') as { outcome: string }).outcome, 'success')
-  assert.equal(app.refresher.snapshot!.clientes.length, 71)
+  assert.equal(app.refresher.snapshot!.size, 71)
   assert.equal(app.refresher.consecutiveFailures, 0)
 })
 

@@ -2,11 +2,14 @@
 // hash, that prepared bytes are exactly the default answer, and that it cannot be mutated.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildSnapshot, SnapshotValidationError } from '../../src/snapshot/snapshot.js'
+import { buildSnapshot, SnapshotBuilder, SnapshotValidationError } from '../../src/snapshot/snapshot.js'
 import { renderClientes } from '../../src/snapshot/render.js'
 import { selectPositions } from '../../src/snapshot/select.js'
 import { generateDataset } from '../../src/simulator/dataset.js'
 import { DEFAULT_RELACOES } from '../../src/query/relacoes.js'
+import { projectCliente } from '../../src/query/projection.js'
+import type { Projection } from '../../src/query/projection.js'
+import type { Readable } from 'node:stream'
 
 const meta = { fetchedAt: new Date('2026-11-26T03:00:00Z'), source: 'todos' as const }
 
@@ -40,13 +43,13 @@ test('invalid lists are rejected with the place of the problem', async () => {
 test('nulls everywhere and unknown fields are accepted', async () => {
   const nully = { id_cliente: 9, codigo_cliente: null, nome_razaosocial: null, cpf_cnpj: null, data_cadastro: null, servicos: null, campo_novo: { a: 1 } }
   const snapshot = await buildSnapshot([nully, cliente(1, { servicos: [{ status_prefixo: null, tecnologia: null, pacotes: null, endereco_instalacao: null, campo: 1 }] })], meta)
-  assert.equal(snapshot.clientes.length, 2)
-  assert.deepEqual(snapshot.clientes[1], nully)
+  assert.equal(snapshot.size, 2)
+  assert.deepEqual(JSON.parse(snapshot.clienteJson(1)), nully)
 })
 
 test('indexes map normalised keys to every client carrying them', async () => {
   const snapshot = await buildSnapshot([cliente(3), cliente(1), cliente(2, { cpf_cnpj: '12.ABC.345/01DE-35', servicos: [] })], meta)
-  assert.deepEqual(snapshot.clientes.map((c) => c.id_cliente), [1, 2, 3], 'sorted by id_cliente')
+  assert.deepEqual(snapshot.facts.map((c) => c.id_cliente), [1, 2, 3], 'sorted by id_cliente')
   const { indexes } = snapshot
   assert.deepEqual(indexes.byCpfCnpj.get('52998224725'), [0, 2], 'one CPF, two clients')
   assert.deepEqual(indexes.byCpfCnpj.get('12ABC34501DE35'), [1])
@@ -72,24 +75,51 @@ test('the version is a hash of the content, not of the fetch', async () => {
   assert.notEqual(changed.version, first.version)
 })
 
-test('prepared bytes are the default answer, per redaction', async () => {
-  const dataset = generateDataset({ clients: 150, seed: 9 })
+async function bodyText (body: Buffer | Readable): Promise<string> {
+  if (Buffer.isBuffer(body)) return body.toString()
+  const chunks: Buffer[] = []
+  for await (const chunk of body) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString()
+}
+
+test('answers are byte-identical to the generic serialiser, prepared or on demand, small or streamed', async () => {
+  // Enough clients for the full default answer to pass 1 MiB and stream.
+  const dataset = generateDataset({ clients: 400, seed: 9 })
+  const byId = new Map(dataset.map((c) => [c.id_cliente, c]))
   const snapshot = await buildSnapshot(dataset, meta)
-  const positions = selectPositions(snapshot, { filter: { includeCancelado: false }, ordering: { orderBy: 'data_cadastro', orderType: 'asc' }, offset: 0 })
-  for (const redactSecrets of [true, false]) {
-    const prepared = renderClientes(snapshot, positions, { relacoes: DEFAULT_RELACOES, includeCancelado: false, redactSecrets })
-    // Any relations list other than the default is serialised on demand, from the same objects.
-    const onDemand = renderClientes(snapshot, positions, { relacoes: [...DEFAULT_RELACOES, 'grupos'], includeCancelado: false, redactSecrets })
-    const withoutGrupos = JSON.parse(onDemand.body.toString()) as { clientes: Array<{ servicos: Array<Record<string, unknown>> }> }
-    for (const c of withoutGrupos.clientes) for (const s of c.servicos) delete s.grupos
-    assert.deepEqual(JSON.parse(prepared.body.toString()), withoutGrupos)
-    assert.equal(prepared.byteLength, (prepared.body as Buffer).length)
+  const projections: Array<Omit<Projection, 'redactSecrets'>> = [
+    { relacoes: DEFAULT_RELACOES, includeCancelado: false },
+    { relacoes: [...DEFAULT_RELACOES, 'grupos'], includeCancelado: false },
+    { relacoes: DEFAULT_RELACOES, includeCancelado: true },
+    { relacoes: [], includeCancelado: true }
+  ]
+  for (const shape of projections) {
+    for (const redactSecrets of [true, false]) {
+      const projection = { ...shape, redactSecrets }
+      const every = selectPositions(snapshot, { filter: projection, ordering: { orderBy: 'data_cadastro', orderType: 'desc' }, offset: 0 })
+      for (const positions of [every, every.slice(7, 12), []]) {
+        const name = `${JSON.stringify(projection)} × ${positions.length}`
+        const expected = JSON.stringify({
+          status: 'success',
+          msg: 'Dados consultados com sucesso',
+          clientes: positions.map((position) => projectCliente(byId.get(snapshot.facts[position]!.id_cliente)!, projection)),
+          paginacao: { pagina_atual: 1 }
+        })
+        const rendered = renderClientes(snapshot, positions, projection, { paginacao: { pagina_atual: 1 } })
+        assert.equal(await bodyText(rendered.body), expected, name)
+        if (rendered.byteLength !== undefined) assert.equal(rendered.byteLength, Buffer.byteLength(expected), name)
+      }
+    }
+  }
+  // Persistence writes clienteJson: the client exactly as received.
+  for (let position = 0; position < snapshot.size; position++) {
+    assert.equal(snapshot.clienteJson(position), JSON.stringify(byId.get(snapshot.facts[position]!.id_cliente)))
   }
 })
 
 test('many candidates walked in the precomputed ordering come out as a plain sort would give', async () => {
   const snapshot = await buildSnapshot(generateDataset({ clients: 900, seed: 13 }), meta)
-  const { clientes } = snapshot
+  const clientes = snapshot.facts
   const candidates = [...clientes.keys()].filter((position) => position % 2 === 0)
   assert.ok(candidates.length > 256, 'enough candidates to take the walking path')
   for (const orderType of ['asc', 'desc'] as const) {
@@ -113,6 +143,51 @@ test('many candidates walked in the precomputed ordering come out as a plain sor
 test('a snapshot cannot be changed after it is built', async () => {
   const snapshot = await buildSnapshot([cliente(1)], meta)
   assert.throws(() => { (snapshot as { version: string }).version = 'x' })
-  assert.throws(() => { (snapshot.clientes as unknown[]).push(cliente(2)) })
+  assert.throws(() => { (snapshot.facts as unknown[]).push(cliente(2)) })
   assert.ok(Object.isFrozen(snapshot.indexes))
+})
+
+test('a snapshot built beside the previous one shares the bytes of unchanged clients and answers the same', async () => {
+  const dataset = generateDataset({ clients: 200, seed: 5 })
+  const previous = await buildSnapshot(dataset, meta)
+  const changedId = dataset[17]!.id_cliente
+  const next = dataset.map((c) => c.id_cliente === changedId ? { ...c, nome_razaosocial: 'Outro Nome Ltda' } : c)
+  const builder = new SnapshotBuilder(previous)
+  for (let i = 0; i < next.length; i += 50) await builder.addPage(next.slice(i, i + 50))
+  const shared = await builder.finish(meta)
+  const fresh = await buildSnapshot(next, meta)
+  assert.equal(shared.version, fresh.version, 'sharing does not change the content')
+  let sharedClients = 0
+  for (let position = 0; position < fresh.size; position++) {
+    assert.equal(shared.clienteJson(position), fresh.clienteJson(position))
+    for (const redactSecrets of [true, false]) {
+      assert.deepEqual(shared.preparedDefault.bytes(position, redactSecrets), fresh.preparedDefault.bytes(position, redactSecrets))
+    }
+    const mine = shared.preparedDefault.bytes(position, true)
+    const before = previous.preparedDefault.bytes(position, true)
+    const same = mine !== null && before !== null && mine.buffer === before.buffer && mine.byteOffset === before.byteOffset
+    if (shared.facts[position]!.id_cliente === changedId) assert.equal(same, false, 'the changed client has new bytes')
+    else if (mine !== null) {
+      assert.ok(same, `client at ${position} shares the previous bytes`)
+      sharedClients++
+    }
+  }
+  assert.ok(sharedClients > 150)
+})
+
+test('bytes shared from a previous snapshot that the next one barely uses are copied, not kept alive', async () => {
+  const dataset = generateDataset({ clients: 120, seed: 8 })
+  const previous = await buildSnapshot(dataset, meta)
+  // Most clients change: the few unchanged ones would pin the previous snapshot's buffer.
+  const next = dataset.map((c, i) => i % 10 === 0 ? c : { ...c, email_principal: `novo${i}@example.com` })
+  const builder = new SnapshotBuilder(previous)
+  await builder.addPage(next)
+  const snapshot = await builder.finish(meta)
+  const fresh = await buildSnapshot(next, meta)
+  assert.equal(snapshot.version, fresh.version)
+  const previousBuffer = previous.preparedDefault.bytes(0, true)!.buffer
+  for (let position = 0; position < snapshot.size; position++) {
+    assert.equal(snapshot.clienteJson(position), fresh.clienteJson(position))
+    assert.notEqual(snapshot.preparedDefault.bytes(position, true)?.buffer, previousBuffer, `position ${position}`)
+  }
 })

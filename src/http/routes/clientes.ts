@@ -13,7 +13,10 @@ import { clip, isDefaultListQuery, parseDateBounds, parseListQuery, parseRelacoe
 import type { ClienteListQuery } from '../../query/list-query.js'
 import { DEFAULT_RELACOES } from '../../query/relacoes.js'
 import type { Refresher } from '../../refresh/refresher.js'
-import { renderClientes } from '../../snapshot/render.js'
+import type { Projection } from '../../query/projection.js'
+import { ProjectionCache } from '../../snapshot/projection-cache.js'
+import { isPreparedProjection, renderClientes } from '../../snapshot/render.js'
+import type { RenderedBody } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
 import { recordResultCount } from '../plugins/audit.js'
@@ -45,6 +48,18 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
   const config = { access: 'data' as const, errorCodes: ['invalid_parameter', 'no_snapshot'] as const }
   const lookupConfig = { ...config, errorCodes: [...config.errorCodes, 'not_found'] as const }
 
+  const projections = new ProjectionCache()
+
+  /**
+   * The render of an answer: a projection the snapshot prepared is written from its bytes; any
+   * other goes through the projection cache under the route, its normalised query `key` and
+   * the caller's scope.
+   */
+  function cached (request: FastifyRequest, snapshot: Snapshot, projection: Projection, key: unknown, render: () => RenderedBody): () => RenderedBody {
+    if (isPreparedProjection(projection)) return render
+    return () => projections.render(snapshot, `${projection.redactSecrets ? 'read' : 'secrets'}\n${request.routeOptions.url ?? ''}\n${JSON.stringify(key)}`, render)
+  }
+
   /**
    * Lists the matching clients of the snapshot with the vendor envelope. `lookup` is the
    * normalised path parameter or busca term: with the query, it is what the ETag varies on.
@@ -60,11 +75,11 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       query: [lookup, query],
       ndjson: true,
       fullDump: lookup === null && isDefaultListQuery(query),
-      render: () => {
+      render: cached(request, snapshot, projection, [lookup, query], () => {
         const positions = selectPositions(snapshot, { ...picked, filter: query, ordering: query, offset: query.offset, limit: query.limit })
         recordResultCount(reply, positions.length)
         return renderClientes(snapshot, positions, projection)
-      }
+      })
     })
   }
 
@@ -136,8 +151,9 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
   }, async (request, reply) => {
     const { tecnologia } = request.params
     if (tecnologia.trim() === '' || tecnologia.length > 64) throw new InvalidParameterError('tecnologia must be 1 to 64 characters')
-    return await answerList(request, reply, parseListQuery(request.query), foldTecnologia(tecnologia), (snapshot) => ({
-      candidates: snapshot.indexes.byTecnologia.get(foldTecnologia(tecnologia)) ?? [],
+    const folded = foldTecnologia(tecnologia)
+    return await answerList(request, reply, parseListQuery(request.query), folded, (snapshot) => ({
+      candidates: snapshot.indexes.byTecnologia.get(folded) ?? [],
       servicoPredicate: hasTecnologia(tecnologia)
     }))
   })
@@ -169,7 +185,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       refresher,
       now: now(),
       query: normalised,
-      render: () => {
+      render: cached(request, snapshot, projection, normalised, () => {
         const matching = selectPositions(snapshot, {
           filter,
           servicoPredicate: statuses === undefined ? undefined : hasStatusPrefixo(...statuses),
@@ -185,7 +201,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
         }
         recordResultCount(reply, page.length)
         return renderClientes(snapshot, page, projection, { paginacao })
-      }
+      })
     })
   })
 

@@ -1,0 +1,92 @@
+// The service under measurement: buildApp against the bench's simulator, listening on
+// loopback, with probes the bench reads over IPC: ingest time, event-loop delay while a
+// refresh runs, resident memory, and the parse-only baseline (the same pages fetched and
+// JSON.parse-d, nothing built).
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { fetchClientPages } from '../src/upstream/fetch-clientes.js'
+import { serve } from './ipc.js'
+import { BENCH_KEYS } from './keys.js'
+
+const config = loadConfig({
+  HUBSOFT_URL: process.env.BENCH_HUBSOFT_URL,
+  HUBSOFT_CLIENT_ID: process.env.BENCH_CLIENT_ID,
+  HUBSOFT_CLIENT_SECRET: process.env.BENCH_CLIENT_SECRET,
+  HUBSOFT_USERNAME: process.env.BENCH_USERNAME,
+  HUBSOFT_PASSWORD: process.env.BENCH_PASSWORD,
+  API_KEYS: `bench-read:${BENCH_KEYS.read}:read,bench-secrets:${BENCH_KEYS.secrets}:secrets`,
+  HUBSOFT_TIMEOUT_MS: '120000',
+  LOG_LEVEL: 'warn'
+})
+// The refresh floor is real; the bench moves this clock past it to refresh again.
+let clockSkewMs = 0
+const app = await buildApp(config, { now: () => Date.now() + clockSkewMs })
+await app.listen({ host: '127.0.0.1', port: 0 })
+const address = app.server.address()
+const port = typeof address === 'object' && address !== null ? address.port : 0
+
+function gcNow (): void {
+  (globalThis as { gc?: () => void }).gc?.()
+}
+
+/** Peak RSS, sampled while something runs. */
+function sampleRss (): () => number {
+  let peak = process.memoryUsage.rss()
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()) }, 20)
+  return () => {
+    clearInterval(timer)
+    return Math.max(peak, process.memoryUsage.rss())
+  }
+}
+
+const MS = 1e6
+
+serve({
+  ready: async () => ({ port }),
+
+  /** Fetches every page and only parses it (getJson), as the ingest baseline. */
+  parseOnly: async () => {
+    const started = performance.now()
+    const result = await fetchClientPages(app.hubsoft, config.upstream, async () => {})
+    return { ms: performance.now() - started, ...result }
+  },
+
+  /** One refresh, timed, with the event-loop delay and peak RSS while it runs. */
+  ingest: async () => {
+    clockSkewMs += 24 * 3600_000
+    gcNow()
+    const delay = monitorEventLoopDelay({ resolution: 5 })
+    const peakRss = sampleRss()
+    delay.enable()
+    const started = performance.now()
+    const outcome = await app.refresher.refresh('manual') as { outcome: string, error?: string, clients: number, bytes: number, pages: number }
+    const ms = performance.now() - started
+    delay.disable()
+    const rssPeak = peakRss()
+    if (outcome.outcome !== 'success' && outcome.outcome !== 'unchanged') throw new Error(`refresh ${outcome.outcome}: ${outcome.error ?? ''}`)
+    const snapshot = app.refresher.snapshot!
+    return {
+      ms,
+      outcome: outcome.outcome,
+      clients: snapshot.size,
+      upstreamBytes: outcome.bytes,
+      pages: outcome.pages,
+      preparedBytes: snapshot.preparedBytes,
+      version: snapshot.version,
+      loopDelay: { p50: delay.percentile(50) / MS, p99: delay.percentile(99) / MS, max: delay.max / MS },
+      rssPeak
+    }
+  },
+
+  memory: async () => {
+    gcNow()
+    gcNow()
+    const usage = process.memoryUsage()
+    const snapshot = app.refresher.snapshot
+    let rawJsonBytes = 0
+    for (let position = 0; position < (snapshot?.size ?? 0); position++) rawJsonBytes += Buffer.byteLength(snapshot!.clienteJson(position)) + 1
+    gcNow()
+    return { rss: usage.rss, heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rawJsonBytes }
+  }
+})

@@ -1,0 +1,44 @@
+// Answers in projections the snapshot did not prepare (other relacoes, cancelado=sim) cost a
+// re-parse per client; the last ones asked are kept here, bounded by bytes, for the snapshot
+// they came from. A new snapshot version empties the cache before anything else is read.
+import { LRUCache } from 'lru-cache'
+import type { RenderedBody } from './render.js'
+import type { Snapshot } from './snapshot.js'
+
+export const PROJECTION_CACHE_BYTES = 64 * 1024 * 1024
+/** One answer may take at most this share of the cache, so a few large ones cannot evict everything. */
+const MAX_ENTRY_SHARE = 8
+
+export class ProjectionCache {
+  readonly #bodies: LRUCache<string, Buffer>
+  #version: string | null = null
+
+  constructor (maxBytes = PROJECTION_CACHE_BYTES) {
+    this.#bodies = new LRUCache<string, Buffer>({
+      maxSize: maxBytes,
+      maxEntrySize: Math.floor(maxBytes / MAX_ENTRY_SHARE),
+      sizeCalculation: (body) => body.length
+    })
+  }
+
+  /**
+   * The cached answer for `key` (scope and normalised query) in this snapshot, else `render`'s,
+   * kept when it is a whole Buffer small enough; streamed answers pass through uncached.
+   */
+  render (snapshot: Snapshot, key: string, render: () => RenderedBody): RenderedBody {
+    if (this.#version !== snapshot.version) {
+      this.#bodies.clear()
+      this.#version = snapshot.version
+    }
+    const cached = this.#bodies.get(key)
+    if (cached !== undefined) return { body: cached, byteLength: cached.length }
+    const rendered = render()
+    if (Buffer.isBuffer(rendered.body)) this.#bodies.set(key, rendered.body)
+    return rendered
+  }
+
+  /** Answers held, and their bytes. */
+  get stats (): { readonly entries: number, readonly bytes: number } {
+    return { entries: this.#bodies.size, bytes: this.#bodies.calculatedSize }
+  }
+}
