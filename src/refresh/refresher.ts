@@ -226,7 +226,10 @@ export class Refresher {
 
   async #loadPersisted (): Promise<void> {
     const { store, log } = this.#options
-    const loaded = await store.load()
+    // Clients go to the builder batch by batch; it may refuse one (schema, duplicate id), which
+    // makes the file unusable like damage does.
+    const builder = new SnapshotBuilder()
+    const loaded = await store.load(async (clientes) => await builder.addPage(clientes, 'reject'))
     if (loaded.kind === 'missing') {
       this.#persistence = { ...this.#persistence, load: { outcome: 'missing' } }
       log.info({ dir: store.dir }, 'no persisted snapshot in SNAPSHOT_DIR')
@@ -237,16 +240,9 @@ export class Refresher {
       log.error({ dir: store.dir, error: loaded.error, setAsideAs: loaded.setAsideAs }, 'the persisted snapshot is unusable; set aside, waiting for the next allowed fetch')
       return
     }
-    try {
-      this.#snapshot = await buildSnapshot(loaded.clientes, loaded.meta)
-      this.#persistence = { ...this.#persistence, load: { outcome: 'loaded' } }
-      log.info({ version: this.#snapshot.version, fetchedAt: loaded.meta.fetchedAt.toISOString(), clients: this.#snapshot.size, bytes: loaded.bytes }, 'loaded the persisted snapshot')
-    } catch (error) {
-      const description = error instanceof Error ? error.message : String(error)
-      const setAsideAs = await store.setAsideSnapshot()
-      this.#persistence = { ...this.#persistence, load: { outcome: 'corrupt', error: description, setAsideAs } }
-      log.error({ dir: store.dir, error: description, setAsideAs }, 'the persisted snapshot does not validate; set aside, waiting for the next allowed fetch')
-    }
+    this.#snapshot = await builder.finish(loaded.meta)
+    this.#persistence = { ...this.#persistence, load: { outcome: 'loaded' } }
+    log.info({ version: this.#snapshot.version, fetchedAt: loaded.meta.fetchedAt.toISOString(), clients: this.#snapshot.size, bytes: loaded.bytes }, 'loaded the persisted snapshot')
   }
 
   /** True when REFRESH_CRON had a run between the snapshot's fetch and now (the process was down). */

@@ -21,6 +21,11 @@ const FORMAT = 'hubsoft-bff-snapshot'
 const FORMAT_VERSION = 1
 /** Lines are handed to gzip in batches of about this many bytes. */
 const WRITE_BATCH_BYTES = 1024 * 1024
+/** Clients are handed to the loader's consumer in batches of this many (like upstream pages). */
+const READ_BATCH_CLIENTS = 500
+
+/** Receives the persisted clients batch by batch, in file order; a throw makes the file unusable. */
+export type ClientesConsumer = (clientes: unknown[]) => Promise<void>
 
 export class SnapshotDirError extends Error {
   override name = 'SnapshotDirError'
@@ -29,7 +34,7 @@ export class SnapshotDirError extends Error {
 /** What a load found: nothing, a snapshot's clients, or a file set aside as unusable. */
 export type LoadResult =
   | { readonly kind: 'missing' }
-  | { readonly kind: 'loaded', readonly clientes: unknown[], readonly meta: SnapshotMeta, readonly version: string, readonly bytes: number }
+  | { readonly kind: 'loaded', readonly clients: number, readonly meta: SnapshotMeta, readonly version: string, readonly bytes: number }
   | { readonly kind: 'corrupt', readonly error: string, readonly setAsideAs: string | null }
 
 export interface SaveResult {
@@ -123,12 +128,17 @@ function parseHeader (line: string | undefined): Header {
   return header as Header
 }
 
-/** Reads and checks a snapshot file; any problem throws with a description of it. */
-async function readSnapshotFile (path: string): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
+/**
+ * Reads and checks a snapshot file, handing its clients to `consume` in batches as it goes (the
+ * whole parsed list never exists); any problem throws with a description of it. The consumer
+ * must not make a snapshot of what it got until this resolves: the checksum comes last.
+ */
+async function readSnapshotFile (path: string, consume: ClientesConsumer): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
   const { size } = await stat(path)
   const lines = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity })
   const hash = createHash('sha256')
-  const clientes: unknown[] = []
+  let batch: unknown[] = []
+  let clients = 0
   let header: Header | undefined
   let trailer: Trailer | undefined
   try {
@@ -137,9 +147,14 @@ async function readSnapshotFile (path: string): Promise<Extract<LoadResult, { ki
       if (header === undefined) {
         header = parseHeader(line)
         hash.update(`${line}\n`)
-      } else if (clientes.length < header.clients) {
+      } else if (clients < header.clients) {
         hash.update(`${line}\n`)
-        clientes.push(JSON.parse(line))
+        batch.push(JSON.parse(line))
+        clients++
+        if (batch.length === READ_BATCH_CLIENTS) {
+          await consume(batch)
+          batch = []
+        }
       } else {
         trailer = JSON.parse(line) as Trailer
       }
@@ -148,11 +163,12 @@ async function readSnapshotFile (path: string): Promise<Extract<LoadResult, { ki
     lines.close()
   }
   if (header === undefined) throw new Error('the file is empty')
-  if (trailer?.end !== true) throw new Error(`the file ends after ${clientes.length} of ${header.clients} clients without its trailer (truncated)`)
-  if (trailer.clients !== clientes.length || trailer.sha256 !== hash.digest('hex')) throw new Error('the checksum does not match the content')
+  if (batch.length > 0) await consume(batch)
+  if (trailer?.end !== true) throw new Error(`the file ends after ${clients} of ${header.clients} clients without its trailer (truncated)`)
+  if (trailer.clients !== clients || trailer.sha256 !== hash.digest('hex')) throw new Error('the checksum does not match the content')
   return {
     kind: 'loaded',
-    clientes,
+    clients,
     meta: { fetchedAt: new Date(header.fetchedAt), source: header.source },
     version: header.version,
     bytes: size
@@ -209,8 +225,11 @@ export class SnapshotStore {
     return { bytes, durationMs: this.#now() - startedAt }
   }
 
-  /** Loads the persisted snapshot's clients; an unusable file is renamed aside, never deleted. */
-  async load (): Promise<LoadResult> {
+  /**
+   * Loads the persisted snapshot, handing its clients to `consume`; an unusable file (damaged,
+   * or refused by the consumer) is renamed aside, never deleted.
+   */
+  async load (consume: ClientesConsumer): Promise<LoadResult> {
     const path = join(this.dir, SNAPSHOT_FILE)
     try {
       await stat(path)
@@ -219,7 +238,7 @@ export class SnapshotStore {
       return { kind: 'corrupt', error: `cannot read ${path}: ${errorText(error)}`, setAsideAs: null }
     }
     try {
-      return await readSnapshotFile(path)
+      return await readSnapshotFile(path, consume)
     } catch (error) {
       return { kind: 'corrupt', error: errorText(error), setAsideAs: await this.setAsideSnapshot() }
     }

@@ -14,25 +14,30 @@ import { snapshotDir } from '../helpers/service.js'
 
 const FETCHED_AT = new Date('2026-11-26T06:00:00Z')
 
+/** A consumer that drops what a load hands over (these tests look at the file, not the snapshot). */
+const ignore = async () => undefined
+
 async function sampleSnapshot (clients = 40): Promise<Snapshot> {
   return await buildSnapshot(generateDataset({ clients, seed: 9 }), { fetchedAt: FETCHED_AT, source: 'todos' })
 }
 
-async function savedStore (t: TestContext): Promise<{ store: SnapshotStore, snapshot: Snapshot, path: string }> {
+async function savedStore (t: TestContext, clients = 40): Promise<{ store: SnapshotStore, snapshot: Snapshot, path: string }> {
   const store = new SnapshotStore(snapshotDir(t))
-  const snapshot = await sampleSnapshot()
+  const snapshot = await sampleSnapshot(clients)
   await store.save(snapshot)
   return { store, snapshot, path: join(store.dir, SNAPSHOT_FILE) }
 }
 
 test('a saved snapshot loads back into the same snapshot, every client field intact', async (t) => {
   const { store, snapshot } = await savedStore(t)
-  const loaded = await store.load()
+  const batches: unknown[][] = []
+  const loaded = await store.load(async (clientes) => { batches.push(clientes) })
   assert.equal(loaded.kind, 'loaded')
   if (loaded.kind !== 'loaded') return
   assert.equal(loaded.version, snapshot.version)
+  assert.equal(loaded.clients, snapshot.size)
   assert.deepEqual(loaded.meta, { fetchedAt: FETCHED_AT, source: 'todos' })
-  const rebuilt = await buildSnapshot(loaded.clientes, loaded.meta)
+  const rebuilt = await buildSnapshot(batches.flat(), loaded.meta)
   assert.equal(rebuilt.version, snapshot.version, 'the content hash survives the round trip')
   const json = (s: Snapshot) => Array.from({ length: s.size }, (_, position) => s.clienteJson(position))
   assert.deepEqual(json(rebuilt), json(snapshot))
@@ -42,7 +47,7 @@ test('a saved snapshot loads back into the same snapshot, every client field int
 
 test('a missing file is reported as missing, not as damage', async (t) => {
   const store = new SnapshotStore(snapshotDir(t))
-  assert.deepEqual(await store.load(), { kind: 'missing' })
+  assert.deepEqual(await store.load(ignore), { kind: 'missing' })
   assert.equal(await store.readAttempt(), null)
 })
 
@@ -58,13 +63,25 @@ test('damaged files are detected, set aside and never trusted', async (t) => {
   for (const [name, damage, expected] of cases) {
     const { store, path } = await savedStore(t)
     await writeFile(path, damage(await readFile(path)))
-    const result = await store.load()
+    const result = await store.load(ignore)
     assert.equal(result.kind, 'corrupt', name)
     if (result.kind !== 'corrupt') continue
     assert.match(result.error, expected, name)
     assert.ok(result.setAsideAs?.startsWith(`${path}.corrupt-`), `${name}: set aside as ${String(result.setAsideAs)}`)
-    assert.deepEqual(await store.load(), { kind: 'missing' }, `${name}: the damaged file no longer sits where it would be loaded`)
+    assert.deepEqual(await store.load(ignore), { kind: 'missing' }, `${name}: the damaged file no longer sits where it would be loaded`)
   }
+})
+
+test('clients come in batches, and a consumer that refuses one makes the file unusable', async (t) => {
+  const { store } = await savedStore(t, 1200)
+  const sizes: number[] = []
+  const loaded = await store.load(async (clientes) => { sizes.push(clientes.length) })
+  assert.equal(loaded.kind, 'loaded')
+  assert.deepEqual(sizes, [500, 500, 200])
+
+  await store.save(await sampleSnapshot())
+  const refused = await store.load(async () => { throw new Error('client #3 violates the schema') })
+  assert.deepEqual(refused.kind === 'corrupt' && [refused.error, refused.setAsideAs !== null], ['client #3 violates the schema', true])
 })
 
 test('an aborted save leaves the previous file untouched and no temporary file', async (t) => {
