@@ -413,6 +413,7 @@ export class SnapshotBuilder {
         orderings[`${orderBy}:${orderType}`] = await sortSliced(positions, (a, b) => compare(facts[a]!, facts[b]!), slicer)
       }
     }
+    const base = this.#previous === null ? await packInOrder(this.#base, columns, orderings['data_cadastro:asc'], slicer) : this.#base
     // One snapshot per builder: the per-client records are not needed any more.
     this.#stored.length = 0
     this.#edits.length = 0
@@ -425,11 +426,29 @@ export class SnapshotBuilder {
       indexes: { ...indexes, byIdCliente },
       orderings,
       foldedNames,
-      prepared: new PreparedClientes(this.#base, this.#overlay, columns, edits),
+      prepared: new PreparedClientes(base, this.#overlay, columns, edits),
       shownByDefault: columns.visible,
-      preparedBytes: this.#base.bytes + this.#overlay.bytes + edits.byteLength
+      preparedBytes: base.bytes + this.#overlay.bytes + edits.byteLength
     })
   }
+}
+
+/**
+ * Copies the base bytes into a new slab in the default order (data_cadastro ascending), the
+ * clients the default answer shows first: the full default /all then goes out as a few large
+ * slices (render.ts). Pages need not arrive in that order (HubSoft pages by id). A refresh
+ * beside a previous snapshot skips this: its unchanged clients keep the previous layout.
+ */
+async function packInOrder (from: ByteSlab, columns: PreparedColumns, order: Int32Array, slicer: Slicer): Promise<ByteSlab> {
+  const packed = new ByteSlab()
+  for (const shown of [1, 0]) {
+    await forEachSliced(order.length, (index) => {
+      const position = order[index]!
+      if (columns.visible[position] !== shown) return
+      columns.baseAt[position] = packed.append(from.read(columns.baseAt[position]!, columns.baseLength[position]! + 1))
+    }, slicer)
+  }
+  return packed
 }
 
 /**
