@@ -102,7 +102,11 @@ async function main (): Promise<number> {
   const loadBefore = loadavg()
   const work = await mkdtemp(join(tmpdir(), 'hubsoft-bff-bench-'))
   const profileDir = join(RESULTS, 'profiles')
-  if (cpuProf) await mkdir(profileDir, { recursive: true })
+  if (cpuProf) {
+    // Only this run's profiles are summarised.
+    await rm(profileDir, { recursive: true, force: true })
+    await mkdir(profileDir, { recursive: true })
+  }
   log(`${clients} clients${quick ? ' (quick)' : ''}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`)
   await promisify(execFile)(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', new URL('./tsconfig.json', import.meta.url).pathname])
   log('compiled the service and the baselines')
