@@ -133,6 +133,8 @@ async function main (): Promise<number> {
     const ingest = await service.request('ingest') as { ms: number, clients: number, preparedBytes: number, loopDelay: { p99: number, max: number }, rssPeak: number }
     log(`ingest: ${(ingest.ms / 1000).toFixed(1)} s, loop delay p99 ${ingest.loopDelay.p99.toFixed(1)} ms (max ${ingest.loopDelay.max.toFixed(0)}), ${ingest.clients} clients`)
     figures.push({ figure: 'Ingest time vs fetch + JSON.parse only', value: ingest.ms / 1000, unit: 's', baseline: parseMs / 1000, ratio: ingest.ms / parseMs, target: { op: '≤', bound: 2 } })
+    // Steady state: V8 gives back heap it grew during the build once allocation calms down.
+    await new Promise((resolve) => setTimeout(resolve, (quick ? 3 : 10) * 1000))
     const memory = await service.request('memory') as { rss: number, heapTotal: number, heapUsed: number, external: number, rawJsonBytes: number }
 
     // The bytes both sides answer: the full default /all and one lookup.
@@ -148,8 +150,8 @@ async function main (): Promise<number> {
     const servesGzip = gzip.encoding === 'gzip'
     log(`/all is ${(all.bytes / MiB).toFixed(1)} MiB; gzip ${servesGzip ? `${(gzip.bytes / MiB).toFixed(1)} MiB` : 'not served'}; lookup ${lookup.bytes} bytes`)
     const parts = `heap ${(memory.heapUsed / MiB).toFixed(0)} of ${(memory.heapTotal / MiB).toFixed(0)} MiB, external ${(memory.external / MiB).toFixed(0)} MiB (prepared bytes ${(ingest.preparedBytes / MiB).toFixed(0)} MiB)`
-    figures.push({ figure: 'RSS after ingest / JSON bytes of /all', value: memory.rss / MiB, unit: 'MiB', baseline: all.bytes / MiB, ratio: memory.rss / all.bytes, target: { op: '≤', bound: 2 }, note: parts })
-    figures.push({ figure: 'RSS after ingest / JSON bytes of the clients as received', value: memory.rss / MiB, unit: 'MiB', baseline: memory.rawJsonBytes / MiB, ratio: memory.rss / memory.rawJsonBytes, target: { op: '≤', bound: 2 }, note: 'every relation and cancelled service, as persisted' })
+    figures.push({ figure: 'RSS after ingest (settled) / JSON bytes of /all', value: memory.rss / MiB, unit: 'MiB', baseline: all.bytes / MiB, ratio: memory.rss / all.bytes, target: { op: '≤', bound: 2 }, note: parts })
+    figures.push({ figure: 'RSS after ingest (settled) / JSON bytes of the clients as received', value: memory.rss / MiB, unit: 'MiB', baseline: memory.rawJsonBytes / MiB, ratio: memory.rss / memory.rawJsonBytes, target: { op: '≤', bound: 2 }, note: 'every relation and cancelled service, as persisted' })
 
     const files: Record<string, { path: string, encoding?: string }> = { lookup: { path: lookupPath }, all: { path: allPath } }
     if (servesGzip) files['all-gzip'] = { path: gzipPath, encoding: 'gzip' }

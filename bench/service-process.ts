@@ -83,6 +83,7 @@ serve({
     }
   },
 
+  /** Memory after full collections, and the JSON size of the clients as received (counted after reading it). */
   memory: async () => {
     await gcNow()
     const usage = process.memoryUsage()
