@@ -91,6 +91,16 @@ export class ByteSlab {
     }
   }
 
+  /** Gives back the unused tail of the chunk being filled (up to 4 MiB); later appends start a new chunk. */
+  trim (): void {
+    if (this.#current === null || this.#used === this.#current.length) return
+    const trimmed = Buffer.allocUnsafeSlow(this.#used)
+    this.#current.copy(trimmed, 0, 0, this.#used)
+    filledBytes.set(trimmed, this.#used)
+    this.#chunks[this.#currentIndex] = trimmed
+    this.#current = trimmed
+  }
+
   /** Bytes stored or adopted (not counting the unused tail of each chunk). */
   get bytes (): number {
     return this.#bytes

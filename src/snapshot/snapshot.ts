@@ -414,6 +414,8 @@ export class SnapshotBuilder {
       }
     }
     const base = this.#previous === null ? await packInOrder(this.#base, columns, orderings['data_cadastro:asc'], slicer) : this.#base
+    base.trim()
+    this.#overlay.trim()
     // One snapshot per builder: the per-client records are not needed any more.
     this.#stored.length = 0
     this.#edits.length = 0

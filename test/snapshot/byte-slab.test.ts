@@ -40,3 +40,13 @@ test('adopted bytes are the same memory; a sparsely adopted chunk is copied and 
   assert.equal(sparse.read(own, 9).toString(), 'own bytes')
   assert.equal(sparse.bytes, 9 + length(7), 'a moved client is counted once')
 })
+
+test('trimming keeps what was stored and where', () => {
+  const slab = new ByteSlab()
+  const first = slab.append('first')
+  slab.trim()
+  const second = slab.append('second')
+  assert.equal(slab.read(first, 5).toString(), 'first')
+  assert.equal(slab.read(second, 6).toString(), 'second')
+  assert.equal(slab.read(first, 5).buffer.byteLength, 5, 'the trimmed chunk holds exactly its bytes')
+})
