@@ -45,6 +45,11 @@ export class ByteSlab {
     return chunk.subarray(offset, offset + length)
   }
 
+  /** Whether two addresses lie in the same chunk (so the bytes between them are contiguous). */
+  sameChunk (first: number, second: number): boolean {
+    return Math.floor(first / CHUNK_SPAN) === Math.floor(second / CHUNK_SPAN)
+  }
+
   /** Whether the bytes at `address` are the UTF-8 of `text`. */
   holds (address: number, length: number, text: string): boolean {
     return Buffer.byteLength(text) === length && this.read(address, length).toString() === text

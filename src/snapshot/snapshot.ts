@@ -54,6 +54,13 @@ export interface PreparedDefault {
   bytes: (position: number, redactSecrets: boolean) => Buffer | null
   /** The length `bytes` would have, without building it; 0 for a hidden client. */
   byteLength: (position: number, redactSecrets: boolean) => number
+  /**
+   * From `positions[from]`, the longest run of the following positions whose
+   * redacted bytes lie back to back in memory, commas between: one view of them all, and how
+   * many clients it covers; null when the default answer hides that client. What the full
+   * default answer is written from.
+   */
+  redactedRun: (positions: readonly number[], from: number) => { readonly bytes: Buffer, readonly count: number } | null
 }
 
 export interface Snapshot {
@@ -483,7 +490,8 @@ function assembleSnapshot (parts: {
     foldedNames: Object.freeze(parts.foldedNames),
     preparedDefault: Object.freeze({
       bytes: (position: number, redactSecrets: boolean) => prepared.defaultBytes(position, redactSecrets),
-      byteLength: (position: number, redactSecrets: boolean) => prepared.defaultByteLength(position, redactSecrets)
+      byteLength: (position: number, redactSecrets: boolean) => prepared.defaultByteLength(position, redactSecrets),
+      redactedRun: (positions: readonly number[], from: number) => prepared.redactedRun(positions, from)
     }),
     shownByDefault: parts.shownByDefault,
     preparedBytes: parts.preparedBytes
@@ -532,6 +540,20 @@ class PreparedClientes {
   defaultBytes (position: number, redactSecrets: boolean): Buffer | null {
     if (this.columns.visible[position] === 0) return null
     return this.variant(position, redactSecrets ? VARIANT.redacted : VARIANT.full)
+  }
+
+  redactedRun (positions: readonly number[], from: number): { bytes: Buffer, count: number } | null {
+    const { baseAt, baseLength, visible } = this.columns
+    if (visible[positions[from]!] === 0) return null
+    const start = baseAt[positions[from]!]!
+    let end = start + baseLength[positions[from]!]!
+    let next = from + 1
+    // Each base is stored followed by its comma, so the next client starts one byte after.
+    while (next < positions.length && visible[positions[next]!] === 1 && baseAt[positions[next]!] === end + 1 && this.base.sameChunk(start, end + 1)) {
+      end = baseAt[positions[next]!]! + baseLength[positions[next]!]!
+      next++
+    }
+    return { bytes: this.base.read(start, end - start), count: next - from }
   }
 
   defaultByteLength (position: number, redactSecrets: boolean): number {
