@@ -17,7 +17,7 @@ import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
 import { ByteSlab } from './byte-slab.js'
 import { ClienteSchema, ClienteSchemaRefs } from './cliente-schema.js'
-import type { Cliente } from './cliente-schema.js'
+import type { Cliente, Servico } from './cliente-schema.js'
 import { applyEdits, serialiseCliente, VARIANT, variantLength } from './prepared-cliente.js'
 import type { SerialisedCliente } from './prepared-cliente.js'
 import { forEachSliced, Slicer, sortSliced } from './sliced.js'
@@ -29,8 +29,13 @@ export interface PositionIndex {
   readonly size: number
 }
 
+/** The position of an id_cliente. */
+export interface IdIndex {
+  get: (idCliente: number) => number | undefined
+}
+
 export interface SnapshotIndexes {
-  readonly byIdCliente: ReadonlyMap<number, number>
+  readonly byIdCliente: IdIndex
   readonly byCodigoCliente: PositionIndex
   readonly byCpfCnpj: PositionIndex
   readonly byStatusPrefixo: PositionIndex
@@ -171,23 +176,30 @@ class Interner {
   }
 }
 
+/** One empty list for every client without services and service without packages. */
+const NONE: readonly never[] = Object.freeze([])
+
 /**
  * A client's facts. Login, IPv4 and MAC are kept as their index keys (the busca predicates
  * normalise idempotently, so they match alike), and the index shares the same strings.
  */
 function factsOf (cliente: Cliente, intern: Interner): FilterableCliente {
-  const servicos = Array.isArray(cliente.servicos)
-    ? cliente.servicos.map((servico): FilterableServico => ({
-      status_prefixo: intern.value(servico.status_prefixo),
-      tecnologia: intern.value(servico.tecnologia),
-      login: typeof servico.login === 'string' ? loginKey(servico.login) : servico.login,
-      ipv4: typeof servico.ipv4 === 'string' ? storedBuscaKey('ipv4', servico.ipv4) : servico.ipv4,
-      mac_addr: typeof servico.mac_addr === 'string' ? macKey(servico.mac_addr) : servico.mac_addr,
-      id_cliente_servico: servico.id_cliente_servico,
-      pacotes: Array.isArray(servico.pacotes) ? servico.pacotes.map((pacote) => intern.pacote(pacote)) : servico.pacotes
-    }))
-    : cliente.servicos
+  const servicoFacts = (servico: Servico): FilterableServico => ({
+    status_prefixo: intern.value(servico.status_prefixo),
+    tecnologia: intern.value(servico.tecnologia),
+    login: typeof servico.login === 'string' ? loginKey(servico.login) : servico.login,
+    ipv4: typeof servico.ipv4 === 'string' ? storedBuscaKey('ipv4', servico.ipv4) : servico.ipv4,
+    mac_addr: typeof servico.mac_addr === 'string' ? macKey(servico.mac_addr) : servico.mac_addr,
+    id_cliente_servico: servico.id_cliente_servico,
+    pacotes: Array.isArray(servico.pacotes) ? listOf(servico.pacotes, (pacote) => intern.pacote(pacote)) : servico.pacotes
+  })
+  const servicos = Array.isArray(cliente.servicos) ? listOf(cliente.servicos, servicoFacts) : cliente.servicos
   return { id_cliente: cliente.id_cliente, data_cadastro: cliente.data_cadastro, data_fechamento: cliente.data_fechamento, servicos }
+}
+
+/** `items` mapped, or the shared empty list. */
+function listOf<T, U> (items: readonly T[], map: (item: T) => U): readonly U[] {
+  return items.length === 0 ? NONE : items.map(map)
 }
 
 /**
@@ -217,6 +229,28 @@ class CompactIndex implements PositionIndex {
   }
 }
 
+/** Positions are in id_cliente order, so the sorted ids are the index: a binary search, no Map. */
+class SortedIds implements IdIndex {
+  readonly #ids: Float64Array
+
+  constructor (ids: Float64Array) {
+    this.#ids = ids
+  }
+
+  get (idCliente: number): number | undefined {
+    let low = 0
+    let high = this.#ids.length - 1
+    while (low <= high) {
+      const middle = (low + high) >>> 1
+      const id = this.#ids[middle]!
+      if (id === idCliente) return middle
+      if (id < idCliente) low = middle + 1
+      else high = middle - 1
+    }
+    return undefined
+  }
+}
+
 /** Where one client's bytes are: a base, an overlay and a run of edits. */
 interface StoredCliente {
   readonly id: number
@@ -242,7 +276,7 @@ export type DuplicatePolicy = 'reject' | 'replace'
  * indexes and hashes. Every step runs in short slices.
  */
 export class SnapshotBuilder {
-  readonly #previous: { readonly prepared: PreparedClientes, readonly byIdCliente: ReadonlyMap<number, number> } | null
+  readonly #previous: { readonly prepared: PreparedClientes, readonly byIdCliente: IdIndex } | null
   readonly #base = new ByteSlab()
   readonly #overlay = new ByteSlab()
   readonly #intern = new Interner()
@@ -352,7 +386,6 @@ export class SnapshotBuilder {
     const edits = new Int32Array(editInts)
     const facts: FilterableCliente[] = new Array(count)
     const foldedNames = { razaoSocial: new Array<string>(count), fantasia: new Array<string>(count) }
-    const byIdCliente = new Map<number, number>()
     const indexes = {
       byCodigoCliente: new CompactIndex(),
       byCpfCnpj: new CompactIndex(),
@@ -392,7 +425,6 @@ export class SnapshotBuilder {
       hash.update('\n')
 
       facts[position] = stored.facts
-      byIdCliente.set(stored.id, position)
       const { keys } = stored
       foldedNames.razaoSocial[position] = keys.razaoSocial
       foldedNames.fantasia[position] = keys.fantasia
@@ -432,7 +464,7 @@ export class SnapshotBuilder {
       meta,
       facts,
       servicosCount,
-      indexes: { ...indexes, byIdCliente },
+      indexes: { ...indexes, byIdCliente: new SortedIds(ids) },
       orderings,
       foldedNames,
       prepared: new PreparedClientes(base, this.#overlay, columns, edits),
