@@ -45,6 +45,11 @@ export class ByteSlab {
     return chunk.subarray(offset, offset + length)
   }
 
+  /** Whether two addresses lie in the same chunk (so the bytes between them are contiguous). */
+  sameChunk (first: number, second: number): boolean {
+    return Math.floor(first / CHUNK_SPAN) === Math.floor(second / CHUNK_SPAN)
+  }
+
   /** Whether the bytes at `address` are the UTF-8 of `text`. */
   holds (address: number, length: number, text: string): boolean {
     return Buffer.byteLength(text) === length && this.read(address, length).toString() === text
@@ -89,6 +94,16 @@ export class ByteSlab {
       this.#adoptedBytes.delete(index)
       this.#chunks[index] = EMPTY
     }
+  }
+
+  /** Gives back the unused tail of the chunk being filled (up to 4 MiB); later appends start a new chunk. */
+  trim (): void {
+    if (this.#current === null || this.#used === this.#current.length) return
+    const trimmed = Buffer.allocUnsafeSlow(this.#used)
+    this.#current.copy(trimmed, 0, 0, this.#used)
+    filledBytes.set(trimmed, this.#used)
+    this.#chunks[this.#currentIndex] = trimmed
+    this.#current = trimmed
   }
 
   /** Bytes stored or adopted (not counting the unused tail of each chunk). */

@@ -38,20 +38,23 @@ export function projectedBytes (snapshot: Snapshot, position: number, projection
   return Buffer.from(JSON.stringify(projectCliente(cliente, projection)))
 }
 
-const COMMA_BYTE = 0x2c
+/** The bytes of the clients at positions[index…index+count), commas between. */
+type Run = { readonly bytes: Buffer, readonly count: number }
 
 /** The whole answer in one Buffer: HEAD, the clients separated by commas, the tail. */
-function concatenated (count: number, bytesAt: (index: number) => Buffer, tail: Buffer): Buffer {
+function concatenated (count: number, runAt: (index: number) => Run, tail: Buffer): Buffer {
   const parts: Buffer[] = [HEAD]
-  for (let index = 0; index < count; index++) {
+  for (let index = 0; index < count;) {
+    const run = runAt(index)
     if (index > 0) parts.push(COMMA)
-    parts.push(bytesAt(index))
+    parts.push(run.bytes)
+    index += run.count
   }
   parts.push(tail)
   return Buffer.concat(parts)
 }
 
-/** Gathers small parts into chunks of about `chunkBytes`; a large part goes out as it is. */
+/** Gathers small parts into chunks of about `chunkBytes`. */
 class Chunker {
   readonly #chunkBytes: number
   #pending: Buffer[] = []
@@ -63,7 +66,6 @@ class Chunker {
 
   /** Adds a part; returns a chunk to write now, if one is complete. */
   add (part: Buffer): Buffer | null {
-    if (part.length >= this.#chunkBytes && this.#pendingBytes === 0) return part
     this.#pending.push(part)
     this.#pendingBytes += part.length
     return this.#pendingBytes >= this.#chunkBytes ? this.flush() : null
@@ -79,34 +81,32 @@ class Chunker {
 }
 
 /**
- * HEAD, the clients separated by commas, and the tail, as chunks. Clients whose bytes lie one
- * after the other in the same memory with a comma between (the snapshot stores them so, and
- * pages arrive in the default order) go out as one slice of that memory.
+ * HEAD, the runs of clients separated by commas, and the tail, as chunks. A run of a chunk or
+ * more goes out as it is, a view of the stored bytes: copying it into a fresh buffer would cost
+ * a copy and, worse, the page faults of fresh memory for every byte of a full /all.
  */
-function * chunked (count: number, bytesAt: (index: number) => Buffer, tail: Buffer, chunkBytes: number): Generator<Buffer> {
-  const chunker = new Chunker(chunkBytes)
-  // Always a view of a whole ArrayBuffer, so that offsets index it directly.
-  let memory: Uint8Array = new Uint8Array(HEAD.buffer)
-  let runStart = HEAD.byteOffset
-  let runEnd = HEAD.byteOffset + HEAD.length
-  for (let index = 0; index <= count; index++) {
-    const part = index === count ? tail : bytesAt(index)
-    if (index > 0 && index < count && part.buffer === memory.buffer && part.byteOffset === runEnd + 1 && memory[runEnd] === COMMA_BYTE) {
-      runEnd = part.byteOffset + part.length
+function * chunked (count: number, runAt: (index: number) => Run, tail: Buffer): Generator<Buffer> {
+  const chunker = new Chunker(CHUNK_BYTES)
+  const parts = function * (): Generator<Buffer> {
+    yield HEAD
+    for (let index = 0; index < count;) {
+      const run = runAt(index)
+      if (index > 0) yield COMMA
+      yield run.bytes
+      index += run.count
+    }
+    yield tail
+  }
+  for (const part of parts()) {
+    if (part.length >= CHUNK_BYTES) {
+      const pending = chunker.flush()
+      if (pending !== null) yield pending
+      yield part
       continue
     }
-    const run = chunker.add(Buffer.from(memory.buffer, runStart, runEnd - runStart))
-    if (run !== null) yield run
-    if (index > 0 && index < count) {
-      const comma = chunker.add(COMMA)
-      if (comma !== null) yield comma
-    }
-    if (part.buffer !== memory.buffer) memory = new Uint8Array(part.buffer)
-    runStart = part.byteOffset
-    runEnd = part.byteOffset + part.length
+    const chunk = chunker.add(part)
+    if (chunk !== null) yield chunk
   }
-  const last = chunker.add(Buffer.from(memory.buffer, runStart, runEnd - runStart))
-  if (last !== null) yield last
   const rest = chunker.flush()
   if (rest !== null) yield rest
 }
@@ -120,11 +120,19 @@ export function renderClientes (snapshot: Snapshot, positions: readonly number[]
   const tail = Buffer.from(`]${tailJson}}`)
   const prepared = isPreparedProjection(projection)
   const { redactSecrets } = projection
-  const bytesAt = prepared
-    ? (index: number) => snapshot.preparedDefault.bytes(positions[index]!, redactSecrets) ?? projectedBytes(snapshot, positions[index]!, projection)
-    : (index: number) => projectedBytes(snapshot, positions[index]!, projection)
-  const whole = () => concatenated(positions.length, bytesAt, tail)
-  const stream = () => Readable.from(chunked(positions.length, bytesAt, tail, CHUNK_BYTES), { objectMode: false })
+  const single = (bytes: Buffer): Run => ({ bytes, count: 1 })
+  const onDemand = (index: number) => single(projectedBytes(snapshot, positions[index]!, projection))
+  // Redacted default bytes go out in runs of clients stored back to back; others one by one.
+  const runAt = !prepared
+    ? onDemand
+    : redactSecrets
+      ? (index: number) => snapshot.preparedDefault.redactedRun(positions, index) ?? onDemand(index)
+      : (index: number) => {
+          const bytes = snapshot.preparedDefault.bytes(positions[index]!, false)
+          return bytes === null ? onDemand(index) : single(bytes)
+        }
+  const whole = () => concatenated(positions.length, runAt, tail)
+  const stream = () => Readable.from(chunked(positions.length, runAt, tail), { objectMode: false })
 
   if (!prepared) {
     if (positions.length > ON_DEMAND_EAGER_MAX) return { body: stream() }

@@ -17,7 +17,7 @@ import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
 import { ByteSlab } from './byte-slab.js'
 import { ClienteSchema, ClienteSchemaRefs } from './cliente-schema.js'
-import type { Cliente } from './cliente-schema.js'
+import type { Cliente, Servico } from './cliente-schema.js'
 import { applyEdits, serialiseCliente, VARIANT, variantLength } from './prepared-cliente.js'
 import type { SerialisedCliente } from './prepared-cliente.js'
 import { forEachSliced, Slicer, sortSliced } from './sliced.js'
@@ -29,8 +29,13 @@ export interface PositionIndex {
   readonly size: number
 }
 
+/** The position of an id_cliente. */
+export interface IdIndex {
+  get: (idCliente: number) => number | undefined
+}
+
 export interface SnapshotIndexes {
-  readonly byIdCliente: ReadonlyMap<number, number>
+  readonly byIdCliente: IdIndex
   readonly byCodigoCliente: PositionIndex
   readonly byCpfCnpj: PositionIndex
   readonly byStatusPrefixo: PositionIndex
@@ -54,6 +59,13 @@ export interface PreparedDefault {
   bytes: (position: number, redactSecrets: boolean) => Buffer | null
   /** The length `bytes` would have, without building it; 0 for a hidden client. */
   byteLength: (position: number, redactSecrets: boolean) => number
+  /**
+   * From `positions[from]`, the longest run of the following positions whose
+   * redacted bytes lie back to back in memory, commas between: one view of them all, and how
+   * many clients it covers; null when the default answer hides that client. What the full
+   * default answer is written from.
+   */
+  redactedRun: (positions: readonly number[], from: number) => { readonly bytes: Buffer, readonly count: number } | null
 }
 
 export interface Snapshot {
@@ -164,23 +176,30 @@ class Interner {
   }
 }
 
+/** One empty list for every client without services and service without packages. */
+const NONE: readonly never[] = Object.freeze([])
+
 /**
  * A client's facts. Login, IPv4 and MAC are kept as their index keys (the busca predicates
  * normalise idempotently, so they match alike), and the index shares the same strings.
  */
 function factsOf (cliente: Cliente, intern: Interner): FilterableCliente {
-  const servicos = Array.isArray(cliente.servicos)
-    ? cliente.servicos.map((servico): FilterableServico => ({
-      status_prefixo: intern.value(servico.status_prefixo),
-      tecnologia: intern.value(servico.tecnologia),
-      login: typeof servico.login === 'string' ? loginKey(servico.login) : servico.login,
-      ipv4: typeof servico.ipv4 === 'string' ? storedBuscaKey('ipv4', servico.ipv4) : servico.ipv4,
-      mac_addr: typeof servico.mac_addr === 'string' ? macKey(servico.mac_addr) : servico.mac_addr,
-      id_cliente_servico: servico.id_cliente_servico,
-      pacotes: Array.isArray(servico.pacotes) ? servico.pacotes.map((pacote) => intern.pacote(pacote)) : servico.pacotes
-    }))
-    : cliente.servicos
+  const servicoFacts = (servico: Servico): FilterableServico => ({
+    status_prefixo: intern.value(servico.status_prefixo),
+    tecnologia: intern.value(servico.tecnologia),
+    login: typeof servico.login === 'string' ? loginKey(servico.login) : servico.login,
+    ipv4: typeof servico.ipv4 === 'string' ? storedBuscaKey('ipv4', servico.ipv4) : servico.ipv4,
+    mac_addr: typeof servico.mac_addr === 'string' ? macKey(servico.mac_addr) : servico.mac_addr,
+    id_cliente_servico: servico.id_cliente_servico,
+    pacotes: Array.isArray(servico.pacotes) ? listOf(servico.pacotes, (pacote) => intern.pacote(pacote)) : servico.pacotes
+  })
+  const servicos = Array.isArray(cliente.servicos) ? listOf(cliente.servicos, servicoFacts) : cliente.servicos
   return { id_cliente: cliente.id_cliente, data_cadastro: cliente.data_cadastro, data_fechamento: cliente.data_fechamento, servicos }
+}
+
+/** `items` mapped, or the shared empty list. */
+function listOf<T, U> (items: readonly T[], map: (item: T) => U): readonly U[] {
+  return items.length === 0 ? NONE : items.map(map)
 }
 
 /**
@@ -210,6 +229,28 @@ class CompactIndex implements PositionIndex {
   }
 }
 
+/** Positions are in id_cliente order, so the sorted ids are the index: a binary search, no Map. */
+class SortedIds implements IdIndex {
+  readonly #ids: Float64Array
+
+  constructor (ids: Float64Array) {
+    this.#ids = ids
+  }
+
+  get (idCliente: number): number | undefined {
+    let low = 0
+    let high = this.#ids.length - 1
+    while (low <= high) {
+      const middle = (low + high) >>> 1
+      const id = this.#ids[middle]!
+      if (id === idCliente) return middle
+      if (id < idCliente) low = middle + 1
+      else high = middle - 1
+    }
+    return undefined
+  }
+}
+
 /** Where one client's bytes are: a base, an overlay and a run of edits. */
 interface StoredCliente {
   readonly id: number
@@ -235,7 +276,7 @@ export type DuplicatePolicy = 'reject' | 'replace'
  * indexes and hashes. Every step runs in short slices.
  */
 export class SnapshotBuilder {
-  readonly #previous: { readonly prepared: PreparedClientes, readonly byIdCliente: ReadonlyMap<number, number> } | null
+  readonly #previous: { readonly prepared: PreparedClientes, readonly byIdCliente: IdIndex } | null
   readonly #base = new ByteSlab()
   readonly #overlay = new ByteSlab()
   readonly #intern = new Interner()
@@ -345,7 +386,6 @@ export class SnapshotBuilder {
     const edits = new Int32Array(editInts)
     const facts: FilterableCliente[] = new Array(count)
     const foldedNames = { razaoSocial: new Array<string>(count), fantasia: new Array<string>(count) }
-    const byIdCliente = new Map<number, number>()
     const indexes = {
       byCodigoCliente: new CompactIndex(),
       byCpfCnpj: new CompactIndex(),
@@ -385,7 +425,6 @@ export class SnapshotBuilder {
       hash.update('\n')
 
       facts[position] = stored.facts
-      byIdCliente.set(stored.id, position)
       const { keys } = stored
       foldedNames.razaoSocial[position] = keys.razaoSocial
       foldedNames.fantasia[position] = keys.fantasia
@@ -413,6 +452,9 @@ export class SnapshotBuilder {
         orderings[`${orderBy}:${orderType}`] = await sortSliced(positions, (a, b) => compare(facts[a]!, facts[b]!), slicer)
       }
     }
+    const base = this.#previous === null ? await packInOrder(this.#base, columns, orderings['data_cadastro:asc'], slicer) : this.#base
+    base.trim()
+    this.#overlay.trim()
     // One snapshot per builder: the per-client records are not needed any more.
     this.#stored.length = 0
     this.#edits.length = 0
@@ -422,14 +464,32 @@ export class SnapshotBuilder {
       meta,
       facts,
       servicosCount,
-      indexes: { ...indexes, byIdCliente },
+      indexes: { ...indexes, byIdCliente: new SortedIds(ids) },
       orderings,
       foldedNames,
-      prepared: new PreparedClientes(this.#base, this.#overlay, columns, edits),
+      prepared: new PreparedClientes(base, this.#overlay, columns, edits),
       shownByDefault: columns.visible,
-      preparedBytes: this.#base.bytes + this.#overlay.bytes + edits.byteLength
+      preparedBytes: base.bytes + this.#overlay.bytes + edits.byteLength
     })
   }
+}
+
+/**
+ * Copies the base bytes into a new slab in the default order (data_cadastro ascending), the
+ * clients the default answer shows first: the full default /all then goes out as a few large
+ * slices (render.ts). Pages need not arrive in that order (HubSoft pages by id). A refresh
+ * beside a previous snapshot skips this: its unchanged clients keep the previous layout.
+ */
+async function packInOrder (from: ByteSlab, columns: PreparedColumns, order: Int32Array, slicer: Slicer): Promise<ByteSlab> {
+  const packed = new ByteSlab()
+  for (const shown of [1, 0]) {
+    await forEachSliced(order.length, (index) => {
+      const position = order[index]!
+      if (columns.visible[position] !== shown) return
+      columns.baseAt[position] = packed.append(from.read(columns.baseAt[position]!, columns.baseLength[position]! + 1))
+    }, slicer)
+  }
+  return packed
 }
 
 /**
@@ -462,7 +522,8 @@ function assembleSnapshot (parts: {
     foldedNames: Object.freeze(parts.foldedNames),
     preparedDefault: Object.freeze({
       bytes: (position: number, redactSecrets: boolean) => prepared.defaultBytes(position, redactSecrets),
-      byteLength: (position: number, redactSecrets: boolean) => prepared.defaultByteLength(position, redactSecrets)
+      byteLength: (position: number, redactSecrets: boolean) => prepared.defaultByteLength(position, redactSecrets),
+      redactedRun: (positions: readonly number[], from: number) => prepared.redactedRun(positions, from)
     }),
     shownByDefault: parts.shownByDefault,
     preparedBytes: parts.preparedBytes
@@ -511,6 +572,20 @@ class PreparedClientes {
   defaultBytes (position: number, redactSecrets: boolean): Buffer | null {
     if (this.columns.visible[position] === 0) return null
     return this.variant(position, redactSecrets ? VARIANT.redacted : VARIANT.full)
+  }
+
+  redactedRun (positions: readonly number[], from: number): { bytes: Buffer, count: number } | null {
+    const { baseAt, baseLength, visible } = this.columns
+    if (visible[positions[from]!] === 0) return null
+    const start = baseAt[positions[from]!]!
+    let end = start + baseLength[positions[from]!]!
+    let next = from + 1
+    // Each base is stored followed by its comma, so the next client starts one byte after.
+    while (next < positions.length && visible[positions[next]!] === 1 && baseAt[positions[next]!] === end + 1 && this.base.sameChunk(start, end + 1)) {
+      end = baseAt[positions[next]!]! + baseLength[positions[next]!]!
+      next++
+    }
+    return { bytes: this.base.read(start, end - start), count: next - from }
   }
 
   defaultByteLength (position: number, redactSecrets: boolean): number {
