@@ -2,6 +2,9 @@
 // loopback, with probes the bench reads over IPC: ingest time, event-loop delay while a
 // refresh runs, resident memory, and the parse-only baseline (the same pages fetched and
 // JSON.parse-d, nothing built).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
@@ -9,6 +12,8 @@ import { fetchClientPages } from '../src/upstream/fetch-clientes.js'
 import { serve } from './ipc.js'
 import { BENCH_KEYS } from './keys.js'
 
+const snapshotDir = mkdtempSync(join(tmpdir(), 'hubsoft-bff-bench-'))
+process.once('exit', () => rmSync(snapshotDir, { recursive: true, force: true }))
 const config = loadConfig({
   HUBSOFT_URL: process.env.BENCH_HUBSOFT_URL,
   HUBSOFT_CLIENT_ID: process.env.BENCH_CLIENT_ID,
@@ -17,6 +22,13 @@ const config = loadConfig({
   HUBSOFT_PASSWORD: process.env.BENCH_PASSWORD,
   API_KEYS: `bench-read:${BENCH_KEYS.read}:read,bench-secrets:${BENCH_KEYS.secrets}:secrets`,
   HUBSOFT_TIMEOUT_MS: '120000',
+  // A refresh persists what it built, as in production; into a directory of this run's own.
+  SNAPSHOT_DIR: snapshotDir,
+  // The load generator is one key sending tens of thousands of requests a second: the per-key
+  // limit (default 600 a minute) would measure 429s. Everything else stays as deployed.
+  RATE_LIMIT_MAX: '999999999',
+  // Likewise the bound on concurrent full downloads (default 4), below the bench's connections.
+  FULL_DUMP_CONCURRENCY: '1000',
   LOG_LEVEL: 'warn'
 })
 // The refresh floor is real; the bench moves this clock past it to refresh again.
