@@ -155,7 +155,7 @@ export class Refresher {
    * there is no snapshot or a scheduled run was missed, and the floor allows it. Resolves when
    * that first decision (and its fetch, if any) is done. Throws only when SNAPSHOT_DIR is unusable.
    */
-  async start (): Promise<RefreshOutcome | RefreshRefusal | { readonly loaded: string } | { readonly idle: true }> {
+  async start (): Promise<RefreshOutcome | RefreshRefusal | { readonly loaded: string }> {
     const { store, log } = this.#options
     await store.prepare()
     const attempt = await store.readAttempt().catch((error: unknown) => {

@@ -38,8 +38,8 @@ export type LoadResult =
   | { readonly kind: 'corrupt', readonly error: string, readonly setAsideAs: string | null }
 
 export interface SaveResult {
+  /** Size of the written (compressed) file. */
   readonly bytes: number
-  readonly durationMs: number
 }
 
 interface Header {
@@ -61,7 +61,7 @@ function errorText (error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
-/** Writes `bytes` to `path` through a temporary file, fsync'd, renamed, and the directory fsync'd. */
+/** Writes `source` to `dir/name` through a temporary file, fsync'd, renamed, and the directory fsync'd; returns the bytes written. */
 async function writeAtomically (dir: string, name: string, source: Readable, signal?: AbortSignal): Promise<number> {
   const path = join(dir, name)
   const temporary = join(dir, `.${name}.${process.pid}.tmp`)
@@ -133,8 +133,7 @@ function parseHeader (line: string | undefined): Header {
  * whole parsed list never exists); any problem throws with a description of it. The consumer
  * must not make a snapshot of what it got until this resolves: the checksum comes last.
  */
-async function readSnapshotFile (path: string, consume: ClientesConsumer): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
-  const { size } = await stat(path)
+async function readSnapshotFile (path: string, size: number, consume: ClientesConsumer): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
   const lines = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity })
   const hash = createHash('sha256')
   let batch: unknown[] = []
@@ -220,9 +219,7 @@ export class SnapshotStore {
   }
 
   async save (snapshot: Snapshot, signal?: AbortSignal): Promise<SaveResult> {
-    const startedAt = this.#now()
-    const bytes = await writeAtomically(this.dir, SNAPSHOT_FILE, Readable.from(snapshotLines(snapshot)).pipe(createGzip({ level: 6 })), signal)
-    return { bytes, durationMs: this.#now() - startedAt }
+    return { bytes: await writeAtomically(this.dir, SNAPSHOT_FILE, Readable.from(snapshotLines(snapshot)).pipe(createGzip({ level: 6 })), signal) }
   }
 
   /**
@@ -231,22 +228,22 @@ export class SnapshotStore {
    */
   async load (consume: ClientesConsumer): Promise<LoadResult> {
     const path = join(this.dir, SNAPSHOT_FILE)
+    let size: number
     try {
-      await stat(path)
+      size = (await stat(path)).size
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' }
       return { kind: 'corrupt', error: `cannot read ${path}: ${errorText(error)}`, setAsideAs: null }
     }
     try {
-      return await readSnapshotFile(path, consume)
+      return await readSnapshotFile(path, size, consume)
     } catch (error) {
-      return { kind: 'corrupt', error: errorText(error), setAsideAs: await this.setAsideSnapshot() }
+      return { kind: 'corrupt', error: errorText(error), setAsideAs: await this.#setAside(path) }
     }
   }
 
   /** Renames an unusable snapshot file to `<name>.corrupt-<time>`, kept for inspection. */
-  async setAsideSnapshot (): Promise<string | null> {
-    const path = join(this.dir, SNAPSHOT_FILE)
+  async #setAside (path: string): Promise<string | null> {
     const target = `${path}.corrupt-${new Date(this.#now()).toISOString().replaceAll(':', '-')}`
     try {
       await rename(path, target)
