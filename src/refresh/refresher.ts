@@ -34,7 +34,13 @@ export interface RefreshOutcome {
   readonly clients: number
   /** Our own description of what went wrong; never an upstream body. */
   readonly error?: string
+  /**
+   * Why it did not succeed: a validation kind (schema, duplicate_id, empty, shrink) when
+   * rejected; an upstream failure reason, deadline, aborted, persistence or internal when failed.
+   */
   readonly reason?: string
+  /** HubSoft's HTTP status, when the failure came with one. */
+  readonly httpStatus?: number
 }
 
 export type RefreshTrigger = 'startup' | 'schedule' | 'retry' | 'manual'
@@ -63,6 +69,17 @@ export interface PersistenceStatus {
   readonly lastSave: { readonly at: Date, readonly outcome: 'saved' | 'failed', readonly bytes?: number, readonly error?: string } | null
 }
 
+/** Who watches refreshes (the metrics); called synchronously, must not throw. */
+export interface RefreshEvents {
+  /** A refresh was asked for and did not start. */
+  readonly refused?: (trigger: RefreshTrigger, refusal: RefreshRefusal) => void
+  /** A refresh ended, whatever its outcome. */
+  readonly finished?: (outcome: RefreshOutcome) => void
+}
+
+/** Refreshes kept for /status, newest first. */
+export const RECENT_OUTCOMES = 10
+
 export interface RefresherOptions {
   readonly client: HubsoftClient
   readonly fetch: Omit<FetchClientesOptions, 'signal'>
@@ -78,6 +95,7 @@ export interface RefresherOptions {
   readonly timers?: Timers
   /** Jitter source in [0, 1). */
   readonly random?: () => number
+  readonly events?: RefreshEvents
 }
 
 export class Refresher {
@@ -88,7 +106,7 @@ export class Refresher {
   #snapshot: Snapshot | null = null
   #running: Promise<RefreshOutcome> | null = null
   #lastAttemptAt: number | null = null
-  #lastOutcome: RefreshOutcome | null = null
+  #recentOutcomes: readonly RefreshOutcome[] = []
   #consecutiveFailures = 0
   #credentialsRejected = false
   #cron: Cron | null = null
@@ -110,7 +128,12 @@ export class Refresher {
   }
 
   get lastOutcome (): RefreshOutcome | null {
-    return this.#lastOutcome
+    return this.#recentOutcomes[0] ?? null
+  }
+
+  /** The last RECENT_OUTCOMES refreshes, newest first. */
+  get recentOutcomes (): readonly RefreshOutcome[] {
+    return this.#recentOutcomes
   }
 
   get consecutiveFailures (): number {
@@ -184,6 +207,19 @@ export class Refresher {
 
   /** Starts a refresh without waiting for it (POST /admin/refresh answers 202 at once). */
   begin (trigger: RefreshTrigger, request: RefreshRequest = {}): RefreshStarted | RefreshRefusal {
+    const refusal = this.#refusal(trigger)
+    if (refusal !== null) {
+      this.#options.events?.refused?.(trigger, refusal)
+      return refusal
+    }
+    const startedAt = this.#now()
+    const done = this.#run(trigger, request, startedAt).finally(() => { this.#running = null })
+    this.#running = done
+    return { startedAt: new Date(startedAt), done }
+  }
+
+  /** Why a refresh asked for now must not start, or null when it may. */
+  #refusal (trigger: RefreshTrigger): RefreshRefusal | null {
     const { log } = this.#options
     if (this.#running !== null) return { refused: 'running' }
     if (this.#credentialsRejected && trigger !== 'manual') {
@@ -195,10 +231,7 @@ export class Refresher {
       log.info({ trigger, retryAt: floorUntil.toISOString() }, 'refresh skipped: REFRESH_MIN_INTERVAL has not passed since the last fetch')
       return { refused: 'floor', retryAt: floorUntil }
     }
-    const startedAt = this.#now()
-    const done = this.#run(trigger, request, startedAt).finally(() => { this.#running = null })
-    this.#running = done
-    return { startedAt: new Date(startedAt), done }
+    return null
   }
 
   /** Waits for a running refresh, if any. */
@@ -288,9 +321,10 @@ export class Refresher {
       durationMs: finishedAt - startedAt,
       ...progress
     }
-    this.#lastOutcome = result
+    this.#recentOutcomes = [result, ...this.#recentOutcomes.slice(0, RECENT_OUTCOMES - 1)]
     this.#afterOutcome(result)
     this.#logOutcome(result, outcome)
+    this.#options.events?.finished?.(result)
     return result
   }
 
@@ -314,7 +348,7 @@ export class Refresher {
     // An empty list is reported as such by validation, which accept_shrink cannot override.
     if (current === undefined || count === 0) return
     if (count < current * (1 - this.#options.maxShrink)) {
-      throw new SnapshotValidationError(`the new list has ${count} clients against ${current}: more than REFRESH_MAX_SHRINK (${Math.round(this.#options.maxShrink * 100)}%) fewer; an admin may accept it with POST /admin/refresh?accept_shrink=true`)
+      throw new SnapshotValidationError('shrink', `the new list has ${count} clients against ${current}: more than REFRESH_MAX_SHRINK (${Math.round(this.#options.maxShrink * 100)}%) fewer; an admin may accept it with POST /admin/refresh?accept_shrink=true`)
     }
   }
 
@@ -376,6 +410,7 @@ export class Refresher {
         version: this.#snapshot?.version ?? null,
         error: result.error,
         reason: result.reason,
+        httpStatus: result.httpStatus,
         upstreamMsg: outcome.upstreamMsg,
         consecutiveFailures: this.#consecutiveFailures,
         nextRetryAt: this.nextRetryAt?.toISOString() ?? null
@@ -393,14 +428,14 @@ class AttemptNotRecordedError extends Error {
 }
 
 /** What went wrong, with HubSoft's clipped msg kept for the log line only. */
-type OutcomeDetails = Pick<RefreshOutcome, 'outcome' | 'error' | 'reason'> & { readonly upstreamMsg?: string }
+type OutcomeDetails = Pick<RefreshOutcome, 'outcome' | 'error' | 'reason' | 'httpStatus'> & { readonly upstreamMsg?: string }
 
 function describeFailure (error: unknown): OutcomeDetails {
   if (error instanceof UpstreamError) {
-    return { outcome: 'failed', reason: error.reason, error: error.message, upstreamMsg: error.upstreamMsg }
+    return { outcome: 'failed', reason: error.reason, httpStatus: error.httpStatus, error: error.message, upstreamMsg: error.upstreamMsg }
   }
   if (error instanceof SnapshotValidationError) {
-    return { outcome: 'rejected', reason: 'validation', error: error.message }
+    return { outcome: 'rejected', reason: error.kind, error: error.message }
   }
   if (error instanceof AttemptNotRecordedError) {
     return { outcome: 'failed', reason: 'persistence', error: error.message }

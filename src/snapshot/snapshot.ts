@@ -102,8 +102,17 @@ export interface SnapshotMeta {
   readonly source: UpstreamSourceName
 }
 
+/** Why a list was refused: a client breaks the schema, an id repeats, nothing came, or too few did. */
+export type ValidationFailureKind = 'schema' | 'duplicate_id' | 'empty' | 'shrink'
+
 export class SnapshotValidationError extends Error {
   override name = 'SnapshotValidationError'
+  readonly kind: ValidationFailureKind
+
+  constructor (kind: ValidationFailureKind, message: string) {
+    super(message)
+    this.kind = kind
+  }
 }
 
 const checkCliente = TypeCompiler.Compile(ClienteSchema, [...ClienteSchemaRefs])
@@ -126,7 +135,7 @@ function validateCliente (cliente: unknown, index: number): asserts cliente is C
   const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
   // The kind of the offending value, never the value: it may be personal data.
   const got = error?.value === null ? 'null' : Array.isArray(error?.value) ? 'array' : typeof error?.value
-  throw new SnapshotValidationError(`client #${index} (id_cliente ${String(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
+  throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${String(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
 }
 
 /** Keys of a client's own fields, computed as it arrives and dropped once the indexes exist. */
@@ -307,7 +316,7 @@ export class SnapshotBuilder {
     validateCliente(cliente, this.#seen++)
     const id = cliente.id_cliente
     const slot = this.#slotOf.get(id)
-    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError(`duplicate id_cliente ${id}`)
+    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError('duplicate_id', `duplicate id_cliente ${id}`)
     const serialised = serialiseCliente(cliente)
     const baseLength = Buffer.byteLength(serialised.base)
     const overlayLength = Buffer.byteLength(serialised.overlay)
@@ -365,7 +374,7 @@ export class SnapshotBuilder {
 
   async finish (meta: SnapshotMeta): Promise<Snapshot> {
     const count = this.#stored.length
-    if (count === 0) throw new SnapshotValidationError('the customer list is empty')
+    if (count === 0) throw new SnapshotValidationError('empty', 'the customer list is empty')
     const slicer = this.#slicer
     const ids = Float64Array.from(this.#stored, (stored) => stored.id).sort()
     await slicer.maybeYield()

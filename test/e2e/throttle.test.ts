@@ -130,9 +130,9 @@ test('G4: every kind of bad fetch leaves the old snapshot answering identical by
     ['a truncated body', () => { simulator.faults = { truncatedBody: true } }, 'invalid_json', /invalid JSON/],
     ['a truncated gzip body', () => { simulator.faults = { truncatedGzip: true } }, 'invalid_json', /cut short/],
     ['invalid JSON', () => { simulator.faults = { invalidJson: true } }, 'invalid_json', /invalid JSON/],
-    ['a schema violation', () => { simulator.faults = {}; simulator.dataset = good.map((c, i) => i === 5 ? { ...c, data_cadastro: 20261126 as never } : c) }, 'validation', /violates the schema at \/data_cadastro/],
-    ['an empty list', () => { simulator.dataset = good; simulator.faults = { shrinkTo: 0 } }, 'validation', /empty/],
-    ['a shrink beyond REFRESH_MAX_SHRINK', () => { simulator.faults = { shrinkTo: 60 } }, 'validation', /60 clients against 100/]
+    ['a schema violation', () => { simulator.faults = {}; simulator.dataset = good.map((c, i) => i === 5 ? { ...c, data_cadastro: 20261126 as never } : c) }, 'schema', /violates the schema at \/data_cadastro/],
+    ['an empty list', () => { simulator.dataset = good; simulator.faults = { shrinkTo: 0 } }, 'empty', /empty/],
+    ['a shrink beyond REFRESH_MAX_SHRINK', () => { simulator.faults = { shrinkTo: 60 } }, 'shrink', /60 clients against 100/]
   ]
   for (const [name, arrange, reason, error] of faults) {
     arrange()

@@ -85,8 +85,8 @@ test('a rejected or failed fetch never replaces the snapshot being served', asyn
   const app = await startService(t, simulator, {}, { now: () => clock })
   const serving = app.refresher.snapshot!
   const table: Array<[string, () => void, string, string]> = [
-    ['shrunk by more than 30%', () => { simulator.faults = { shrinkTo: 69 } }, 'rejected', 'validation'],
-    ['a schema violation', () => { simulator.faults = {}; simulator.dataset = simulator.dataset.map((c, i) => i === 3 ? { ...c, servicos: 'nenhum' as never } : c) }, 'rejected', 'validation'],
+    ['shrunk by more than 30%', () => { simulator.faults = { shrinkTo: 69 } }, 'rejected', 'shrink'],
+    ['a schema violation', () => { simulator.faults = {}; simulator.dataset = simulator.dataset.map((c, i) => i === 3 ? { ...c, servicos: 'nenhum' as never } : c) }, 'rejected', 'schema'],
     ['an error body with HTTP 200', () => { simulator.faults = { errorBody200: true } }, 'failed', 'error_body']
   ]
   for (const [name, arrange, outcome, reason] of table) {

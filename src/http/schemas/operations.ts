@@ -39,7 +39,7 @@ export const StatusSchema = Type.Object({
       pages: Type.Integer({ description: 'Upstream pages fetched.' }),
       clients: Type.Integer({ description: 'Distinct clients fetched.' }),
       bytes: Type.Integer({ description: 'Upstream body bytes fetched.' }),
-      reason: Type.Optional(Type.String({ description: 'Failure class, e.g. timeout, error_body, validation.' })),
+      reason: Type.Optional(Type.String({ description: 'Why it did not succeed: schema, duplicate_id, empty or shrink when rejected; an upstream failure (http_status, error_body, invalid_json, timeout, network, invalid_credentials…), deadline, aborted, persistence or internal when failed.' })),
       error: Type.Optional(Type.String({ description: 'What went wrong.' }))
     }), Type.Null()], { description: 'The last refresh, or null before the first.' })
   }),
