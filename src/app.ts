@@ -10,6 +10,7 @@ import compressionPlugin from './http/plugins/compression.js'
 import docsPlugin from './http/plugins/docs.js'
 import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
 import limitsPlugin from './http/plugins/limits.js'
+import metricsPlugin from './http/plugins/metrics.js'
 import prettyPlugin from './http/plugins/pretty.js'
 import clientesRoutes from './http/routes/clientes.js'
 import oauthRoutes from './http/routes/oauth.js'
@@ -18,10 +19,13 @@ import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './
 import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
 import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
 import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
+import { ServiceMetrics } from './http/service-metrics.js'
 import type { Timers } from './refresh/backoff.js'
 import { buildLogger } from './log.js'
+import { refreshPeriodMs } from './refresh/period.js'
 import { Refresher } from './refresh/refresher.js'
 import { SnapshotStore } from './snapshot/persist.js'
+import { ProjectionCache } from './snapshot/projection-cache.js'
 import { HubsoftClient } from './upstream/hubsoft-client.js'
 
 export interface AppDeps {
@@ -41,6 +45,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     refresher: Refresher
     hubsoft: HubsoftClient
+    metrics: ServiceMetrics
   }
 }
 
@@ -79,6 +84,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     tlsInsecure: upstream.tlsInsecure,
     now
   })
+  const metrics = new ServiceMetrics()
   const refresher = new Refresher({
     client: hubsoft,
     fetch: { source: upstream.source, pageSize: upstream.pageSize, pageDelayMs: upstream.pageDelayMs },
@@ -91,10 +97,20 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     log: app.log.child({ module: 'refresh' }),
     now,
     timers: deps.timers,
-    random: deps.random
+    random: deps.random,
+    events: metrics.refreshEvents
+  })
+  const projections = new ProjectionCache()
+  metrics.collectFrom({
+    refresher,
+    upstream: hubsoft.counters,
+    projections,
+    refreshPeriodMs: refreshPeriodMs(config.refresh.cron, config.refresh.timezone, config.refresh.minIntervalMs, new Date(now())),
+    now
   })
   app.decorate('hubsoft', hubsoft)
   app.decorate('refresher', refresher)
+  app.decorate('metrics', metrics)
   app.addHook('onClose', async () => {
     await refresher.stop()
     await hubsoft.close()
@@ -108,12 +124,14 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(compressionPlugin)
   await app.register(prettyPlugin)
   await app.register(docsPlugin)
+  // Before the limits and auth, so their refusals are counted too.
+  await app.register(metricsPlugin, { metrics })
   // Security (SECURITY.md): shedding and limits first, then who the caller is, then the audit.
   await app.register(limitsPlugin, { limits, pressureSampleIntervalMs: deps.pressureSampleIntervalMs })
   await app.register(authPlugin, { keys: config.apiKeys, accessTokenTtlMs: config.accessTokenTtlMs, now })
   await app.register(auditPlugin)
   await app.register(oauthRoutes)
   await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now })
-  await app.register(clientesRoutes, { refresher, now })
+  await app.register(clientesRoutes, { refresher, projections, now })
   return app
 }

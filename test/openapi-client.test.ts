@@ -99,6 +99,9 @@ test('the typed client generated from openapi.yaml works against the running ser
   const status = await client.GET('/status', {})
   conforms('/status', 'get', status.response, status.data)
   assert.equal(status.data?.snapshot?.clients, simulator.dataset.length)
+  const metrics = await client.GET('/metrics', { parseAs: 'text' })
+  conforms('/metrics', 'get', metrics.response, metrics.data)
+  assert.match(String(metrics.data), /^# HELP /m)
 
   // Inside the refresh floor that followed the start-up fetch, a manual refresh is throttled.
   const admin = createClient<paths, 'application/json'>({ baseUrl, headers: { authorization: `Bearer ${KEYS.admin}` } })

@@ -42,7 +42,7 @@ test('the document lints with zero problems (Redocly recommended-strict)', async
 test('the document describes every route, every error code and the caching headers', () => {
   const document = parse(committedYaml) as OpenapiDocument
   assert.equal(document.openapi, '3.1.0')
-  assert.deepEqual(Object.keys(document.paths).sort(), [...DATA_PATHS, '/health/live', '/health/ready', '/status', '/admin/refresh', '/oauth/token'].sort())
+  assert.deepEqual(Object.keys(document.paths).sort(), [...DATA_PATHS, '/health/live', '/health/ready', '/status', '/metrics', '/admin/refresh', '/oauth/token'].sort())
   const operationIds = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId))
   assert.equal(new Set(operationIds).size, operationIds.length)
   assert.ok(operationIds.every((id) => typeof id === 'string'))

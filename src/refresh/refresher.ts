@@ -300,7 +300,10 @@ export class Refresher {
       // Each page is validated and prepared as it arrives (a bad client stops the walk early);
       // clients unchanged since the serving snapshot share its bytes.
       const builder = new SnapshotBuilder(this.#snapshot)
-      const fetched = await fetchClientPages(this.#options.client, { ...this.#options.fetch, signal }, async (clientes) => await builder.addPage(clientes))
+      const fetched = await fetchClientPages(this.#options.client, { ...this.#options.fetch, signal }, async (clientes, bytes) => {
+        progress = { ...progress, pages: progress.pages + 1, bytes: progress.bytes + bytes }
+        await builder.addPage(clientes)
+      })
       progress = { pages: fetched.pages, bytes: fetched.bytes, clients: fetched.clients }
       if (request.acceptShrink !== true) this.#checkShrink(fetched.clients)
       const next = await builder.finish({ fetchedAt: new Date(startedAt), source: this.#options.fetch.source })

@@ -9,9 +9,18 @@ export const PROJECTION_CACHE_BYTES = 64 * 1024 * 1024
 /** One answer may take at most this share of the cache, so a few large ones cannot evict everything. */
 const MAX_ENTRY_SHARE = 8
 
+export interface ProjectionCacheStats {
+  readonly entries: number
+  readonly bytes: number
+  readonly hits: number
+  readonly misses: number
+}
+
 export class ProjectionCache {
   readonly #bodies: LRUCache<string, Buffer>
   #version: string | null = null
+  #hits = 0
+  #misses = 0
 
   constructor (maxBytes = PROJECTION_CACHE_BYTES) {
     this.#bodies = new LRUCache<string, Buffer>({
@@ -31,14 +40,18 @@ export class ProjectionCache {
       this.#version = snapshot.version
     }
     const cached = this.#bodies.get(key)
-    if (cached !== undefined) return { body: cached, byteLength: cached.length }
+    if (cached !== undefined) {
+      this.#hits++
+      return { body: cached, byteLength: cached.length }
+    }
+    this.#misses++
     const rendered = render()
     if (Buffer.isBuffer(rendered.body)) this.#bodies.set(key, rendered.body)
     return rendered
   }
 
-  /** Answers held, and their bytes. */
-  get stats (): { readonly entries: number, readonly bytes: number } {
-    return { entries: this.#bodies.size, bytes: this.#bodies.calculatedSize }
+  /** Answers held and their bytes; lookups answered from the cache and rendered, since start. */
+  get stats (): ProjectionCacheStats {
+    return { entries: this.#bodies.size, bytes: this.#bodies.calculatedSize, hits: this.#hits, misses: this.#misses }
   }
 }

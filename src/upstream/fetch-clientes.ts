@@ -20,8 +20,11 @@ export interface FetchClientesOptions {
   readonly signal?: AbortSignal
 }
 
-/** Receives each page's clients as soon as the page is parsed (e.g. to build a snapshot page by page). */
-export type PageSink = (clientes: readonly unknown[]) => Promise<void>
+/**
+ * Receives each page's clients as soon as the page is parsed (e.g. to build a snapshot page by
+ * page), with the page's body bytes (so a walk that fails later still reports what it fetched).
+ */
+export type PageSink = (clientes: readonly unknown[], bytes: number) => Promise<void>
 
 export interface FetchPagesResult {
   /** Distinct id_cliente values seen. */
@@ -75,7 +78,7 @@ class Accumulator {
     }
     this.pages++
     this.bytes += bytes
-    await this.#sink(clientes)
+    await this.#sink(clientes, bytes)
   }
 
   result (): FetchPagesResult {

@@ -6,6 +6,26 @@
 // Regenerate with `npm run openapi`.
 
 export interface paths {
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Requests, snapshot freshness, refreshes, upstream requests, the projection cache, and process and Node metrics, in the Prometheus text exposition format 0.0.4. The README lists each metric; deploy/ has alert rules and a Grafana dashboard over them.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oauth/token": {
         parameters: {
             query?: never;
@@ -673,7 +693,7 @@ export interface components {
                     clients: number;
                     /** @description Upstream body bytes fetched. */
                     bytes: number;
-                    /** @description Failure class, e.g. timeout, error_body, validation. */
+                    /** @description Why it did not succeed: schema, duplicate_id, empty or shrink when rejected; an upstream failure (http_status, error_body, invalid_json, timeout, network, invalid_credentials…), deadline, aborted, persistence or internal when failed. */
                     reason?: string;
                     /** @description What went wrong. */
                     error?: string;
@@ -765,6 +785,66 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. */
+            429: {
+                headers: {
+                    /** @description Seconds until a request is allowed again. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `internal_error`: An unexpected failure; the body is generic and the details go to the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     issueToken: {
         parameters: {
             query?: never;
@@ -843,10 +923,10 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. */
             429: {
                 headers: {
-                    /** @description Seconds until a refresh is allowed. */
+                    /** @description Seconds until a request is allowed again. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -950,7 +1030,7 @@ export interface operations {
                     "application/json": components["schemas"]["Status"];
                 };
             };
-            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -959,10 +1039,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. */
             429: {
                 headers: {
-                    /** @description Seconds until a refresh is allowed. */
+                    /** @description Seconds until a request is allowed again. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -979,7 +1059,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1022,7 +1102,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1178,7 +1258,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1196,10 +1276,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. */
             429: {
                 headers: {
-                    /** @description Seconds until a refresh is allowed. */
+                    /** @description Seconds until a request is allowed again. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1328,7 +1408,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1355,10 +1435,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. */
             429: {
                 headers: {
-                    /** @description Seconds until a refresh is allowed. */
+                    /** @description Seconds until a request is allowed again. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1375,7 +1455,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1490,7 +1570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1508,10 +1588,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. */
             429: {
                 headers: {
-                    /** @description Seconds until a refresh is allowed. */
+                    /** @description Seconds until a request is allowed again. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1643,7 +1723,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1661,10 +1741,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. */
             429: {
                 headers: {
-                    /** @description Seconds until a refresh is allowed. */
+                    /** @description Seconds until a request is allowed again. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1787,7 +1867,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1805,10 +1885,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. */
             429: {
                 headers: {
-                    /** @description Seconds until a refresh is allowed. */
+                    /** @description Seconds until a request is allowed again. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1825,7 +1905,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1920,7 +2000,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
+            /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1938,10 +2018,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. */
             429: {
                 headers: {
-                    /** @description Seconds until a refresh is allowed. */
+                    /** @description Seconds until a request is allowed again. */
                     "Retry-After"?: string;
                     [name: string]: unknown;
                 };
@@ -1958,7 +2038,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

@@ -31,7 +31,7 @@ test('a hit answers without rendering; a new snapshot version empties the cache 
   assert.equal(render.calls, 1, 'the second call was a hit')
   assert.equal(cache.render(first, 'secrets\nq', render).body.toString(), '{"a":1}')
   assert.equal(render.calls, 2, 'another scope is another entry')
-  assert.deepEqual(cache.stats, { entries: 2, bytes: 14 })
+  assert.deepEqual(cache.stats, { entries: 2, bytes: 14, hits: 1, misses: 2 })
 
   cache.render(same, 'read\nq', render)
   assert.equal(render.calls, 2, 'a refresh that kept the version keeps the entries')
@@ -39,7 +39,7 @@ test('a hit answers without rendering; a new snapshot version empties the cache 
   const other = counting(Buffer.from('{"b":2}'))
   assert.equal(cache.render(second, 'read\nq', other).body.toString(), '{"b":2}', 'never the previous snapshot’s answer')
   assert.equal(other.calls, 1)
-  assert.deepEqual(cache.stats, { entries: 1, bytes: 7 }, 'the swap dropped the old entries')
+  assert.deepEqual(cache.stats, { entries: 1, bytes: 7, hits: 2, misses: 3 }, 'the swap dropped the old entries; hits and misses count on')
 })
 
 test('streamed answers pass through uncached, and the bytes stay within the bound', async () => {

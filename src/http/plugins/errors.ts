@@ -11,6 +11,10 @@ import { errorResponses } from '../schemas/errors.js'
 import type { RequiredAccess } from './auth.js'
 
 declare module 'fastify' {
+  interface FastifyReply {
+    /** The catalogue code this reply answers with, once an error envelope was sent (metrics count them). */
+    errorCode: ErrorCode | null
+  }
   interface FastifyContextConfig {
     /**
      * Catalogue codes with place `route` this route can answer, for its documented responses
@@ -81,6 +85,7 @@ const SUCCESS_ONLY_HEADERS = ['etag', 'last-modified', 'cache-control', 'content
 
 export function sendError (reply: FastifyReply, code: ErrorCode, msg: string) {
   for (const header of SUCCESS_ONLY_HEADERS) reply.removeHeader(header)
+  reply.errorCode = code
   return reply.code(ERROR_CATALOGUE[code].status).type('application/json; charset=utf-8').send({ status: 'error', msg, code })
 }
 
@@ -107,11 +112,11 @@ export function codesOfDeclaredStatuses (response: Readonly<Record<string, unkno
 
 const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
-/** The error codes a route's documented responses list: every route's, its own, and the key and scope ones its access implies. */
+/** The error codes a route's documented responses list: every route's, its own (a keyless route may list a keyed one, e.g. rate_limited), and the key and scope ones its access implies. */
 export function documentedCodes (own: readonly ErrorCode[], access: RequiredAccess | undefined): ErrorCode[] {
   const applies: Record<ErrorPlace, (code: ErrorCode) => boolean> = {
     every: () => true,
-    keyed: () => access !== undefined,
+    keyed: (code) => access !== undefined || own.includes(code),
     scoped: () => access !== undefined && access !== 'any',
     route: (code) => own.includes(code),
     router: () => false
@@ -120,6 +125,7 @@ export function documentedCodes (own: readonly ErrorCode[], access: RequiredAcce
 }
 
 async function errorsPlugin (app: FastifyInstance) {
+  app.decorateReply('errorCode', null)
   app.setErrorHandler(handleError)
 
   // A path that exists under other methods is a 405 with Allow (RFC 9110 §15.5.6), not a 404.
@@ -134,15 +140,22 @@ async function errorsPlugin (app: FastifyInstance) {
     return sendError(reply, 'route_not_found', new RouteNotFoundError(request.method, shownPath).message)
   })
 
+  // Fastify adds a HEAD route beside each GET with the same schema object: documented once, or
+  // the second pass would read the documented envelopes as declared ones and add every route
+  // code of their statuses.
+  const documented = new WeakSet<object>()
   app.addHook('onRoute', (route) => {
     const schema = route.schema
     if (schema === undefined || schema.hide === true || schema.response === undefined) return
     const declared = schema.response as Record<string, unknown>
+    if (documented.has(declared)) return
     const own = [...(route.config?.errorCodes ?? []), ...codesOfDeclaredStatuses(declared)]
     // A status the route declares with a schema of its own (a health probe's 503, HubSoft's
     // OAuth error body) keeps it: that is the body the route sends.
     const ownBodies = Object.fromEntries(Object.entries(declared).filter(([, schema]) => (schema as { $ref?: unknown } | null)?.$ref !== 'ErrorEnvelope'))
-    schema.response = { ...declared, ...errorResponses(documentedCodes(own, route.config?.access)), ...ownBodies }
+    const response = { ...declared, ...errorResponses(documentedCodes(own, route.config?.access)), ...ownBodies }
+    documented.add(response)
+    schema.response = response
   })
 }
 

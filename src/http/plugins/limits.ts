@@ -1,7 +1,8 @@
 // Abuse limits (SECURITY.md): a rate limit per API key (per IP for callers without a valid
 // one, so guessing keys is throttled too), a bound on full downloads served at once, and load
 // shedding with 503 before the event loop stalls or the heap runs out. Health checks are exempt
-// so an orchestrator never restarts a busy but healthy process.
+// so an orchestrator never restarts a busy but healthy process, and /metrics is never shed so
+// ops see the overload.
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
@@ -42,6 +43,8 @@ export class ConcurrencyGate {
 }
 
 const HEALTH_ROUTES = new Set(['/health/live', '/health/ready'])
+/** Never shed: probes, and the metrics that show ops the overload. */
+const UNSHED_ROUTES = new Set([...HEALTH_ROUTES, '/metrics'])
 /** List routes whose unlimited answer can be the whole customer base. */
 const LIST_ROUTES = new Set([
   '/api/v1/integracao/cliente/all',
@@ -72,7 +75,7 @@ async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleInter
     maxRssBytes: limits.maxRssBytes,
     sampleInterval: pressureSampleIntervalMs ?? 1000,
     pressureHandler: async (request, reply) => {
-      if (HEALTH_ROUTES.has(request.routeOptions.url ?? '')) return
+      if (UNSHED_ROUTES.has(request.routeOptions.url ?? '')) return
       reply.header('retry-after', RETRY_AFTER_SECONDS)
       throw new OverloadedError()
     }

@@ -14,7 +14,7 @@ import type { ClienteListQuery } from '../../query/list-query.js'
 import { DEFAULT_RELACOES } from '../../query/relacoes.js'
 import type { Refresher } from '../../refresh/refresher.js'
 import type { Projection } from '../../query/projection.js'
-import { ProjectionCache } from '../../snapshot/projection-cache.js'
+import type { ProjectionCache } from '../../snapshot/projection-cache.js'
 import { isPreparedProjection, renderClientes } from '../../snapshot/render.js'
 import type { RenderedBody } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
@@ -29,6 +29,8 @@ import { currentSnapshot, sendFromSnapshot } from '../snapshot-reply.js'
 
 export interface ClientesRoutesOptions {
   readonly refresher: Refresher
+  /** Answers in projections the snapshot did not prepare (its hits and misses are metrics). */
+  readonly projections: ProjectionCache
   readonly now: () => number
 }
 
@@ -43,12 +45,12 @@ function doc (operationId: string, summary: string, description: string) {
   return { operationId, summary, description, tags: ['clientes'], security: SECURITY }
 }
 
-export default async function clientesRoutes (app: FastifyInstance, { refresher, now }: ClientesRoutesOptions) {
+export default async function clientesRoutes (app: FastifyInstance, { refresher, projections, now }: ClientesRoutesOptions) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
   const config = { access: 'data' as const, errorCodes: ['invalid_parameter', 'no_snapshot'] as const }
   const lookupConfig = { ...config, errorCodes: [...config.errorCodes, 'not_found'] as const }
-
-  const projections = new ProjectionCache()
+  /** Lists whose unlimited answer is a full download, bounded by FULL_DUMP_CONCURRENCY. */
+  const listConfig = { ...config, errorCodes: [...config.errorCodes, 'full_dump_busy'] as const }
 
   /**
    * The render of an answer: a projection the snapshot prepared is written from its bytes; any
@@ -87,7 +89,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
 
   // The vendor's cliente/all, kept alive for integrations written against it.
   routes.get(`${BASE}/all`, {
-    config,
+    config: listConfig,
     schema: {
       ...doc('listClientes', 'Every client with its services', "HubSoft's discontinued cliente/all, answered from the snapshot with every vendor parameter."),
       querystring: ListQuerystringSchema,
@@ -122,7 +124,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
   })
 
   routes.get(`${BASE}/all/status/:status_prefixo`, {
-    config,
+    config: listConfig,
     schema: {
       ...doc('listClientesByStatus', 'Clients with a service in a status', 'Clients having at least one shown service whose status_prefixo is the given one. With status cancelado, pass cancelado=sim to see the cancelled services.'),
       params: StatusParamsSchema,
@@ -140,7 +142,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
   })
 
   routes.get(`${BASE}/all/tecnologia/:tecnologia`, {
-    config,
+    config: listConfig,
     schema: {
       ...doc('listClientesByTecnologia', 'Clients with a service of a technology', 'Clients having at least one shown service of the given technology, compared case-insensitively.'),
       params: TecnologiaParamsSchema,

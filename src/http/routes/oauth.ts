@@ -6,14 +6,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { InvalidCredentialsError, InvalidRequestError } from '../../errors.js'
-import { ErrorEnvelopeSchema } from '../schemas/operations.js'
 import { OAuthErrorSchema, TokenRequestSchema, TokenSchema } from '../schemas/oauth.js'
 
 type OAuthFailure = InstanceType<typeof InvalidCredentialsError> | InstanceType<typeof InvalidRequestError>
 
 /** HubSoft's `{error, message}` (what integrations check) with our envelope beside it. */
 function refuse (reply: FastifyReply, failure: OAuthFailure) {
-  const code = failure.code.toLowerCase()
+  const code = failure.code.toLowerCase() as 'invalid_credentials' | 'invalid_request'
+  reply.errorCode = code
   return reply.code(failure.statusCode!).send({
     error: code === 'invalid_credentials' ? 'invalid_credentials' : 'invalid_request',
     message: failure.message,
@@ -33,6 +33,8 @@ export default async function oauthRoutes (app: FastifyInstance) {
   const oauthError = Type.Ref(OAuthErrorSchema)
 
   app.withTypeProvider<TypeBoxTypeProvider>().post('/oauth/token', {
+    // Keyless, but password guessing is rate-limited per address.
+    config: { errorCodes: ['rate_limited'] },
     schema: {
       operationId: 'issueToken',
       summary: 'Get a bearer token, as from HubSoft',
@@ -41,7 +43,7 @@ export default async function oauthRoutes (app: FastifyInstance) {
       security: [],
       consumes: ['application/json', 'application/x-www-form-urlencoded'],
       body: TokenRequestSchema,
-      response: { 200: Type.Ref(TokenSchema), 400: oauthError, 401: oauthError, 429: Type.Ref(ErrorEnvelopeSchema) }
+      response: { 200: Type.Ref(TokenSchema), 400: oauthError, 401: oauthError }
     }
   }, async (request, reply) => {
     const body = request.body ?? {}

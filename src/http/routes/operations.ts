@@ -41,7 +41,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
       summary: 'Snapshot freshness, refresh outcome and upstream counters',
       tags: ['operations'],
       security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
-      response: { 200: Type.Ref(StatusSchema), 401: Type.Ref(ErrorEnvelopeSchema) }
+      response: { 200: Type.Ref(StatusSchema) }
     }
   }, async () => {
     const snapshot = refresher.snapshot
@@ -104,7 +104,6 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
       response: {
         202: Type.Ref(RefreshAcceptedSchema),
         400: Type.Ref(ErrorEnvelopeSchema),
-        401: Type.Ref(ErrorEnvelopeSchema),
         403: Type.Ref(ErrorEnvelopeSchema),
         409: Type.Ref(ErrorEnvelopeSchema),
         429: Type.Ref(ErrorEnvelopeSchema)
