@@ -1,5 +1,6 @@
 // The helpers the deploy/ checks rest on: if they missed a selector, a dashboard could query
 // a metric the service never exports and the check would still pass.
+/* eslint-disable no-template-curly-in-string -- ${var} here is Grafana's variable syntax, in plain strings */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { exportedMetricNames, grafanaExprToPromQL, metricNamesIn, unquote } from './promql.js'
