@@ -36,7 +36,7 @@ function selectorName (selector: SyntaxNode, expr: string): string {
     const label = matcher.getChild('LabelName')
     const op = matcher.getChild('MatchOp')?.firstChild
     const value = matcher.getChild('StringLiteral')
-    if (label !== null && text(label) === '__name__' && op?.name === 'EqlSingle' && value != null) {
+    if (label !== null && text(label) === '__name__' && op?.name === 'EqlSingle' && value !== null) {
       return unquote(text(value))
     }
   }
@@ -80,7 +80,7 @@ export function exportedMetricNames (exposition: string): Set<string> {
 
 /**
  * A Grafana target's expression as Prometheus would receive it: interval variables
- * ($__rate_interval, $__interval, $__range, …) become `5m`, and any other template variable
+ * ($__rate_interval, $__interval, $__range) become `5m`, and any other template variable
  * ($job, ${route}, ${route:regex}, [[job]]) becomes `.*`, which is only valid PromQL where the
  * dashboard uses variables: inside label matcher values (written with =~).
  */
