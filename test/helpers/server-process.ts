@@ -1,0 +1,49 @@
+// The real process (src/server.ts, as `npm start` runs it) on loopback, read through its JSON
+// log lines on stdout: started, watched until a line matches, then killed without warning.
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const WAIT_MS = 20_000
+
+export interface ServerRun {
+  /** The msg of the line that matched `until`. */
+  readonly matched: string
+  /** Every log line up to the kill, parsed (a line that is not JSON fails the run). */
+  readonly lines: Array<Record<string, unknown>>
+}
+
+/** Starts the server with only `env` (and PATH), waits for a log line whose msg matches `until`, then for `before`, and SIGKILLs it. */
+export async function runServerUntil (env: Record<string, string>, until: RegExp, before: () => Promise<void> = async () => undefined): Promise<ServerRun> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const lines: Array<Record<string, unknown>> = []
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const matched = await new Promise<string>((resolve, reject) => {
+    let pending = ''
+    const guard = setTimeout(() => reject(new Error(`no log line matching ${String(until)} within ${WAIT_MS} ms; stderr: ${stderr}`)), WAIT_MS)
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString()
+      const complete = pending.split('\n')
+      pending = complete.pop() ?? ''
+      for (const text of complete) {
+        const line = JSON.parse(text) as Record<string, unknown>
+        lines.push(line)
+        if (typeof line.msg === 'string' && until.test(line.msg)) {
+          clearTimeout(guard)
+          resolve(line.msg)
+        }
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`the server exited (${String(code)}) before a line matched ${String(until)}; stderr: ${stderr}`)))
+  })
+  await before()
+  child.kill('SIGKILL')
+  await exited
+  return { matched, lines }
+}
