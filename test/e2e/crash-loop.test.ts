@@ -4,8 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { DEMO_CREDENTIALS } from '../../src/simulator/simulator.js'
-import { runServerUntil } from '../helpers/server-process.js'
+import { runServerUntil, serverEnv } from '../helpers/server-process.js'
 import { KEYS, snapshotDir, startSimulator } from '../helpers/service.js'
 
 /** Log messages that show the process has made its first refresh decision. */
@@ -15,20 +14,12 @@ test('G1: five start-and-kill cycles on one SNAPSHOT_DIR make at most one fetch 
   const simulator = await startSimulator(t, { clients: 200, seed: 21 })
   // Slow pages: the first process dies in the middle of its fetch, with nothing persisted but the attempt.
   simulator.faults = { latencyMs: 300 }
-  const env = {
-    HUBSOFT_URL: simulator.url,
-    HUBSOFT_CLIENT_ID: DEMO_CREDENTIALS.clientId,
-    HUBSOFT_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
-    HUBSOFT_USERNAME: DEMO_CREDENTIALS.username,
-    HUBSOFT_PASSWORD: DEMO_CREDENTIALS.password,
+  const env = serverEnv(simulator, {
     API_KEYS: `ops:${KEYS.admin}:admin`,
     HUBSOFT_PAGE_SIZE: '20',
     REFRESH_MIN_INTERVAL: '1m',
-    SNAPSHOT_DIR: snapshotDir(t),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info'
-  }
+    SNAPSHOT_DIR: snapshotDir(t)
+  })
   // The first process dies once HubSoft has seen its first page request.
   const fetching = async () => {
     for (let waited = 0; simulator.counters.fetchCycles === 0; waited += 20) {

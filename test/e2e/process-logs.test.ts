@@ -3,26 +3,18 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { DEMO_CREDENTIALS } from '../../src/simulator/simulator.js'
-import { runServerUntil } from '../helpers/server-process.js'
+import { runServerUntil, serverEnv } from '../helpers/server-process.js'
 import { KEYS, snapshotDir, startSimulator } from '../helpers/service.js'
 
 const PAGE_SIZE = 20
 
 test('one start-up line with the masked configuration, one line per refresh', async (t) => {
   const simulator = await startSimulator(t, { clients: 45, seed: 31 })
-  const env = {
-    HUBSOFT_URL: simulator.url,
-    HUBSOFT_CLIENT_ID: DEMO_CREDENTIALS.clientId,
-    HUBSOFT_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
-    HUBSOFT_USERNAME: DEMO_CREDENTIALS.username,
-    HUBSOFT_PASSWORD: DEMO_CREDENTIALS.password,
+  const env = serverEnv(simulator, {
     API_KEYS: `ops:${KEYS.admin}:admin,reader:${KEYS.read}:read`,
     HUBSOFT_PAGE_SIZE: String(PAGE_SIZE),
-    SNAPSHOT_DIR: snapshotDir(t),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info'
-  }
+    SNAPSHOT_DIR: snapshotDir(t)
+  })
   const { lines } = await runServerUntil(env, /^refresh (finished|failed)/)
   const text = lines.map((line) => JSON.stringify(line)).join('\n')
   for (const secret of [DEMO_CREDENTIALS.clientSecret, DEMO_CREDENTIALS.password, KEYS.admin, KEYS.read]) {

@@ -2,9 +2,26 @@
 // log lines on stdout: started, watched until a line matches, then killed without warning.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { DEMO_CREDENTIALS } from '../../src/simulator/simulator.js'
+import type { HubsoftSimulator } from '../../src/simulator/simulator.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const WAIT_MS = 20_000
+
+/** The environment of a server against `simulator`, on a free loopback port, logging at info; `env` adds to it. */
+export function serverEnv (simulator: HubsoftSimulator, env: Record<string, string>): Record<string, string> {
+  return {
+    HUBSOFT_URL: simulator.url,
+    HUBSOFT_CLIENT_ID: DEMO_CREDENTIALS.clientId,
+    HUBSOFT_CLIENT_SECRET: DEMO_CREDENTIALS.clientSecret,
+    HUBSOFT_USERNAME: DEMO_CREDENTIALS.username,
+    HUBSOFT_PASSWORD: DEMO_CREDENTIALS.password,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...env
+  }
+}
 
 export interface ServerRun {
   /** The msg of the line that matched `until`. */
