@@ -85,6 +85,9 @@ test('every counter moves by what a scripted day did', async (t) => {
   const limited = Array.from({ length: RATE_LIMIT_MAX + 3 }, () => 0)
   for (let i = 0; i < limited.length; i++) limited[i] = (await get('/status', 'secrets')).statusCode
   assert.deepEqual(limited.filter((status) => status === 429).length, 3)
+  // A caller without a key, and a failed login.
+  assert.equal((await app.inject({ url: `${BASE}/all?limit=1` })).statusCode, 401)
+  assert.equal((await app.inject({ method: 'POST', url: '/oauth/token', body: { grant_type: 'password', client_id: 'reader', client_secret: 'not-the-key' } })).statusCode, 401)
   // A manual refresh inside the floor: 429.
   assert.equal((await app.inject({ method: 'POST', url: '/admin/refresh', headers: bearer('admin') })).statusCode, 429)
 
@@ -122,6 +125,9 @@ test('every counter moves by what a scripted day did', async (t) => {
   assert.equal(moved('hubsoft_bff_rate_limited_requests_total', { key: 'provisioning' }), 3)
   assert.equal(moved('hubsoft_bff_rate_limited_requests_total'), 3, 'nobody else was limited')
   assert.equal(moved('hubsoft_bff_http_errors_total', { route: '/admin/refresh', code: 'refresh_throttled' }), 1)
+  assert.equal(moved('hubsoft_bff_http_requests_total', { route: `${BASE}/all`, status_code: '401', key: 'anonymous' }), 1)
+  assert.equal(moved('hubsoft_bff_http_errors_total', { route: `${BASE}/all`, code: 'unauthorized' }), 1)
+  assert.equal(moved('hubsoft_bff_http_errors_total', { route: '/oauth/token', code: 'invalid_credentials' }), 1)
   for (const cpf of documents) assert.ok(!text.includes(cpf) && !text.includes(cpf.replace(/\D/g, '')), 'no CPF in any label')
 
   // Refreshes: each attempt by its outcome, reason and HubSoft's status; the refused one.
