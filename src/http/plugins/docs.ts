@@ -29,11 +29,12 @@ async function docsPlugin (app: FastifyInstance) {
         { name: 'clientes', description: 'Customer data, answered from the snapshot' },
         { name: 'operations', description: 'Health, status and documentation' }
       ],
-      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }, { basicAuth: [] }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS as a bearer token.' },
-          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key from API_KEYS.' }
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key from API_KEYS.' },
+          basicAuth: { type: 'http', scheme: 'basic', description: 'For browsers (the /status page): any user name and an API key from API_KEYS as the password (`curl -u KEY:` works too). RFC 7617.' }
         }
       }
     },
