@@ -1005,6 +1005,8 @@ export interface operations {
             /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1077,6 +1079,8 @@ export interface operations {
             /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1233,6 +1237,8 @@ export interface operations {
             /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1383,6 +1389,8 @@ export interface operations {
             /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1545,6 +1553,8 @@ export interface operations {
             /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1698,6 +1708,8 @@ export interface operations {
             /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1842,6 +1854,8 @@ export interface operations {
             /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1975,6 +1989,8 @@ export interface operations {
             /** @description `invalid_credentials`: POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft's own (`error: invalid_credentials`) plus the envelope. `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
