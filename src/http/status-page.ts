@@ -17,6 +17,7 @@ export function renderStatusPage (status: StatusJson, now: Date): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="${STATUS_PAGE_RELOAD_SECONDS}">
+<link rel="icon" href="data:,">
 <title>hubsoft-bff status: ${status.ready ? 'ready' : 'not ready'}</title>
 <style>${STYLE}</style>
 </head>
@@ -24,7 +25,7 @@ export function renderStatusPage (status: StatusJson, now: Date): string {
 <header>
 <h1>hubsoft-bff status</h1>
 <p id="ready">${ready}</p>
-<p class="muted">As of ${escapeHtml(formatDate(now.toISOString()))}; this page reloads every ${STATUS_PAGE_RELOAD_SECONDS} s. The same facts as JSON: <code>curl -u KEY: /status</code>.</p>
+<p class="muted">As of ${escapeHtml(formatDate(now.toISOString()))}; this page reloads every ${STATUS_PAGE_RELOAD_SECONDS} s. Without <code>Accept: text/html</code> the same URL answers these facts as JSON.</p>
 </header>
 ${credentialsBanner(status)}
 <main>
@@ -114,7 +115,7 @@ ${rows.join('\n')}
 function problem (outcome: Outcome): string {
   if (outcome.reason === undefined && outcome.error === undefined) return ''
   const reason = outcome.reason === undefined ? '' : `<code>${escapeHtml(outcome.reason)}</code>`
-  const httpStatus = outcome.http_status === undefined ? '' : ` HTTP ${escapeHtml(outcome.http_status)}`
+  const httpStatus = outcome.http_status === undefined ? '' : ` (HTTP ${escapeHtml(outcome.http_status)})`
   const error = outcome.error === undefined ? '' : `<br><span class="error">${escapeHtml(outcome.error)}</span>`
   return `${reason}${httpStatus}${error}`
 }
@@ -224,6 +225,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 8px; p
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.25rem; margin: 0; }
 dt { color: var(--muted); }
 dd { margin: 0; }
+table + dl { margin-top: .75rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; color: var(--muted); }
