@@ -68,6 +68,14 @@ test('the status page in headless Chromium: Basic sign-in, version and age, coun
   simulator.faults = { forceStatus: 503 }
   const failed = await app.refresher.refresh('manual')
   assert.ok('outcome' in failed && failed.outcome === 'failed')
+  const servicos = dataset.flatMap((cliente) => cliente.servicos ?? [])
+  const countOf = (status: string) => servicos.filter((servico) => servico.status_prefixo === status).length
+
+  // The JSON has the same facts the page will show.
+  const json = (await app.inject({ url: '/status', headers: { authorization: `Basic ${Buffer.from(`:${KEYS.read}`).toString('base64')}` } })).json()
+  assert.equal(json.snapshot.services_by_status.suspenso_debito, countOf('suspenso_debito'))
+  assert.deepEqual(json.refresh.recent.map((outcome: { outcome: string, trigger: string, http_status?: number }) => [outcome.outcome, outcome.trigger, outcome.http_status]), [['failed', 'manual', 503], ['success', 'startup', undefined]])
+  assert.deepEqual(json.refresh.last, json.refresh.recent[0])
   const origin = await app.listen({ host: '127.0.0.1', port: 0 })
 
   // Without credentials the browser meets the 401 and its Basic challenge, which headless
@@ -100,10 +108,9 @@ test('the status page in headless Chromium: Basic sign-in, version and age, coun
   assert.equal(await page.textContent('#snapshot-age'), '3 h 12 min')
   assert.match(await page.textContent('#ready') ?? '', /Ready/)
 
-  const servicos = dataset.flatMap((cliente) => cliente.servicos ?? [])
   const byStatus = await countRows(page, 'services-by-status')
-  assert.equal(byStatus.get('suspenso_debito'), servicos.filter((servico) => servico.status_prefixo === 'suspenso_debito').length)
-  assert.equal(byStatus.get('cancelado'), servicos.filter((servico) => servico.status_prefixo === 'cancelado').length)
+  assert.equal(byStatus.get('suspenso_debito'), countOf('suspenso_debito'))
+  assert.equal(byStatus.get('cancelado'), countOf('cancelado'))
   const byTecnologia = await countRows(page, 'services-by-technology')
   assert.equal(byTecnologia.get('FIBRA'), servicos.filter((servico) => servico.tecnologia?.toLowerCase() === 'fibra').length)
   // The hostile name is shown as text: no element, no script run.

@@ -44,7 +44,10 @@ type Presented = { readonly secret: string } | { readonly problem: 'missing' | '
 function presentedCredential (request: FastifyRequest): Presented {
   const authorization = request.headers.authorization
   if (typeof authorization === 'string') {
-    const [, scheme = '', token = ''] = /^\s*(\S*)\s*(.*?)\s*$/s.exec(authorization) ?? []
+    const trimmed = authorization.trim()
+    const space = trimmed.search(/\s/)
+    const scheme = space === -1 ? trimmed : trimmed.slice(0, space)
+    const token = space === -1 ? '' : trimmed.slice(space + 1).trim()
     if (/^bearer$/i.test(scheme)) return secretOrMissing(token)
     if (/^basic$/i.test(scheme)) {
       const key = keyFromBasic(token)
@@ -59,17 +62,17 @@ function secretOrMissing (secret: string): Presented {
   return secret === '' ? { problem: 'missing' } : { secret }
 }
 
+const REALM = 'hubsoft-bff'
+
 /**
  * RFC 9110 §11.6.1: a 401 says how to authenticate. A request that prefers HTML comes from a
  * browser, which can only answer a Basic challenge (it then prompts for the key).
  */
-export function authenticateChallenges (request: FastifyRequest): string | string[] {
+function authenticateChallenges (request: FastifyRequest): string | string[] {
   const bearer = `Bearer realm="${REALM}"`
   // Two header lines rather than one list: browsers parse one challenge per line reliably.
   return prefersHtml(request.headers.accept) ? [bearer, `Basic realm="${REALM}", charset="UTF-8"`] : bearer
 }
-
-const REALM = 'hubsoft-bff'
 
 export function canSeeSecrets (request: FastifyRequest): boolean {
   return request.apiKey?.scopes.includes('secrets') ?? false
