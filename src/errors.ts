@@ -26,7 +26,7 @@ export const ERROR_CATALOGUE = {
   invalid_parameter: { status: 400, place: 'route', description: 'A query, path or header parameter is malformed or out of range; msg names it and what it accepts.' },
   invalid_request: { status: 400, place: 'router', description: 'The request cannot be read: a malformed URL encoding or body.' },
   invalid_credentials: { status: 401, place: 'route', description: 'POST /oauth/token: client_id and client_secret are not an API key name and its key. The body is HubSoft\'s own (`error: invalid_credentials`) plus the envelope.' },
-  unauthorized: { status: 401, place: 'keyed', description: 'No API key was sent, or the key is not valid.' },
+  unauthorized: { status: 401, place: 'keyed', description: 'No API key was sent, or the key is not valid.', headers: { 'WWW-Authenticate': 'How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password.' } },
   forbidden: { status: 403, place: 'scoped', description: 'The API key lacks the scope the route needs.' },
   not_found: { status: 404, place: 'route', description: 'The looked-up value (e.g. a CPF/CNPJ) is in no client.' },
   route_not_found: { status: 404, place: 'router', description: 'No route has this path.' },

@@ -47,6 +47,8 @@ function demoBanner (config: Config, simulator: HubsoftSimulator, port: number, 
     `  curl -s -H 'X-API-Key: ${readKey}' '${base}/api/v1/integracao/cliente/all/cpf_cnpj/${cpf}'`,
     `  curl -s -H 'Authorization: Bearer ${readKey}' '${base}/status'`,
     '',
+    `The status page, in a browser: ${base}/status (any user name, a key as the password).`,
+    '',
     "HubSoft-style integrations get a token first, as they do from HubSoft's own /oauth/token:",
     `  curl -s -H 'Content-Type: application/json' -d '{"grant_type":"password","client_id":"${readName}","client_secret":"${readKey}"}' '${base}/oauth/token'`,
     ''

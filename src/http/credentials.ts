@@ -47,6 +47,30 @@ function newToken (prefix: string): string {
   return `${prefix}${randomBytes(32).toString('base64url')}`
 }
 
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * The API key in HTTP Basic credentials (RFC 7617 §2), given the token after `Basic `: the
+ * password, or the user-id when the password is empty (so `curl -u KEY:` works); the user-id
+ * is otherwise ignored. '' when nothing is there; null when the token is not base64 of
+ * UTF-8 `user-id:password`.
+ */
+export function keyFromBasic (token: string): string | null {
+  if (token === '') return ''
+  if (!BASE64.test(token)) return null
+  let decoded: string
+  try {
+    decoded = utf8.decode(Buffer.from(token, 'base64'))
+  } catch {
+    return null
+  }
+  const colon = decoded.indexOf(':')
+  if (colon === -1) return null
+  const password = decoded.slice(colon + 1)
+  return password !== '' ? password : decoded.slice(0, colon)
+}
+
 export class Credentials {
   readonly #keys: readonly ApiKeyConfig[]
   readonly #accessTokens: LRUCache<string, Grant>

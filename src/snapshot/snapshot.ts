@@ -17,6 +17,8 @@ import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
 import { ByteSlab } from './byte-slab.js'
 import { ClienteSchema, ClienteSchemaRefs } from './cliente-schema.js'
+import { ServicoTally } from './servico-counts.js'
+import type { ServicoCounts } from './servico-counts.js'
 import type { Cliente, Servico } from './cliente-schema.js'
 import { applyEdits, serialiseCliente, VARIANT, variantLength } from './prepared-cliente.js'
 import type { SerialisedCliente } from './prepared-cliente.js'
@@ -86,6 +88,10 @@ export interface Snapshot {
    */
   clienteJson: (position: number) => string
   readonly servicosCount: number
+  /** Services per status_prefixo, cancelled included; '' for none. */
+  readonly servicosByStatus: ServicoCounts
+  /** Services per technology, case variants under HubSoft's most used spelling; '' for none. */
+  readonly servicosByTecnologia: ServicoCounts
   readonly indexes: SnapshotIndexes
   readonly orderings: Readonly<Record<OrderKey, Int32Array>>
   /** Folded names per position, for the substring name buscas. */
@@ -416,6 +422,7 @@ export class SnapshotBuilder {
       return key
     }
     let servicosCount = 0
+    const tally = new ServicoTally()
     let editAt = 0
 
     await forEachSliced(count, (position) => {
@@ -442,6 +449,7 @@ export class SnapshotBuilder {
       for (const telefone of keys.telefones) indexes.byTelefone.add(telefone, position)
       for (const servico of servicosOf(stored.facts)) {
         servicosCount++
+        tally.add(servico)
         indexes.byStatusPrefixo.add(servico.status_prefixo, position)
         if (typeof servico.tecnologia === 'string') indexes.byTecnologia.add(foldedTecnologia(servico.tecnologia), position)
         indexes.byLogin.add(servico.login, position)
@@ -473,6 +481,8 @@ export class SnapshotBuilder {
       meta,
       facts,
       servicosCount,
+      servicosByStatus: tally.byStatus(),
+      servicosByTecnologia: tally.byTecnologia(),
       indexes: { ...indexes, byIdCliente: new SortedIds(ids) },
       orderings,
       foldedNames,
@@ -510,6 +520,8 @@ function assembleSnapshot (parts: {
   meta: SnapshotMeta
   facts: FilterableCliente[]
   servicosCount: number
+  servicosByStatus: ServicoCounts
+  servicosByTecnologia: ServicoCounts
   indexes: SnapshotIndexes
   orderings: Record<OrderKey, Int32Array>
   foldedNames: { razaoSocial: string[], fantasia: string[] }
@@ -526,6 +538,8 @@ function assembleSnapshot (parts: {
     facts: Object.freeze(parts.facts),
     clienteJson: (position: number) => prepared.variant(position, VARIANT.raw).toString('utf8'),
     servicosCount: parts.servicosCount,
+    servicosByStatus: parts.servicosByStatus,
+    servicosByTecnologia: parts.servicosByTecnologia,
     indexes: Object.freeze(parts.indexes),
     orderings: Object.freeze(parts.orderings),
     foldedNames: Object.freeze(parts.foldedNames),

@@ -56,6 +56,49 @@ test('/oauth/token issues HubSoft-shaped tokens that carry exactly their key\'s 
   assert.equal((await app.inject({ method: 'POST', url: '/oauth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=refresh_token&client_id=reader&client_secret=${KEYS.read}&refresh_token=${read.body.refresh_token}` })).statusCode, 401)
 })
 
+test('HTTP Basic carries the key as the password (or as the user with an empty password); a 401 always says how to authenticate', async (t) => {
+  const { app } = await setup(t)
+  const basic = (text: string) => `Basic ${Buffer.from(text, 'utf8').toString('base64')}`
+  const as = async (authorization: string | undefined, url = '/status', accept?: string) => {
+    const headers: Record<string, string> = {}
+    if (authorization !== undefined) headers.authorization = authorization
+    if (accept !== undefined) headers.accept = accept
+    return await app.inject({ url, headers })
+  }
+  const accepted: Array<[string, string, string, string]> = [
+    ['any user, the key as password', basic(`anyone:${KEYS.read}`), '/status', 'reader'],
+    ['curl -u KEY:', basic(`${KEYS.admin}:`), '/status', 'ops'],
+    ['the scheme is case-insensitive', basic(`x:${KEYS.read}`).replace('Basic', 'bAsIc'), '/status', 'reader'],
+    ['on a data route too, with the key\'s scope', basic(`x:${KEYS.secrets}`), `${BASE}/all?limit=1`, 'provisioning']
+  ]
+  for (const [name, authorization, url] of accepted) assert.equal((await as(authorization, url)).statusCode, 200, name)
+  // Scopes still apply: the admin-only key reads no data through Basic either.
+  assert.equal((await as(basic(`x:${KEYS.admin}`), `${BASE}/all?limit=1`)).statusCode, 403)
+
+  const refused: Array<[string, string | undefined, RegExp]> = [
+    ['no credentials', undefined, /required/],
+    ['wrong key', basic('x:wrong-key-0123456789abcdef'), /not valid/],
+    ['the key as user with a wrong password', basic(`${KEYS.read}:wrong`), /not valid/],
+    ['empty user and password', basic(':'), /required/],
+    ['Basic with nothing after it', 'Basic', /required/],
+    ['malformed base64', 'Basic !!!not-base64!!!', /not valid/],
+    ['no colon inside', basic(KEYS.read), /not valid/],
+    ['not UTF-8 inside', `Basic ${Buffer.from([0x78, 0x3a, 0xff]).toString('base64')}`, /not valid/]
+  ]
+  for (const [name, authorization, message] of refused) {
+    const response = await as(authorization)
+    assert.equal(response.statusCode, 401, name)
+    assert.equal(response.json().code, 'unauthorized', name)
+    assert.match(response.json().msg, message, name)
+    assert.equal(response.headers['www-authenticate'], 'Bearer realm="hubsoft-bff"', `${name}: an API client is offered Bearer`)
+    const browser = await as(authorization, '/status', 'text/html,application/xhtml+xml,*/*;q=0.8')
+    assert.equal(browser.statusCode, 401, name)
+    assert.deepEqual(browser.headers['www-authenticate'], ['Bearer realm="hubsoft-bff"', 'Basic realm="hubsoft-bff", charset="UTF-8"'], `${name}: a browser is offered Basic too`)
+  }
+  // A data route's 401 carries the challenge as well.
+  assert.equal((await as(undefined, `${BASE}/all?limit=1`)).headers['www-authenticate'], 'Bearer realm="hubsoft-bff"')
+})
+
 test('wrong credentials get HubSoft\'s own 401 invalid_credentials; bad requests a 400', async (t) => {
   const { app } = await setup(t)
   const hubsoftBody = { error: 'invalid_credentials', message: 'The user credentials were incorrect.' }

@@ -87,7 +87,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Snapshot freshness, refresh outcome and upstream counters */
+        /**
+         * Snapshot freshness, refresh outcomes and upstream counters
+         * @description JSON by default; an Accept header that prefers text/html (a browser) gets the same facts as a self-contained page. A browser signs in with HTTP Basic: any user name, the API key as the password.
+         */
         get: operations["getStatus"];
         put?: never;
         post?: never;
@@ -658,6 +661,14 @@ export interface components {
                 clients: number;
                 /** @description Services held, cancelled included. */
                 services: number;
+                /** @description Services per status_prefixo (cancelled included), most first; services without one count under the empty key. */
+                services_by_status: {
+                    [key: string]: number;
+                };
+                /** @description Services per technology, most first. Case variants are one technology (as /all/tecnologia matches them), named by the spelling HubSoft uses most; services without one count under the empty key. */
+                services_by_technology: {
+                    [key: string]: number;
+                };
                 /** @description Bytes of JSON prepared for the default answers. */
                 prepared_bytes: number;
             } | null;
@@ -676,16 +687,23 @@ export interface components {
                 consecutive_failures: number;
                 /** @description HubSoft refused the credentials: automatic refreshes are paused until a restart or POST /admin/refresh. */
                 credentials_rejected: boolean;
-                /** @description The last refresh, or null before the first. */
+                /** @description The last refresh, or null before the first (also recent[0]). */
                 last: {
                     /** @description success, unchanged, rejected or failed. */
                     outcome: string;
                     /** @description startup, schedule, retry or manual. */
                     trigger: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description When the fetch started.
+                     */
                     started_at: string;
-                    /** Format: date-time */
+                    /**
+                     * Format: date-time
+                     * @description When it ended.
+                     */
                     finished_at: string;
+                    /** @description How long it took. */
                     duration_ms: number;
                     /** @description Upstream pages fetched. */
                     pages: number;
@@ -695,9 +713,42 @@ export interface components {
                     bytes: number;
                     /** @description Why it did not succeed: schema, duplicate_id, empty or shrink when rejected; an upstream failure (http_status, error_body, invalid_json, timeout, network, invalid_credentials…), deadline, aborted, persistence or internal when failed. */
                     reason?: string;
+                    /** @description HubSoft's HTTP status, when the failure came with one. */
+                    http_status?: number;
                     /** @description What went wrong. */
                     error?: string;
                 } | null;
+                /** @description The last refreshes (at most 10), newest first. */
+                recent: {
+                    /** @description success, unchanged, rejected or failed. */
+                    outcome: string;
+                    /** @description startup, schedule, retry or manual. */
+                    trigger: string;
+                    /**
+                     * Format: date-time
+                     * @description When the fetch started.
+                     */
+                    started_at: string;
+                    /**
+                     * Format: date-time
+                     * @description When it ended.
+                     */
+                    finished_at: string;
+                    /** @description How long it took. */
+                    duration_ms: number;
+                    /** @description Upstream pages fetched. */
+                    pages: number;
+                    /** @description Distinct clients fetched. */
+                    clients: number;
+                    /** @description Upstream body bytes fetched. */
+                    bytes: number;
+                    /** @description Why it did not succeed: schema, duplicate_id, empty or shrink when rejected; an upstream failure (http_status, error_body, invalid_json, timeout, network, invalid_credentials…), deadline, aborted, persistence or internal when failed. */
+                    reason?: string;
+                    /** @description HubSoft's HTTP status, when the failure came with one. */
+                    http_status?: number;
+                    /** @description What went wrong. */
+                    error?: string;
+                }[];
             };
             /** @description The snapshot persisted in SNAPSHOT_DIR. */
             persistence: {
@@ -806,6 +857,8 @@ export interface operations {
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1021,18 +1074,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Freshness and health of the service. */
+            /** @description The status, as JSON or as an HTML page. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Status"];
+                    "text/html": string;
                 };
             };
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1105,6 +1161,8 @@ export interface operations {
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1261,6 +1319,8 @@ export interface operations {
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1411,6 +1471,8 @@ export interface operations {
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1573,6 +1635,8 @@ export interface operations {
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1726,6 +1790,8 @@ export interface operations {
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1870,6 +1936,8 @@ export interface operations {
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2003,6 +2071,8 @@ export interface operations {
             /** @description `unauthorized`: No API key was sent, or the key is not valid. */
             401: {
                 headers: {
+                    /** @description How to authenticate (RFC 9110 §11.6.1): `Bearer realm="hubsoft-bff"`, and for a request that prefers text/html (a browser) also `Basic realm="hubsoft-bff", charset="UTF-8"`, so the browser asks for the key as the password. */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { Credentials } from '../../src/http/credentials.js'
+import { Credentials, keyFromBasic } from '../../src/http/credentials.js'
 
 const READ_KEY = 'read-key-0123456789abcdef'
 const ADMIN_KEY = 'admin-key-0123456789abcdef'
@@ -70,4 +70,22 @@ test('tokens held are bounded: the oldest is forgotten first', () => {
   const tokens = [1, 2, 3, 4].map(() => store.issue(reader).access_token)
   assert.equal(store.authenticate(tokens[0]!), null)
   for (const token of tokens.slice(1)) assert.deepEqual(store.authenticate(token), reader)
+})
+
+test('HTTP Basic: the password is the key, or the user-id when the password is empty; anything unreadable is null', () => {
+  const basic = (text: string) => Buffer.from(text, 'utf8').toString('base64')
+  const table: Array<[string, string, string | null]> = [
+    ['any user, the key as password', basic(`ops:${ADMIN_KEY}`), ADMIN_KEY],
+    ['the key as user-id, empty password (curl -u KEY:)', basic(`${READ_KEY}:`), READ_KEY],
+    ['a password may hold colons (only the first separates)', basic('user:a:b:c'), 'a:b:c'],
+    ['UTF-8 in the password', basic('user:chave-ção'), 'chave-ção'],
+    ['nothing at all', basic(':'), ''],
+    ['empty token', '', ''],
+    ['no colon', basic(READ_KEY), null],
+    ['not base64', '!!!!', null],
+    ['base64 without its padding', basic('user:key').replace(/=+$/, ''), null],
+    ['base64url alphabet', 'dXNlcjprZXk_-w==', null],
+    ['not UTF-8', Buffer.from([0x75, 0x3a, 0xff, 0xfe]).toString('base64'), null]
+  ]
+  for (const [name, token, expected] of table) assert.equal(keyFromBasic(token), expected, name)
 })

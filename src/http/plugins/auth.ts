@@ -1,4 +1,5 @@
-// API-key access (SPEC §4): `Authorization: Bearer <key or token>` or `X-API-Key: <key>`.
+// API-key access (SPEC §4): `Authorization: Bearer <key or token>`, `X-API-Key: <key>`, or for a
+// browser (the /status page) HTTP Basic with the key as the password (RFC 7617).
 // Who the caller is gets settled in onRequest, so the per-key rate limit (a route-level onRequest
 // hook, run after this one) can count failed guesses per IP too; whether the route lets them in
 // is enforced in preParsing, before any body is read. Routes declare what they need in
@@ -7,7 +8,8 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ApiKeyConfig } from '../../config.js'
 import { ForbiddenError, UnauthorizedError } from '../../errors.js'
-import { Credentials } from '../credentials.js'
+import { Credentials, keyFromBasic } from '../credentials.js'
+import { prefersHtml } from '../html.js'
 import type { AuthenticatedKey } from '../credentials.js'
 
 export type { AuthenticatedKey } from '../credentials.js'
@@ -36,11 +38,40 @@ export interface AuthPluginOptions {
   readonly now: () => number
 }
 
-function presentedCredential (request: FastifyRequest): string | null {
+/** What the request presents: a secret (key or token), nothing, or Basic credentials that cannot be read. */
+type Presented = { readonly secret: string } | { readonly problem: 'missing' | 'invalid' }
+
+function presentedCredential (request: FastifyRequest): Presented {
   const authorization = request.headers.authorization
-  if (typeof authorization === 'string' && /^bearer /i.test(authorization)) return authorization.slice(7).trim()
+  if (typeof authorization === 'string') {
+    const trimmed = authorization.trim()
+    const space = trimmed.search(/\s/)
+    const scheme = space === -1 ? trimmed : trimmed.slice(0, space)
+    const token = space === -1 ? '' : trimmed.slice(space + 1).trim()
+    if (/^bearer$/i.test(scheme)) return secretOrMissing(token)
+    if (/^basic$/i.test(scheme)) {
+      const key = keyFromBasic(token)
+      return key === null ? { problem: 'invalid' } : secretOrMissing(key.trim())
+    }
+  }
   const apiKey = request.headers['x-api-key']
-  return typeof apiKey === 'string' ? apiKey.trim() : null
+  return secretOrMissing(typeof apiKey === 'string' ? apiKey.trim() : '')
+}
+
+function secretOrMissing (secret: string): Presented {
+  return secret === '' ? { problem: 'missing' } : { secret }
+}
+
+const REALM = 'hubsoft-bff'
+
+/**
+ * RFC 9110 §11.6.1: a 401 says how to authenticate. A request that prefers HTML comes from a
+ * browser, which can only answer a Basic challenge (it then prompts for the key).
+ */
+function authenticateChallenges (request: FastifyRequest): string | string[] {
+  const bearer = `Bearer realm="${REALM}"`
+  // Two header lines rather than one list: browsers parse one challenge per line reliably.
+  return prefersHtml(request.headers.accept) ? [bearer, `Basic realm="${REALM}", charset="UTF-8"`] : bearer
 }
 
 export function canSeeSecrets (request: FastifyRequest): boolean {
@@ -62,20 +93,21 @@ async function authPlugin (app: FastifyInstance, options: AuthPluginOptions) {
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.access === undefined) return
     const presented = presentedCredential(request)
-    if (presented === null || presented === '') {
-      request.credentialProblem = 'missing'
+    if ('problem' in presented) {
+      request.credentialProblem = presented.problem
       return
     }
-    request.apiKey = credentials.authenticate(presented)
+    request.apiKey = credentials.authenticate(presented.secret)
     if (request.apiKey === null) request.credentialProblem = 'invalid'
   })
 
-  app.addHook('preParsing', async (request) => {
+  app.addHook('preParsing', async (request, reply) => {
     const access = request.routeOptions.config.access
     if (access === undefined) return
     const key = request.apiKey
     if (key === null) {
-      if (request.credentialProblem === 'missing') throw new UnauthorizedError('An API key is required: send Authorization: Bearer <key or token> or X-API-Key: <key>')
+      reply.header('www-authenticate', authenticateChallenges(request))
+      if (request.credentialProblem === 'missing') throw new UnauthorizedError('An API key is required: send Authorization: Bearer <key or token>, X-API-Key: <key>, or (a browser) Basic with the key as the password')
       throw new UnauthorizedError('The API key or token is not valid (tokens expire; ask /oauth/token for a new one)')
     }
     if (!allows(key, access)) throw new ForbiddenError(`The key '${key.name}' lacks the scope this route needs (${access === 'admin' ? 'admin' : 'read or secrets'})`)

@@ -14,6 +14,9 @@ export const OPENAPI_INFO = {
   license: { name: 'MIT', identifier: 'MIT' }
 }
 
+/** The ways a keyed route accepts an API key (auth.ts): bearer, X-API-Key, or HTTP Basic's password. */
+export const KEYED_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKeyHeader: [] }, { basicAuth: [] }]
+
 /** The document as YAML without anchors and aliases, which some client generators mishandle. */
 export function openapiYaml (app: FastifyInstance): string {
   return stringify(app.swagger(), { aliasDuplicateObjects: false })
@@ -29,11 +32,12 @@ async function docsPlugin (app: FastifyInstance) {
         { name: 'clientes', description: 'Customer data, answered from the snapshot' },
         { name: 'operations', description: 'Health, status and documentation' }
       ],
-      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+      security: KEYED_SECURITY,
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS as a bearer token.' },
-          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key from API_KEYS.' }
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key from API_KEYS.' },
+          basicAuth: { type: 'http', scheme: 'basic', description: 'For browsers (the /status page): any user name and an API key from API_KEYS as the password (`curl -u KEY:` works too). RFC 7617.' }
         }
       }
     },

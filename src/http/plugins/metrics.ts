@@ -4,6 +4,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { ServiceMetrics } from '../service-metrics.js'
+import { KEYED_SECURITY } from './docs.js'
 
 export interface MetricsPluginOptions {
   readonly metrics: ServiceMetrics
@@ -29,7 +30,7 @@ async function metricsPlugin (app: FastifyInstance, { metrics }: MetricsPluginOp
       summary: 'Prometheus metrics',
       description: 'Requests, snapshot freshness, refreshes, upstream requests, the projection cache, and process and Node metrics, in the Prometheus text exposition format 0.0.4. The README lists each metric; deploy/ has alert rules and a Grafana dashboard over them.',
       tags: ['operations'],
-      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+      security: KEYED_SECURITY,
       response: {
         200: {
           description: 'The metrics.',

@@ -18,6 +18,7 @@ import type { ProjectionCache } from '../../snapshot/projection-cache.js'
 import { isPreparedProjection, renderClientes } from '../../snapshot/render.js'
 import type { RenderedBody } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
+import { KEYED_SECURITY } from '../plugins/docs.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
 import { recordResultCount } from '../plugins/audit.js'
 import { canSeeSecrets } from '../plugins/auth.js'
@@ -38,11 +39,9 @@ const BASE = '/api/v1/integracao/cliente'
 const STATUS_PREFIXO = /^[a-z0-9_]{1,64}$/
 const DEFAULT_ORDERING = { orderBy: 'data_cadastro', orderType: 'asc' } as const
 
-const SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKeyHeader: [] }]
-
 /** The OpenAPI fields every customer route carries. */
 function doc (operationId: string, summary: string, description: string) {
-  return { operationId, summary, description, tags: ['clientes'], security: SECURITY }
+  return { operationId, summary, description, tags: ['clientes'], security: KEYED_SECURITY }
 }
 
 export default async function clientesRoutes (app: FastifyInstance, { refresher, projections, now }: ClientesRoutesOptions) {

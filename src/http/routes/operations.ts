@@ -1,11 +1,16 @@
 // Operations routes (SPEC §4): liveness, readiness (a snapshot is served) and /status, the
-// page ops read to see freshness, the last refresh and what was asked of HubSoft.
+// page ops read (as JSON, or as HTML in a browser) to see freshness, the refreshes and what was
+// asked of HubSoft.
 import { Type } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { RefreshRunningError, RefreshThrottledError } from '../../errors.js'
 import type { Refresher } from '../../refresh/refresher.js'
 import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
+import { HTML_TYPE, prefersHtml } from '../html.js'
+import { KEYED_SECURITY } from '../plugins/docs.js'
+import { renderStatusPage } from '../status-page.js'
+import { statusJson } from '../status-json.js'
 import { AdminRefreshQuerySchema, ErrorEnvelopeSchema, HealthSchema, RefreshAcceptedSchema, StatusSchema } from '../schemas/operations.js'
 
 export interface OperationsRoutesOptions {
@@ -13,8 +18,6 @@ export interface OperationsRoutesOptions {
   readonly upstreamCounters: UpstreamCounters
   readonly now: () => number
 }
-
-const iso = (date: Date | null) => date?.toISOString() ?? null
 
 export default async function operationsRoutes (app: FastifyInstance, { refresher, upstreamCounters, now }: OperationsRoutesOptions) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -33,62 +36,31 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     return { status: 'ok' as const }
   })
 
-  // Freshness, counts, last refresh, and what was asked of HubSoft.
+  // Freshness, counts, refreshes, and what was asked of HubSoft; a page for a browser.
   routes.get('/status', {
     config: { access: 'any' },
     schema: {
       operationId: 'getStatus',
-      summary: 'Snapshot freshness, refresh outcome and upstream counters',
+      summary: 'Snapshot freshness, refresh outcomes and upstream counters',
+      description: 'JSON by default; an Accept header that prefers text/html (a browser) gets the same facts as a self-contained page. A browser signs in with HTTP Basic: any user name, the API key as the password.',
       tags: ['operations'],
-      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
-      response: { 200: Type.Ref(StatusSchema) }
-    }
-  }, async () => {
-    const snapshot = refresher.snapshot
-    const last = refresher.lastOutcome
-    return {
-      ready: snapshot !== null,
-      snapshot: snapshot === null
-        ? null
-        : {
-            version: snapshot.version,
-            fetched_at: snapshot.fetchedAt.toISOString(),
-            age_seconds: Math.max(0, Math.floor((now() - snapshot.fetchedAt.getTime()) / 1000)),
-            source: snapshot.source,
-            clients: snapshot.size,
-            services: snapshot.servicosCount,
-            prepared_bytes: snapshot.preparedBytes
-          },
-      refresh: {
-        running: refresher.running,
-        last_attempt_at: iso(refresher.lastAttemptAt),
-        next_scheduled_at: iso(refresher.nextScheduledAt),
-        next_retry_at: iso(refresher.nextRetryAt),
-        floor_until: iso(refresher.floorUntil),
-        consecutive_failures: refresher.consecutiveFailures,
-        credentials_rejected: refresher.credentialsRejected,
-        last: last === null
-          ? null
-          : {
-              outcome: last.outcome,
-              trigger: last.trigger,
-              started_at: last.startedAt.toISOString(),
-              finished_at: last.finishedAt.toISOString(),
-              duration_ms: last.durationMs,
-              pages: last.pages,
-              clients: last.clients,
-              bytes: last.bytes,
-              reason: last.reason,
-              error: last.error
-            }
-      },
-      persistence: persistenceStatus(refresher),
-      upstream: {
-        requests: upstreamCounters.requests,
-        token_requests: upstreamCounters.tokenRequests,
-        token_renewals: upstreamCounters.tokenRenewals
+      security: KEYED_SECURITY,
+      response: {
+        200: {
+          description: 'The status, as JSON or as an HTML page.',
+          content: {
+            'application/json': { schema: Type.Ref(StatusSchema) },
+            'text/html': { schema: Type.String({ description: 'The status page: inline CSS, no script, no external resource.' }) }
+          }
+        }
       }
     }
+  }, async (request, reply) => {
+    const moment = now()
+    const status = statusJson({ refresher, upstreamCounters }, moment)
+    reply.header('vary', 'accept')
+    if (!prefersHtml(request.headers.accept)) return status
+    return await reply.type(`${HTML_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(renderStatusPage(status, new Date(moment)))
   })
 
   // Ask for a refresh now; the floor and single flight still apply (SPEC §4, §5 G1).
@@ -99,7 +71,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
       summary: 'Start a refresh from HubSoft now',
       description: 'Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch. `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.',
       tags: ['operations'],
-      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+      security: KEYED_SECURITY,
       querystring: AdminRefreshQuerySchema,
       response: {
         202: Type.Ref(RefreshAcceptedSchema),
@@ -122,13 +94,4 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     request.log.info({ key: request.apiKey?.name, acceptShrink: request.query.accept_shrink === 'true' }, 'manual refresh started')
     return await reply.code(202).send({ status: 'accepted', msg: 'Refresh started; its outcome will show in /status', started_at: started.startedAt.toISOString() })
   })
-}
-
-function persistenceStatus (refresher: Refresher) {
-  const { dir, load, lastSave } = refresher.persistence
-  return {
-    dir,
-    load: load === null ? null : { outcome: load.outcome, error: load.error, set_aside_as: load.setAsideAs ?? undefined },
-    last_save: lastSave === null ? null : { at: lastSave.at.toISOString(), outcome: lastSave.outcome, bytes: lastSave.bytes, error: lastSave.error }
-  }
 }

@@ -1,5 +1,7 @@
 // Schemas of the operations routes (health, status).
 import { Type } from '@sinclair/typebox'
+import type { Static } from '@sinclair/typebox'
+import { RECENT_OUTCOMES } from '../../refresh/refresher.js'
 
 // The error envelope lives with the error catalogue's schemas; re-exported for the operations routes.
 export { ErrorEnvelopeSchema } from './errors.js'
@@ -9,6 +11,23 @@ export const HealthSchema = Type.Object({
 }, { $id: 'Health', description: 'Health check answer.' })
 
 const nullableDate = (description: string) => Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description })
+const servicoCounts = (description: string) => Type.Record(Type.String(), Type.Integer(), { description })
+
+/** One refresh; `refresh.last` and each of `refresh.recent`. */
+const RefreshOutcomeSchema = Type.Object({
+  outcome: Type.String({ description: 'success, unchanged, rejected or failed.' }),
+  trigger: Type.String({ description: 'startup, schedule, retry or manual.' }),
+  started_at: Type.String({ format: 'date-time', description: 'When the fetch started.' }),
+  finished_at: Type.String({ format: 'date-time', description: 'When it ended.' }),
+  duration_ms: Type.Integer({ description: 'How long it took.' }),
+  pages: Type.Integer({ description: 'Upstream pages fetched.' }),
+  clients: Type.Integer({ description: 'Distinct clients fetched.' }),
+  bytes: Type.Integer({ description: 'Upstream body bytes fetched.' }),
+  reason: Type.Optional(Type.String({ description: 'Why it did not succeed: schema, duplicate_id, empty or shrink when rejected; an upstream failure (http_status, error_body, invalid_json, timeout, network, invalid_credentials…), deadline, aborted, persistence or internal when failed.' })),
+  http_status: Type.Optional(Type.Integer({ description: "HubSoft's HTTP status, when the failure came with one." })),
+  error: Type.Optional(Type.String({ description: 'What went wrong.' }))
+}, { description: 'One refresh and its outcome.' })
+
 const counters = Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer()), { description: 'Requests by route, then by HTTP status or failure reason.' })
 
 export const StatusSchema = Type.Object({
@@ -20,6 +39,8 @@ export const StatusSchema = Type.Object({
     source: Type.String({ description: 'Upstream route it came from: todos or all.' }),
     clients: Type.Integer({ description: 'Clients held.' }),
     services: Type.Integer({ description: 'Services held, cancelled included.' }),
+    services_by_status: servicoCounts('Services per status_prefixo (cancelled included), most first; services without one count under the empty key.'),
+    services_by_technology: servicoCounts('Services per technology, most first. Case variants are one technology (as /all/tecnologia matches them), named by the spelling HubSoft uses most; services without one count under the empty key.'),
     prepared_bytes: Type.Integer({ description: 'Bytes of JSON prepared for the default answers.' })
   }), Type.Null()], { description: 'The snapshot being served, or null.' }),
   refresh: Type.Object({
@@ -30,18 +51,8 @@ export const StatusSchema = Type.Object({
     floor_until: nullableDate('No fetch before this time (REFRESH_MIN_INTERVAL); null when one is allowed now.'),
     consecutive_failures: Type.Integer({ description: 'Failed or rejected refreshes since the last success.' }),
     credentials_rejected: Type.Boolean({ description: 'HubSoft refused the credentials: automatic refreshes are paused until a restart or POST /admin/refresh.' }),
-    last: Type.Union([Type.Object({
-      outcome: Type.String({ description: 'success, unchanged, rejected or failed.' }),
-      trigger: Type.String({ description: 'startup, schedule, retry or manual.' }),
-      started_at: Type.String({ format: 'date-time' }),
-      finished_at: Type.String({ format: 'date-time' }),
-      duration_ms: Type.Integer(),
-      pages: Type.Integer({ description: 'Upstream pages fetched.' }),
-      clients: Type.Integer({ description: 'Distinct clients fetched.' }),
-      bytes: Type.Integer({ description: 'Upstream body bytes fetched.' }),
-      reason: Type.Optional(Type.String({ description: 'Why it did not succeed: schema, duplicate_id, empty or shrink when rejected; an upstream failure (http_status, error_body, invalid_json, timeout, network, invalid_credentials…), deadline, aborted, persistence or internal when failed.' })),
-      error: Type.Optional(Type.String({ description: 'What went wrong.' }))
-    }), Type.Null()], { description: 'The last refresh, or null before the first.' })
+    last: Type.Union([RefreshOutcomeSchema, Type.Null()], { description: 'The last refresh, or null before the first (also recent[0]).' }),
+    recent: Type.Array(RefreshOutcomeSchema, { description: `The last refreshes (at most ${RECENT_OUTCOMES}), newest first.` })
   }),
   persistence: Type.Object({
     dir: Type.String({ description: 'SNAPSHOT_DIR.' }),
@@ -63,6 +74,8 @@ export const StatusSchema = Type.Object({
     token_renewals: Type.Integer({ description: 'Tokens renewed after a 401.' })
   })
 }, { $id: 'Status', description: 'Freshness and health of the service.' })
+
+export type StatusJson = Static<typeof StatusSchema>
 
 export const AdminRefreshQuerySchema = Type.Object({
   accept_shrink: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')], { description: 'true accepts a list that shrank by more than REFRESH_MAX_SHRINK.', default: 'false' }))
