@@ -9,6 +9,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { ErrorCode } from '../errors.js'
 import type { RefreshEvents, RefreshOutcome, Refresher, RefreshRefusal, RefreshTrigger } from '../refresh/refresher.js'
 import type { ProjectionCache } from '../snapshot/projection-cache.js'
+import type { ServicoCounts } from '../snapshot/servico-counts.js'
+import type { Snapshot } from '../snapshot/snapshot.js'
 import type { UpstreamCounters } from '../upstream/hubsoft-client.js'
 
 const PREFIX = 'hubsoft_bff_'
@@ -135,6 +137,20 @@ export class ServiceMetrics {
     gauge('snapshot_clients', 'Clients in the served snapshot.', () => refresher.snapshot?.size ?? 0)
     gauge('snapshot_services', 'Services in the served snapshot, cancelled ones included.', () => refresher.snapshot?.servicosCount ?? 0)
     gauge('snapshot_bytes', 'Bytes the served snapshot holds for its prepared answers and the rest of each client\'s JSON.', () => refresher.snapshot?.preparedBytes ?? 0)
+    const servicesBy = (name: string, help: string, label: string, read: (snapshot: Snapshot) => ServicoCounts) => new Gauge({
+      name: `${PREFIX}${name}`,
+      help,
+      labelNames: [label],
+      registers: [],
+      collect () {
+        this.reset()
+        const snapshot = refresher.snapshot
+        if (snapshot === null) return
+        for (const [value, count] of Object.entries(read(snapshot))) this.set({ [label]: value }, count)
+      }
+    })
+    this.#own.registerMetric(servicesBy('snapshot_services_by_status', 'Services in the served snapshot per status_prefixo, cancelled included (status="" for none).', 'status', (snapshot) => snapshot.servicosByStatus))
+    this.#own.registerMetric(servicesBy('snapshot_services_by_technology', 'Services in the served snapshot per technology, case variants under HubSoft\'s most used spelling (technology="" for none).', 'technology', (snapshot) => snapshot.servicosByTecnologia))
     this.#own.registerMetric(new Gauge({
       name: `${PREFIX}snapshot_info`,
       help: 'Always 1, labelled with the served snapshot\'s version (content hash) and upstream source; absent while none is served.',

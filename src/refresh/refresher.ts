@@ -316,8 +316,10 @@ export class Refresher {
       outcome = this.#describeFailure(error, deadline)
     }
     const finishedAt = this.#now()
+    // HubSoft's own msg goes to the log line only, never into what /status and metrics keep.
+    const { upstreamMsg, ...details } = outcome
     const result: RefreshOutcome = {
-      ...outcome,
+      ...details,
       trigger,
       startedAt: new Date(startedAt),
       finishedAt: new Date(finishedAt),
@@ -326,7 +328,7 @@ export class Refresher {
     }
     this.#recentOutcomes = [result, ...this.#recentOutcomes.slice(0, RECENT_OUTCOMES - 1)]
     this.#afterOutcome(result)
-    this.#logOutcome(result, outcome)
+    this.#logOutcome(result, upstreamMsg)
     this.#options.events?.finished?.(result)
     return result
   }
@@ -401,7 +403,7 @@ export class Refresher {
     return describeFailure(error)
   }
 
-  #logOutcome (result: RefreshOutcome, outcome: OutcomeDetails): void {
+  #logOutcome (result: RefreshOutcome, upstreamMsg: string | undefined): void {
     const line = {
       refresh: {
         trigger: result.trigger,
@@ -414,7 +416,7 @@ export class Refresher {
         error: result.error,
         reason: result.reason,
         httpStatus: result.httpStatus,
-        upstreamMsg: outcome.upstreamMsg,
+        upstreamMsg,
         consecutiveFailures: this.#consecutiveFailures,
         nextRetryAt: this.nextRetryAt?.toISOString() ?? null
       }
