@@ -137,31 +137,25 @@ export class ServiceMetrics {
     gauge('snapshot_clients', 'Clients in the served snapshot.', () => refresher.snapshot?.size ?? 0)
     gauge('snapshot_services', 'Services in the served snapshot, cancelled ones included.', () => refresher.snapshot?.servicosCount ?? 0)
     gauge('snapshot_bytes', 'Bytes the served snapshot holds for its prepared answers and the rest of each client\'s JSON.', () => refresher.snapshot?.preparedBytes ?? 0)
-    const servicesBy = (name: string, help: string, label: string, read: (snapshot: Snapshot) => ServicoCounts) => new Gauge({
+    /** A gauge whose labelled samples are all read at scrape time (none while there is nothing to report). */
+    const labelledGauge = (name: string, help: string, labelNames: readonly string[], samples: () => Iterable<readonly [Record<string, string>, number]>) => new Gauge({
       name: `${PREFIX}${name}`,
       help,
-      labelNames: [label],
-      registers: [],
+      labelNames,
+      registers,
       collect () {
         this.reset()
-        const snapshot = refresher.snapshot
-        if (snapshot === null) return
-        for (const [value, count] of Object.entries(read(snapshot))) this.set({ [label]: value }, count)
+        for (const [labels, value] of samples()) this.set(labels, value)
       }
     })
-    this.#own.registerMetric(servicesBy('snapshot_services_by_status', 'Services in the served snapshot per status_prefixo, cancelled included (status="" for none).', 'status', (snapshot) => snapshot.servicosByStatus))
-    this.#own.registerMetric(servicesBy('snapshot_services_by_technology', 'Services in the served snapshot per technology, case variants under HubSoft\'s most used spelling (technology="" for none).', 'technology', (snapshot) => snapshot.servicosByTecnologia))
-    this.#own.registerMetric(new Gauge({
-      name: `${PREFIX}snapshot_info`,
-      help: 'Always 1, labelled with the served snapshot\'s version (content hash) and upstream source; absent while none is served.',
-      labelNames: ['version', 'source'],
-      registers: [],
-      collect () {
-        this.reset()
-        const snapshot = refresher.snapshot
-        if (snapshot !== null) this.set({ version: snapshot.version, source: snapshot.source }, 1)
-      }
-    }))
+    const perSnapshot = (read: (snapshot: Snapshot) => Array<readonly [Record<string, string>, number]>) => () => {
+      const snapshot = refresher.snapshot
+      return snapshot === null ? [] : read(snapshot)
+    }
+    const counts = (label: string, byValue: ServicoCounts) => Object.entries(byValue).map(([value, count]) => [{ [label]: value }, count] as const)
+    labelledGauge('snapshot_services_by_status', 'Services in the served snapshot per status_prefixo, cancelled included (status="" for none).', ['status'], perSnapshot((snapshot) => counts('status', snapshot.servicosByStatus)))
+    labelledGauge('snapshot_services_by_technology', 'Services in the served snapshot per technology, case variants under HubSoft\'s most used spelling (technology="" for none).', ['technology'], perSnapshot((snapshot) => counts('technology', snapshot.servicosByTecnologia)))
+    labelledGauge('snapshot_info', 'Always 1, labelled with the served snapshot\'s version (content hash) and upstream source; absent while none is served.', ['version', 'source'], perSnapshot((snapshot) => [[{ version: snapshot.version, source: snapshot.source }, 1]]))
     gauge('refresh_running', '1 while a refresh from HubSoft runs.', () => refresher.running ? 1 : 0)
     gauge('refresh_consecutive_failures', 'Failed or rejected refreshes since the last good one.', () => refresher.consecutiveFailures)
     gauge('refresh_credentials_rejected', '1 when HubSoft refused the credentials: automatic refreshes are paused until a restart or a manual refresh.', () => refresher.credentialsRejected ? 1 : 0)
