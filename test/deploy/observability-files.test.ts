@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { parse as parseYaml } from 'yaml'
 import { bearer, startService, startSimulator } from '../helpers/service.js'
-import { exportedMetricNames, grafanaExprToPromQL, metricNamesIn } from '../helpers/promql.js'
+import { parseExposition, seriesNames } from '../helpers/prometheus-text.js'
+import { grafanaExprToPromQL, metricNamesIn } from '../helpers/promql.js'
 
 const deployDir = fileURLToPath(new URL('../../deploy/', import.meta.url))
 const prometheusDir = join(deployDir, 'prometheus')
@@ -68,7 +69,7 @@ test('every metric the alert rules and the dashboard query is exported by GET /m
   const app = await startService(t, simulator)
   const answer = await app.inject({ method: 'GET', url: '/metrics', headers: bearer('admin') })
   assert.equal(answer.statusCode, 200, answer.body.slice(0, 300))
-  const exported = exportedMetricNames(answer.body)
+  const exported = seriesNames(parseExposition(answer.body))
   assert.ok(exported.has('hubsoft_bff_snapshot_ready'), 'the exposition was read: a known family is in it')
 
   const expressions = queriedExpressions()

@@ -1,7 +1,7 @@
 // The strict exposition reader the metrics tests rely on: what it accepts and what it refuses.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { parseExposition, sampleSum, sampleValue } from './prometheus-text.js'
+import { parseExposition, sampleSum, sampleValue, seriesNames } from './prometheus-text.js'
 
 test('reads families, labels with escapes, special values and histogram series', () => {
   const exposition = parseExposition([
@@ -44,4 +44,37 @@ test('refuses what is not the text format', () => {
     ['no value', '# TYPE a gauge\na{x="1"}\n', /not a sample/]
   ]
   for (const [name, text, error] of table) assert.throws(() => parseExposition(text), error, name)
+})
+
+test('seriesNames reads the families of # TYPE lines, with the series histograms and summaries add', () => {
+  // Written by hand in prom-client 15's format: HELP and TYPE lines even for a family without
+  // samples yet (requests_total has none), histograms as _bucket/_sum/_count.
+  const exposition = [
+    '# HELP requests_total HTTP requests answered.',
+    '# TYPE requests_total counter',
+    '',
+    '# HELP snapshot_ready 1 while a snapshot is served.',
+    '# TYPE snapshot_ready gauge',
+    'snapshot_ready 1',
+    '',
+    '# HELP duration_seconds Time to answer.',
+    '# TYPE duration_seconds histogram',
+    'duration_seconds_bucket{le="0.1",route="/status"} 3',
+    'duration_seconds_bucket{le="+Inf",route="/status"} 4',
+    'duration_seconds_sum{route="/status"} 0.52',
+    'duration_seconds_count{route="/status"} 4',
+    '',
+    '# HELP lag_seconds Event-loop lag.',
+    '# TYPE lag_seconds summary',
+    'lag_seconds{quantile="0.99"} 0.01',
+    'lag_seconds_sum 1.5',
+    'lag_seconds_count 120',
+    '# a comment that says TYPE not_a_family counter',
+    ''
+  ].join('\n')
+  assert.deepEqual([...seriesNames(parseExposition(exposition))].sort(), [
+    'duration_seconds_bucket', 'duration_seconds_count', 'duration_seconds_sum',
+    'lag_seconds', 'lag_seconds_count', 'lag_seconds_sum',
+    'requests_total', 'snapshot_ready'
+  ])
 })

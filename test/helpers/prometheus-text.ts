@@ -111,6 +111,15 @@ export function parseExposition (text: string): Exposition {
   return { types, samples }
 }
 
+/**
+ * The series names an exposition offers: every family of a `# TYPE` line (even one without a
+ * sample yet), as `_bucket`, `_sum` and `_count` for a histogram (whose bare name has no series)
+ * and with `_sum` and `_count` beside the quantile series of a summary. What a query may select.
+ */
+export function seriesNames (exposition: Exposition): Set<string> {
+  return new Set([...exposition.types].flatMap(([family, type]) => SERIES_SUFFIXES[type].map((suffix) => `${family}${suffix}`)))
+}
+
 /** The sum of the samples named `name` whose labels include `labels` (0 when none match). */
 export function sampleSum (exposition: Exposition, name: string, labels: Readonly<Record<string, string>> = {}): number {
   return exposition.samples

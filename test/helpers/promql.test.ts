@@ -3,7 +3,7 @@
 /* eslint-disable no-template-curly-in-string -- ${var} here is Grafana's variable syntax, in plain strings */
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { exportedMetricNames, grafanaExprToPromQL, metricNamesIn, unquote } from './promql.js'
+import { grafanaExprToPromQL, metricNamesIn, unquote } from './promql.js'
 
 test('metricNamesIn lists the metric of every selector, and nothing else', () => {
   const cases: Array<[string, string[]]> = [
@@ -75,38 +75,4 @@ test('grafanaExprToPromQL puts an interval for interval variables and a catch-al
   for (const [expr, promql] of cases) assert.equal(grafanaExprToPromQL(expr), promql, expr)
   // The substituted expression is valid PromQL.
   assert.deepEqual(metricNamesIn(grafanaExprToPromQL('histogram_quantile(0.5, sum by (le) (rate(b_bucket{route=~"$route"}[$__rate_interval])))')), ['b_bucket'])
-})
-
-test('exportedMetricNames reads the families of # TYPE lines, with the series histograms and summaries add', () => {
-  // Written by hand in prom-client 15's format: HELP and TYPE lines even for a family without
-  // samples yet (requests_total has none), histograms as _bucket/_sum/_count.
-  const exposition = [
-    '# HELP requests_total HTTP requests answered.',
-    '# TYPE requests_total counter',
-    '',
-    '# HELP snapshot_ready 1 while a snapshot is served.',
-    '# TYPE snapshot_ready gauge',
-    'snapshot_ready 1',
-    '',
-    '# HELP duration_seconds Time to answer.',
-    '# TYPE duration_seconds histogram',
-    'duration_seconds_bucket{le="0.1",route="/status"} 3',
-    'duration_seconds_bucket{le="+Inf",route="/status"} 4',
-    'duration_seconds_sum{route="/status"} 0.52',
-    'duration_seconds_count{route="/status"} 4',
-    '',
-    '# HELP lag_seconds Event-loop lag.',
-    '# TYPE lag_seconds summary',
-    'lag_seconds{quantile="0.99"} 0.01',
-    'lag_seconds_sum 1.5',
-    'lag_seconds_count 120',
-    '# a comment that says TYPE not_a_family counter',
-    'not_declared_total 3',
-    ''
-  ].join('\n')
-  assert.deepEqual([...exportedMetricNames(exposition)].sort(), [
-    'duration_seconds_bucket', 'duration_seconds_count', 'duration_seconds_sum',
-    'lag_seconds', 'lag_seconds_count', 'lag_seconds_sum',
-    'requests_total', 'snapshot_ready'
-  ])
 })

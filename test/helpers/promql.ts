@@ -1,6 +1,6 @@
-// What the monitoring files under deploy/ query, and what GET /metrics offers: metric names
-// read from PromQL with the Prometheus team's own grammar (@prometheus-io/lezer-promql, the
-// parser behind Prometheus's web UI), and from a text exposition's `# TYPE` lines.
+// What the monitoring files under deploy/ query: metric names read from PromQL with the
+// Prometheus team's own grammar (@prometheus-io/lezer-promql, the parser behind Prometheus's
+// web UI). What GET /metrics offers is read by prometheus-text.ts.
 import { parser } from '@prometheus-io/lezer-promql'
 
 type SyntaxNode = ReturnType<typeof parser.parse>['topNode']
@@ -53,29 +53,6 @@ export function unquote (literal: string): string {
   if (quote === '`') return body
   const doubleQuoted = quote === '"' ? body : body.replace(/\\'/g, "'").replace(/"/g, '\\"')
   return JSON.parse(`"${doubleQuoted}"`) as string
-}
-
-/**
- * The series names a Prometheus text exposition (format 0.0.4) offers: every family of a
- * `# TYPE` line (present even while a family has no sample yet), with `_bucket`, `_sum` and
- * `_count` for a histogram (whose bare name has no series) and `_sum` and `_count` beside the
- * quantile series of a summary. prom-client writes no `_created` series.
- */
-export function exportedMetricNames (exposition: string): Set<string> {
-  const names = new Set<string>()
-  for (const line of exposition.split('\n')) {
-    const match = /^#\s+TYPE\s+(\S+)\s+(\S+)\s*$/.exec(line)
-    if (match === null) continue
-    const [, family, type] = match as unknown as [string, string, string]
-    if (type === 'histogram') {
-      for (const suffix of ['_bucket', '_sum', '_count']) names.add(family + suffix)
-    } else if (type === 'summary') {
-      for (const suffix of ['', '_sum', '_count']) names.add(family + suffix)
-    } else {
-      names.add(family)
-    }
-  }
-  return names
 }
 
 /**
