@@ -45,7 +45,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     refresher: Refresher
     hubsoft: HubsoftClient
-    metrics: ServiceMetrics
   }
 }
 
@@ -110,7 +109,6 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   })
   app.decorate('hubsoft', hubsoft)
   app.decorate('refresher', refresher)
-  app.decorate('metrics', metrics)
   app.addHook('onClose', async () => {
     await refresher.stop()
     await hubsoft.close()

@@ -304,7 +304,7 @@ export class Refresher {
         progress = { ...progress, pages: progress.pages + 1, bytes: progress.bytes + bytes }
         await builder.addPage(clientes)
       })
-      progress = { pages: fetched.pages, bytes: fetched.bytes, clients: fetched.clients }
+      progress = { ...progress, clients: fetched.clients }
       if (request.acceptShrink !== true) this.#checkShrink(fetched.clients)
       const next = await builder.finish({ fetchedAt: new Date(startedAt), source: this.#options.fetch.source })
       signal.throwIfAborted()
