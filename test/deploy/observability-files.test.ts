@@ -4,16 +4,15 @@
 import { test } from 'node:test'
 import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { parse as parseYaml } from 'yaml'
 import { bearer, startService, startSimulator } from '../helpers/service.js'
 import { parseExposition, seriesNames } from '../helpers/prometheus-text.js'
 import { grafanaExprToPromQL, metricNamesIn } from '../helpers/promql.js'
+import { runPromtool } from '../helpers/promtool.js'
 
 const deployDir = fileURLToPath(new URL('../../deploy/', import.meta.url))
 const prometheusDir = join(deployDir, 'prometheus')
@@ -133,22 +132,15 @@ test('the dashboard imports anywhere: datasource variable, unique ids, a query p
   assert.deepEqual(overlaps, [], 'overlapping panels')
 })
 
-const execFileAsync = promisify(execFile)
-
-/** promtool's answer, or undefined (test skipped) where it is not installed outside CI. */
+/** promtool's answer, which must succeed, or undefined (test skipped) where it is not installed outside CI. */
 async function promtool (t: TestContext, args: string[], cwd = prometheusDir): Promise<string | undefined> {
-  try {
-    const { stdout, stderr } = await execFileAsync('promtool', args, { cwd })
-    return stdout + stderr
-  } catch (error) {
-    const { code, stdout, stderr } = error as { code?: unknown, stdout?: string, stderr?: string }
-    if (code !== 'ENOENT') assert.fail(`promtool ${args.join(' ')} failed (exit ${String(code)}):\n${stdout ?? ''}${stderr ?? ''}`)
-    if (process.env.CI !== undefined && process.env.CI !== '') {
-      assert.fail('promtool is not on PATH: .ci/run should install the Debian package prometheus')
-    }
+  const result = await runPromtool(args, { cwd })
+  if (result === undefined) {
     t.skip('promtool not installed (Debian package prometheus); CI installs it')
     return undefined
   }
+  assert.equal(result.status, 0, `promtool ${args.join(' ')} failed (exit ${result.status}):\n${result.output}`)
+  return result.output
 }
 
 test('promtool accepts the rules and their unit tests pass', async (t) => {

@@ -5,11 +5,10 @@
 import { test } from 'node:test'
 import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { parseExposition, sampleSum, sampleValue } from '../helpers/prometheus-text.js'
+import { runPromtool } from '../helpers/promtool.js'
 import type { Exposition } from '../helpers/prometheus-text.js'
 import { bearer, startService, startSimulator } from '../helpers/service.js'
 import type { KeyName } from '../helpers/service.js'
@@ -28,28 +27,21 @@ async function scrape (app: FastifyInstance): Promise<{ text: string, exposition
   return { text: response.body, exposition: parseExposition(response.body) }
 }
 
-const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((path) => existsSync(path))
-
 /** Exit status of `promtool check metrics`: 1 when it cannot parse, 3 when it only has lint problems. */
 const PROMTOOL_LINT_ONLY = 3
 
 /**
- * Prometheus's own parser and linter over the exposition (required in CI, skipped elsewhere
+ * Prometheus's own parser and linter over the exposition (required in CI, left out elsewhere
  * without it): it must parse, and lint problems may only be prom-client's process metrics,
  * whose names (e.g. nodejs_active_handles_total, a gauge) dashboards already expect.
  */
 async function promtoolCheck (t: TestContext, text: string): Promise<void> {
-  if (PROMTOOL === undefined) {
-    if (process.env.CI !== undefined) assert.fail('promtool is missing: .ci/run installs the Debian package prometheus')
+  const result = await runPromtool(['check', 'metrics'], { input: text })
+  if (result === undefined) {
     t.diagnostic('promtool not installed: the exposition was checked by the strict parser only')
     return
   }
-  const { status, output } = await new Promise<{ status: number, output: string }>((resolve) => {
-    const child = execFile(PROMTOOL, ['check', 'metrics'], (error, stdout, stderr) => {
-      resolve({ status: error === null ? 0 : Number((error as { code?: unknown }).code), output: `${stdout}${stderr}` })
-    })
-    child.stdin?.end(text)
-  })
+  const { status, output } = result
   assert.ok(status === 0 || status === PROMTOOL_LINT_ONLY, `promtool cannot parse the exposition (exit ${status}): ${output}`)
   const ours = output.split('\n').filter((line) => line.startsWith('hubsoft_bff_'))
   assert.deepEqual(ours, [], 'promtool finds nothing to lint in our own metrics')
