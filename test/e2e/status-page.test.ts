@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { generateDataset } from '../../src/simulator/dataset.js'
 import { FakeClock } from '../helpers/fake-clock.js'
+import { missingTool } from '../helpers/required-tool.js'
 import { KEYS, startService, startSimulator } from '../helpers/service.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -22,7 +23,7 @@ const MINUTE = 60_000
 /** Chromium, or a skip (a failure in CI, where .ci/run installs it). */
 async function launchChromium (t: TestContext): Promise<Browser | null> {
   if (!existsSync(CHROMIUM)) {
-    if (process.env.CI !== undefined) assert.fail(`Chromium is missing at ${CHROMIUM}: .ci/run should install the Debian package chromium (or set CHROMIUM_PATH)`)
+    missingTool(`Chromium is missing at ${CHROMIUM}: .ci/run should install the Debian package chromium (or set CHROMIUM_PATH)`)
     t.skip(`no Chromium at ${CHROMIUM} (install the Debian package chromium or set CHROMIUM_PATH)`)
     return null
   }

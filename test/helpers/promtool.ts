@@ -1,7 +1,7 @@
 // Prometheus's own checker, promtool (Debian package prometheus), from the tests: required in
 // CI (.ci/run installs it), optional on a developer's machine, where its checks are left out.
 import { execFile } from 'node:child_process'
-import assert from 'node:assert/strict'
+import { missingTool } from './required-tool.js'
 
 export interface PromtoolResult {
   /** promtool's exit status: 0 when all is well (`check metrics` exits 3 for lint problems only). */
@@ -24,6 +24,6 @@ export async function runPromtool (args: readonly string[], options: { readonly 
     child.stdin?.end(options.input ?? '')
   })
   if (answer !== 'missing') return answer
-  if (process.env.CI !== undefined && process.env.CI !== '') assert.fail('promtool is not on PATH: .ci/run should install the Debian package prometheus')
+  missingTool('promtool is not on PATH: .ci/run should install the Debian package prometheus')
   return undefined
 }
