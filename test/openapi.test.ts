@@ -69,7 +69,7 @@ test('the document describes every route, every error code and the caching heade
       assert.deepEqual(Object.keys(responses[status]!.headers ?? {}).sort(), ['Cache-Control', 'ETag', 'Last-Modified', 'Vary', 'X-Snapshot-Age', 'X-Snapshot-Version'], `${path} ${status}`)
     }
     assert.equal(responses['304']!.content, undefined)
-    for (const [status, code] of [['400', 'invalid_parameter'], ['401', 'unauthorized'], ['403', 'forbidden'], ['500', 'internal_error'], ['503', 'no_snapshot']]) {
+    for (const [status, code] of [['400', 'invalid_parameter'], ['401', 'unauthorized'], ['403', 'forbidden'], ['500', 'internal_error'], ['503', 'no_snapshot']] as const) {
       assert.match(responses[status]!.description, new RegExp(`\`${code}\``), `${path} ${status}`)
     }
   }

@@ -232,8 +232,8 @@ test('one audit line per data request: key name, route, result count, status; ne
   assert.equal(requestLines.length, 4)
   const digits = cpf.replace(/\D/g, '')
   // Three digits, stars (punctuation kept), two digits: nothing in between survives.
-  assert.match(requestLines[1].req.url, new RegExp(`cpf_cnpj/${digits.slice(0, 3)}[.*-]+${digits.slice(9)}$`))
-  assert.match(requestLines[2].req.url, new RegExp(`termo_busca=${digits.slice(0, 3)}[.*-]+${digits.slice(9)}$`))
+  assert.match(requestLines[1]?.req.url, new RegExp(`cpf_cnpj/${digits.slice(0, 3)}[.*-]+${digits.slice(9)}$`))
+  assert.match(requestLines[2]?.req.url, new RegExp(`termo_busca=${digits.slice(0, 3)}[.*-]+${digits.slice(9)}$`))
   assert.equal(JSON.stringify(lines).includes(digits), false)
 })
 
