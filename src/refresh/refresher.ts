@@ -20,8 +20,10 @@ import type { FetchClientesOptions } from '../upstream/fetch-clientes.js'
 import type { HubsoftClient } from '../upstream/hubsoft-client.js'
 import { realTimers, retryDelayMs } from './backoff.js'
 import type { Timers } from './backoff.js'
+import { REFRESH_REASONS } from './outcome.js'
+import type { RefreshOutcomeKind, RefreshReason } from './outcome.js'
 
-export type RefreshOutcomeKind = 'success' | 'unchanged' | 'rejected' | 'failed'
+export type { RefreshOutcomeKind, RefreshReason } from './outcome.js'
 
 export interface RefreshOutcome {
   readonly outcome: RefreshOutcomeKind
@@ -34,11 +36,8 @@ export interface RefreshOutcome {
   readonly clients: number
   /** Our own description of what went wrong; never an upstream body. */
   readonly error?: string
-  /**
-   * Why it did not succeed: a validation kind (schema, duplicate_id, empty, shrink) when
-   * rejected; an upstream failure reason, deadline, aborted, persistence or internal when failed.
-   */
-  readonly reason?: string
+  /** Why it did not succeed (see outcome.ts); absent on success. */
+  readonly reason?: RefreshReason
   /** HubSoft's HTTP status, when the failure came with one. */
   readonly httpStatus?: number
 }
@@ -397,9 +396,9 @@ export class Refresher {
 
   #describeFailure (error: unknown, deadline: AbortSignal): OutcomeDetails {
     if (deadline.aborted && !this.#abort.signal.aborted) {
-      return { outcome: 'failed', reason: 'deadline', error: `the refresh did not finish within REFRESH_DEADLINE (${this.#options.deadlineMs} ms)` }
+      return failure('deadline', `the refresh did not finish within REFRESH_DEADLINE (${this.#options.deadlineMs} ms)`)
     }
-    if (this.#abort.signal.aborted) return { outcome: 'failed', reason: 'aborted', error: 'the refresh was aborted by shutdown' }
+    if (this.#abort.signal.aborted) return failure('aborted', 'the refresh was aborted by shutdown')
     return describeFailure(error)
   }
 
@@ -435,15 +434,16 @@ class AttemptNotRecordedError extends Error {
 /** What went wrong, with HubSoft's clipped msg kept for the log line only. */
 type OutcomeDetails = Pick<RefreshOutcome, 'outcome' | 'error' | 'reason' | 'httpStatus'> & { readonly upstreamMsg?: string }
 
+/** A refresh that did not succeed; the reason decides whether it was rejected or failed. */
+function failure (reason: RefreshReason, error: string, upstream: Pick<OutcomeDetails, 'httpStatus' | 'upstreamMsg'> = {}): OutcomeDetails {
+  return { outcome: REFRESH_REASONS[reason].outcome, reason, error, ...upstream }
+}
+
 function describeFailure (error: unknown): OutcomeDetails {
   if (error instanceof UpstreamError) {
-    return { outcome: 'failed', reason: error.reason, httpStatus: error.httpStatus, error: error.message, upstreamMsg: error.upstreamMsg }
+    return failure(error.reason, error.message, { httpStatus: error.httpStatus, upstreamMsg: error.upstreamMsg })
   }
-  if (error instanceof SnapshotValidationError) {
-    return { outcome: 'rejected', reason: error.kind, error: error.message }
-  }
-  if (error instanceof AttemptNotRecordedError) {
-    return { outcome: 'failed', reason: 'persistence', error: error.message }
-  }
-  return { outcome: 'failed', reason: 'internal', error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error' }
+  if (error instanceof SnapshotValidationError) return failure(error.kind, error.message)
+  if (error instanceof AttemptNotRecordedError) return failure('persistence', error.message)
+  return failure('internal', error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error')
 }

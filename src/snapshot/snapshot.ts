@@ -109,7 +109,8 @@ export interface SnapshotMeta {
 }
 
 /** Why a list was refused: a client breaks the schema, an id repeats, nothing came, or too few did. */
-export type ValidationFailureKind = 'schema' | 'duplicate_id' | 'empty' | 'shrink'
+export const VALIDATION_FAILURE_KINDS = ['schema', 'duplicate_id', 'empty', 'shrink'] as const
+export type ValidationFailureKind = typeof VALIDATION_FAILURE_KINDS[number]
 
 export class SnapshotValidationError extends Error {
   override name = 'SnapshotValidationError'
