@@ -33,11 +33,6 @@ export interface FetchPagesResult {
   readonly bytes: number
 }
 
-export interface FetchClientesResult extends FetchPagesResult {
-  /** Unique by id_cliente (the last copy seen), in the order first seen. */
-  readonly clientes: unknown[]
-}
-
 /** A runaway ultima_pagina (or an upstream that never ends a legacy walk) stops here. */
 const MAX_PAGES = 100_000
 const ALL_RELACOES = RELACOES.join(',')
@@ -149,13 +144,4 @@ async function fetchAll (client: HubsoftClient, options: FetchClientesOptions, s
 /** One full walk, each page handed to `sink` once parsed and checked; nothing is kept here. */
 export async function fetchClientPages (client: HubsoftClient, options: FetchClientesOptions, sink: PageSink): Promise<FetchPagesResult> {
   return options.source === 'todos' ? await fetchTodos(client, options, sink) : await fetchAll(client, options, sink)
-}
-
-/** One full walk collected into a list, unique by id_cliente. */
-export async function fetchClientes (client: HubsoftClient, options: FetchClientesOptions): Promise<FetchClientesResult> {
-  const byId = new Map<number, unknown>()
-  const result = await fetchClientPages(client, options, async (clientes) => {
-    for (const cliente of clientes) byId.set((cliente as { id_cliente: number }).id_cliente, cliente)
-  })
-  return { ...result, clientes: [...byId.values()] }
 }
