@@ -1,4 +1,4 @@
-// The service's Prometheus metrics (issue 7): what was asked of us (requests by route template,
+// The service's Prometheus metrics (the README's metrics table): what was asked of us (requests by route template,
 // status and key name, latency, refusals), how fresh the snapshot is, how refreshes went, what
 // was asked of HubSoft, and the projection cache. Counters of events are incremented as they
 // happen; state the service already holds (the snapshot, the refresher's flags, the upstream

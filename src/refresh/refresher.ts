@@ -1,14 +1,15 @@
-// Owns the serving snapshot and every upstream full fetch (SPEC §5). A fetch happens at start-up
+// Owns the serving snapshot and every upstream full fetch. A fetch happens at start-up
 // only without a usable persisted snapshot (or when a scheduled run was missed), then on
 // REFRESH_CRON, on a manual request, or as a retry after a failure, and always under these rules:
 // - the floor: never two fetch attempts within REFRESH_MIN_INTERVAL; the attempt time is
-//   persisted before the fetch starts, so restarts and crash loops obey it too (G1);
+//   persisted before the fetch starts, so restarts and crash loops obey it too;
 // - single flight: one refresh at a time;
 // - retries back off exponentially with jitter from the floor upwards; rejected credentials stop
 //   automatic refreshes instead of retrying in a loop;
 // - a refresh has a total deadline, and stop() aborts it without persisting anything partial;
 // - the next snapshot is built beside the current one, validated, and swapped by one assignment,
-//   then persisted (G4, G6).
+//   then persisted: a reader never sees a half-built snapshot, and a bad list never replaces a
+//   good one.
 import { Cron } from 'croner'
 import type { FastifyBaseLogger } from 'fastify'
 import { SnapshotBuilder, SnapshotValidationError } from '../snapshot/snapshot.js'
@@ -22,8 +23,6 @@ import { realTimers, retryDelayMs } from './backoff.js'
 import type { Timers } from './backoff.js'
 import { REFRESH_REASONS } from './outcome.js'
 import type { RefreshOutcomeKind, RefreshReason } from './outcome.js'
-
-export type { RefreshOutcomeKind, RefreshReason } from './outcome.js'
 
 export interface RefreshOutcome {
   readonly outcome: RefreshOutcomeKind

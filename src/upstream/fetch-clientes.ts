@@ -1,7 +1,8 @@
 // One full fetch of the customer list, page by page: from cliente/todos (pages 0…ultima_pagina,
 // count checked against total_registros) or the legacy cliente/all (limit/offset). Always with
 // every relation and cancelled services, so every answer the service gives can be computed
-// from the snapshot. Pages are parsed one at a time (never one giant body, SPEC §8) and
+// from the snapshot. Pages are parsed one at a time (never one giant body, which would
+// need the whole list in memory at once) and
 // clients are de-duplicated by id_cliente across pages, which shift when HubSoft inserts
 // while we page. Each page goes to a sink as soon as it is parsed, so a snapshot can be built
 // page by page without ever holding the whole parsed list.
