@@ -44,7 +44,6 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     refresher: Refresher
-    hubsoft: HubsoftClient
   }
 }
 
@@ -107,7 +106,6 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     refreshPeriodMs: refreshPeriodMs(config.refresh.cron, config.refresh.timezone, config.refresh.minIntervalMs, new Date(now())),
     now
   })
-  app.decorate('hubsoft', hubsoft)
   app.decorate('refresher', refresher)
   app.addHook('onClose', async () => {
     await refresher.stop()
