@@ -4,7 +4,7 @@
 import compress from '@fastify/compress'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { BROTLI_OPTIONS, PRECOMPRESSED_ENCODINGS, PrecompressedBodies } from '../precompressed.js'
+import { BROTLI_OPTIONS, PRECOMPRESSED_ENCODINGS, PrecompressedBodies } from '../reply/precompressed.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

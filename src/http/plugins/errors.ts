@@ -8,7 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPM
 import { ERROR_CATALOGUE, ERROR_CODE_LIST, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'
 import type { ErrorCode, ErrorPlace } from '../../errors.js'
 import { errorResponses } from '../schemas/errors.js'
-import type { RequiredAccess } from './auth.js'
+import type { RequiredAccess } from './auth/auth.js'
 
 declare module 'fastify' {
   interface FastifyReply {

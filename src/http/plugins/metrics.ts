@@ -3,7 +3,7 @@
 // auth included. Registered after the docs plugin, so /metrics is in the OpenAPI document.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import type { ServiceMetrics } from '../service-metrics.js'
+import type { ServiceMetrics } from '../../metrics/service-metrics.js'
 import { KEYED_SECURITY } from './docs.js'
 
 export interface MetricsPluginOptions {

@@ -2,8 +2,8 @@
 // Runs in onSend before compression, on Buffers and streams alike.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { rewriteBody } from '../body-transform.js'
-import { prettyJsonRewriter } from '../pretty-json.js'
+import { rewriteBody } from '../reply/body-transform.js'
+import { prettyJsonRewriter } from '../reply/pretty-json.js'
 
 /** `?pretty`, `?pretty=` or `?pretty=1` ask for it; `?pretty=false` and `?pretty=0` do not. */
 export function wantsPretty (query: unknown): boolean {

@@ -5,8 +5,8 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { constants, createBrotliCompress, createGzip } from 'node:zlib'
-import type { RenderedBody } from '../snapshot/render.js'
-import type { Snapshot } from '../snapshot/snapshot.js'
+import type { RenderedBody } from '../../snapshot/render.js'
+import type { Snapshot } from '../../snapshot/snapshot.js'
 
 export const PRECOMPRESSED_ENCODINGS = ['br', 'gzip'] as const
 export type PrecompressedEncoding = typeof PRECOMPRESSED_ENCODINGS[number]

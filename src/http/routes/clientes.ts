@@ -21,12 +21,12 @@ import { selectPositions } from '../../snapshot/select.js'
 import { KEYED_SECURITY } from '../plugins/docs.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
 import { recordResultCount } from '../plugins/audit.js'
-import { canSeeSecrets } from '../plugins/auth.js'
+import { canSeeSecrets } from '../plugins/auth/auth.js'
 import {
   BuscaQuerystringSchema, ClientesEnvelopeSchema, CpfCnpjParamsSchema, ListQuerystringSchema,
   StatusParamsSchema, TecnologiaParamsSchema, TodosEnvelopeSchema, TodosQuerystringSchema, SnapshotRequestHeadersSchema, snapshotResponses
 } from '../schemas/clientes.js'
-import { currentSnapshot, sendFromSnapshot } from '../snapshot-reply.js'
+import { currentSnapshot, sendFromSnapshot } from '../reply/snapshot-reply.js'
 
 export interface ClientesRoutesOptions {
   readonly refresher: Refresher

@@ -7,10 +7,10 @@ import type { FastifyInstance } from 'fastify'
 import { RefreshRunningError, RefreshThrottledError } from '../../errors.js'
 import type { Refresher } from '../../refresh/refresher.js'
 import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
-import { HTML_TYPE, prefersHtml } from '../html.js'
+import { HTML_TYPE, prefersHtml } from '../status/html.js'
 import { KEYED_SECURITY } from '../plugins/docs.js'
-import { renderStatusPage } from '../status-page.js'
-import { statusJson } from '../status-json.js'
+import { renderStatusPage } from '../status/status-page.js'
+import { statusJson } from '../status/status-json.js'
 import { AdminRefreshQuerySchema, ErrorEnvelopeSchema, HealthSchema, RefreshAcceptedSchema, StatusSchema } from '../schemas/operations.js'
 
 export interface OperationsRoutesOptions {

@@ -2,7 +2,7 @@
 // (inline CSS, no script, no external URL), every value escaped. Pure: the status object and
 // the moment it was read in, to the page.
 import { escapeHtml } from './html.js'
-import type { StatusJson } from './schemas/operations.js'
+import type { StatusJson } from '../schemas/operations.js'
 
 /** Seconds between the page's reloads (a meta refresh: no script needed). */
 export const STATUS_PAGE_RELOAD_SECONDS = 30

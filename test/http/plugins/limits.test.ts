@@ -6,9 +6,9 @@ import { once } from 'node:events'
 import { PassThrough } from 'node:stream'
 import Fastify from 'fastify'
 import { Agent, request as undiciRequest } from 'undici'
-import { loadConfig } from '../../src/config.js'
-import errorsPlugin from '../../src/http/plugins/errors.js'
-import limitsPlugin, { ConcurrencyGate } from '../../src/http/plugins/limits.js'
+import { loadConfig } from '../../../src/config.js'
+import errorsPlugin from '../../../src/http/plugins/errors.js'
+import limitsPlugin, { ConcurrencyGate } from '../../../src/http/plugins/limits/limits.js'
 
 test('ConcurrencyGate admits max holders, and a release (once) frees one slot', () => {
   const gate = new ConcurrencyGate(2)

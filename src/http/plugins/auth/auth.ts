@@ -6,13 +6,13 @@
 // `config.access`.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { ApiKeyConfig } from '../../config.js'
-import { ForbiddenError, UnauthorizedError } from '../../errors.js'
-import { Credentials, keyFromBasic } from '../credentials.js'
-import { prefersHtml } from '../html.js'
-import type { AuthenticatedKey } from '../credentials.js'
+import type { ApiKeyConfig } from '../../../config.js'
+import { ForbiddenError, UnauthorizedError } from '../../../errors.js'
+import { Credentials, keyFromBasic } from './credentials.js'
+import { prefersHtml } from '../../status/html.js'
+import type { AuthenticatedKey } from './credentials.js'
 
-export type { AuthenticatedKey } from '../credentials.js'
+export type { AuthenticatedKey } from './credentials.js'
 
 /** `data`: read or secrets; `any`: any valid key; `admin`: the admin scope. */
 export type RequiredAccess = 'data' | 'any' | 'admin'

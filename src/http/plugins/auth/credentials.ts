@@ -4,8 +4,8 @@
 // restart (e.g. to remove a key) revokes every token, as HubSoft's own updates do.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import { digestApiKey } from '../config.js'
-import type { ApiKeyConfig, Scope } from '../config.js'
+import { digestApiKey } from '../../../config.js'
+import type { ApiKeyConfig, Scope } from '../../../config.js'
 
 export interface AuthenticatedKey {
   readonly name: string

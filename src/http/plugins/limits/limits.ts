@@ -7,8 +7,8 @@ import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { LimitsConfig } from '../../config.js'
-import { FullDumpBusyError, OverloadedError, RateLimitedError } from '../../errors.js'
+import type { LimitsConfig } from '../../../config.js'
+import { FullDumpBusyError, OverloadedError, RateLimitedError } from '../../../errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
