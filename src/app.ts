@@ -8,6 +8,7 @@ import authPlugin from './http/plugins/auth/auth.js'
 import cachingPlugin from './http/plugins/caching.js'
 import compressionPlugin from './http/plugins/compression.js'
 import docsPlugin from './http/plugins/docs.js'
+import errorDocsPlugin from './http/plugins/error-docs.js'
 import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
 import limitsPlugin from './http/plugins/limits/limits.js'
 import metricsPlugin from './http/plugins/metrics.js'
@@ -118,6 +119,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     app.addSchema(schema)
   }
   await app.register(errorsPlugin)
+  // Before any documented route, so its onRoute hook sees every one.
+  await app.register(errorDocsPlugin)
   await app.register(cachingPlugin)
   await app.register(compressionPlugin)
   await app.register(prettyPlugin)

@@ -23,8 +23,9 @@ async function metricsPlugin (app: FastifyInstance, { metrics }: MetricsPluginOp
   })
 
   // What Prometheus scrapes; any key may read it (scrape with `authorization: credentials_file`).
+  // Never shed: under load it is what shows ops the overload.
   app.get('/metrics', {
-    config: { access: 'any' },
+    config: { access: 'any', shed: false },
     schema: {
       operationId: 'getMetrics',
       summary: 'Prometheus metrics',

@@ -3,7 +3,7 @@
 // Last-Modified and If-Modified-Since; Cache-Control whose max-age never outlives the next
 // possible refresh; Vary on what changes the body; X-Snapshot-Age/-Version. The conditional
 // checks (RFC 9110 §13.1) run before rendering, so a 304 costs no serialisation, and the
-// default full dump goes out compressed once per snapshot.
+// default /all body goes out compressed once per snapshot.
 import { createHash } from 'node:crypto'
 import negotiate from '@fastify/accept-negotiator'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -76,8 +76,11 @@ export interface SnapshotAnswer {
   readonly query: unknown
   /** The route can answer one client per line (`Accept: application/x-ndjson`). */
   readonly ndjson?: boolean
-  /** The answer is the full default dump, compressed once per snapshot and reused. */
-  readonly fullDump?: boolean
+  /**
+   * The answer is /all with the default query: the same bytes for every caller of a scope, so
+   * it is compressed once per snapshot and reused (precompressed.ts).
+   */
+  readonly compressOnce?: boolean
   readonly render: () => RenderedBody
 }
 
@@ -108,7 +111,7 @@ export async function sendFromSnapshot (request: FastifyRequest, reply: FastifyR
     return await reply.type(`${NDJSON_TYPE}; charset=utf-8`).send(rewriteBody(answer.render().body, ndjsonRewriter()))
   }
   reply.type('application/json; charset=utf-8')
-  const encoding = answer.fullDump === true && format === 'json' ? negotiate(String(request.headers['accept-encoding'] ?? ''), [...PRECOMPRESSED_ENCODINGS]) : null
+  const encoding = answer.compressOnce === true && format === 'json' ? negotiate(String(request.headers['accept-encoding'] ?? ''), [...PRECOMPRESSED_ENCODINGS]) : null
   if (encoding !== null) {
     const compressed = await request.server.precompressed.get(snapshot, scope, encoding, answer.render)
     return await reply.header('content-encoding', encoding).header('content-length', compressed.length).send(compressed)

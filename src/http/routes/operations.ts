@@ -23,13 +23,17 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
   const health = Type.Ref(HealthSchema)
 
-  // Process up.
+  // Process up. Health checks are never shed nor rate-limited: an orchestrator that cannot
+  // reach them restarts a process that is busy, not broken.
+  const probeConfig = { shed: false, rateLimit: false } as const
   routes.get('/health/live', {
+    config: probeConfig,
     schema: { operationId: 'healthLive', summary: 'Liveness', tags: ['operations'], response: { 200: health } }
   }, async () => ({ status: 'ok' as const }))
 
   // Ready once a snapshot is served.
   routes.get('/health/ready', {
+    config: probeConfig,
     schema: { operationId: 'healthReady', summary: 'Readiness: 200 once a snapshot is served', tags: ['operations'], response: { 200: health, 503: health } }
   }, async (_request, reply) => {
     if (refresher.snapshot === null) return await reply.code(503).send({ status: 'unavailable' })

@@ -9,7 +9,7 @@ import { parse } from 'yaml'
 import { ERROR_CATALOGUE, ERROR_CODE_LIST } from '../../../src/errors.js'
 import type { ErrorCode } from '../../../src/errors.js'
 import type { RequiredAccess } from '../../../src/http/plugins/auth/auth.js'
-import { documentedCodes } from '../../../src/http/plugins/errors.js'
+import { documentedCodes } from '../../../src/http/plugins/error-docs.js'
 import { renderOpenapiYaml } from '../../../scripts/openapi-document.js'
 import { bearer, startService, startSimulator } from '../../helpers/service.js'
 
