@@ -1,4 +1,4 @@
-// How every answer from the snapshot goes out (SPEC §4, issue 4): an ETag from the snapshot
+// How every answer from the snapshot goes out (README, "Decisions"): an ETag from the snapshot
 // version, the caller's scope, the route with its normalised query and the representation;
 // Last-Modified and If-Modified-Since; Cache-Control whose max-age never outlives the next
 // possible refresh; Vary on what changes the body; X-Snapshot-Age/-Version. The conditional
@@ -67,7 +67,7 @@ export function maxAgeSeconds (refresher: Pick<Refresher, 'running' | 'floorUnti
   return Math.max(0, Math.floor((floorUntil.getTime() - now) / 1000))
 }
 
-export const SNAPSHOT_VARY = 'authorization, x-api-key, accept, accept-encoding'
+const SNAPSHOT_VARY = 'authorization, x-api-key, accept, accept-encoding'
 
 export interface SnapshotAnswer {
   readonly refresher: Pick<Refresher, 'running' | 'floorUntil'>

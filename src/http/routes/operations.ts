@@ -1,4 +1,4 @@
-// Operations routes (SPEC §4): liveness, readiness (a snapshot is served) and /status, the
+// Operations routes: liveness, readiness (a snapshot is served) and /status, the
 // page ops read (as JSON, or as HTML in a browser) to see freshness, the refreshes and what was
 // asked of HubSoft.
 import { Type } from '@sinclair/typebox'
@@ -67,7 +67,8 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     return await reply.type(`${HTML_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(renderStatusPage(status, new Date(moment)))
   })
 
-  // Ask for a refresh now; the floor and single flight still apply (SPEC §4, §5 G1).
+  // Ask for a refresh now; the REFRESH_MIN_INTERVAL floor and single flight still apply, so no
+  // caller can make the service hit HubSoft's heavy route more often than configured.
   routes.post('/admin/refresh', {
     config: { access: 'admin' },
     schema: {

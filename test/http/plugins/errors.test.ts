@@ -1,4 +1,4 @@
-// One error model (issue 4): malformed requests of every kind — bad parameters, unknown routes,
+// One error model: malformed requests of every kind — bad parameters, unknown routes,
 // wrong methods, huge or non-ASCII values, unreadable bodies, missing keys, no snapshot yet —
 // each answer the `{"status","msg","code"}` envelope with the code expected here by hand, the
 // status the catalogue gives it, a code the OpenAPI document lists, and never a 500.
