@@ -1,7 +1,7 @@
 // One error model: every failure — our catalogue's, Fastify's validation and framework errors,
 // unknown paths, wrong methods — answers `{"status":"error","msg","code"}` with the status
-// the catalogue gives the code (README, "Errors"). 5xx bodies are generic and the error goes
-// to the log. What each route documents is error-docs.ts's job.
+// the catalogue gives the code (the README's "Errors" paragraph). 5xx bodies are generic and
+// the error goes to the log. What each route documents is error-docs.ts's job.
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import { ERROR_CATALOGUE, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'

@@ -3,14 +3,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { rewriteBody } from '../reply/body-transform.js'
-import { prettyJsonRewriter } from '../reply/pretty-json.js'
-
-/** `?pretty`, `?pretty=` or `?pretty=1` ask for it; `?pretty=false` and `?pretty=0` do not. */
-export function wantsPretty (query: unknown): boolean {
-  const value = (query as Record<string, unknown> | null | undefined)?.pretty
-  if (value === undefined) return false
-  return !['false', '0'].includes(String(value).toLowerCase())
-}
+import { prettyJsonRewriter, wantsPretty } from '../reply/pretty-json.js'
 
 const JSON_TYPE = /^application\/json\b/i
 

@@ -13,8 +13,8 @@ import type { RenderedBody } from '../../snapshot/render.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
 import { rewriteBody } from './body-transform.js'
 import { NDJSON_TYPE, acceptsNdjson, ndjsonRewriter } from './ndjson.js'
+import { wantsPretty } from './pretty-json.js'
 import { canSeeSecrets } from '../plugins/auth/auth.js'
-import { wantsPretty } from '../plugins/pretty.js'
 import { PRECOMPRESSED_ENCODINGS } from './precompressed.js'
 
 export function currentSnapshot (refresher: Pick<Refresher, 'snapshot'>): Snapshot {

@@ -1,5 +1,6 @@
-// API-key access (README, "Routes"): `Authorization: Bearer <key or token>`, `X-API-Key: <key>`, or for a
-// browser (the /status page) HTTP Basic with the key as the password (RFC 7617).
+// API-key access (the README's "Routes"): `Authorization: Bearer <key or token>`,
+// `X-API-Key: <key>`, or for a browser (the /status page) HTTP Basic with the key as the
+// password (RFC 7617).
 // Who the caller is gets settled in onRequest, so the per-key rate limit (a route-level onRequest
 // hook, run after this one) can count failed guesses per IP too; whether the route lets them in
 // is enforced in preParsing, before any body is read. Routes declare what they need in
