@@ -1,8 +1,8 @@
 // What GET /status answers, as JSON and as the HTML page alike: the snapshot's freshness and
 // counts, the refreshes, persistence and what was asked of HubSoft, read at one moment.
-import type { RefreshOutcome, Refresher } from '../refresh/refresher.js'
-import type { UpstreamCounters } from '../upstream/hubsoft-client.js'
-import type { StatusJson } from './schemas/operations.js'
+import type { RefreshOutcome, Refresher } from '../../refresh/refresher.js'
+import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
+import type { StatusJson } from '../schemas/operations.js'
 
 export interface StatusSources {
   readonly refresher: Refresher
