@@ -2,7 +2,7 @@
 // searches, how a term and a stored value are normalised to the same index key, and the
 // validation of the term. Exact-match keys go through indexes; names are substring matches.
 import { InvalidParameterError } from '../errors.js'
-import type { Cliente } from '../snapshot/cliente-schema.js'
+import type { Cliente } from '../hubsoft/cliente-schema.js'
 import { cpfCnpjIndexKey, parseCpfCnpj } from './cpf-cnpj.js'
 import type { ServicoPredicate } from './filter.js'
 import { clip } from './list-query.js'

@@ -2,7 +2,7 @@
 // cancelled services, package code, and the sub-routes' service predicates. They read only
 // the fields below, so they run alike on a whole parsed client (the simulator) and on the
 // slim facts a snapshot keeps per client instead of the parsed object.
-import type { Cliente, Servico } from '../snapshot/cliente-schema.js'
+import type { Cliente, Servico } from '../hubsoft/cliente-schema.js'
 import type { ClienteFilter } from './list-query.js'
 
 /** What filters, buscas on services and orderings read of a service. */

@@ -2,8 +2,8 @@
 // schema has already checked enums and integer shapes; this adds what a schema cannot say:
 // real calendar dates, data_fim ≥ data_inicio, the relacoes list, live-only parameters.
 import { InvalidParameterError } from '../errors.js'
-import { DEFAULT_RELACOES, RELACOES, isRelacao } from './relacoes.js'
-import type { Relacao } from './relacoes.js'
+import { DEFAULT_RELACOES, RELACOES, isRelacao } from '../hubsoft/relacoes.js'
+import type { Relacao } from '../hubsoft/relacoes.js'
 
 export const ORDER_BY = ['data_cadastro', 'data_fechamento'] as const
 export const ORDER_TYPE = ['asc', 'desc'] as const

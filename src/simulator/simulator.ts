@@ -14,9 +14,9 @@ import { parseDateBounds, parseListQuery, parseRelacoes } from '../query/list-qu
 import type { RawListQuery } from '../query/list-query.js'
 import { compareClientes, pageWindow } from '../query/order.js'
 import { projectCliente } from '../query/projection.js'
-import { DEFAULT_RELACOES } from '../query/relacoes.js'
-import type { Relacao } from '../query/relacoes.js'
-import type { Cliente } from '../snapshot/cliente-schema.js'
+import { DEFAULT_RELACOES } from '../hubsoft/relacoes.js'
+import type { Relacao } from '../hubsoft/relacoes.js'
+import type { Cliente } from '../hubsoft/cliente-schema.js'
 import type { HubsoftCredentials } from '../upstream/hubsoft-client.js'
 import { DEMO_DEFAULT_CLIENTS, DEMO_DEFAULT_SEED, generateDataset } from './dataset.js'
 

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import { isDefaultRelacoes } from '../query/list-query.js'
 import { projectCliente } from '../query/projection.js'
 import type { Projection } from '../query/projection.js'
-import type { Cliente } from './cliente-schema.js'
+import type { Cliente } from '../hubsoft/cliente-schema.js'
 import type { Snapshot } from './snapshot.js'
 
 export const SUCCESS_MSG = 'Dados consultados com sucesso'

@@ -6,7 +6,7 @@ import {
   buscaKey, buscaServicoPredicate, clienteFieldMatches, foldName, loginKey, macKey, parseBuscaQuery, telefoneKey
 } from '../../src/query/busca.js'
 import type { BuscaTipo, RawBuscaQuery } from '../../src/query/busca.js'
-import type { Cliente, Servico } from '../../src/snapshot/cliente-schema.js'
+import type { Cliente, Servico } from '../../src/hubsoft/cliente-schema.js'
 
 function assertInvalidTermo (fn: () => unknown, label: string): void {
   assert.throws(fn, (error: unknown) => {

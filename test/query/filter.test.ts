@@ -7,7 +7,7 @@ import {
 } from '../../src/query/filter.js'
 import type { ServicoPredicate } from '../../src/query/filter.js'
 import type { ClienteFilter } from '../../src/query/list-query.js'
-import type { Cliente, Servico } from '../../src/snapshot/cliente-schema.js'
+import type { Cliente, Servico } from '../../src/hubsoft/cliente-schema.js'
 
 function servico (id: number, fields: Record<string, unknown> = {}): Servico {
   return { id_cliente_servico: id, status_prefixo: 'servico_habilitado', tecnologia: 'FIBRA', ...fields } as Servico

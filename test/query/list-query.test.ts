@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { InvalidParameterError } from '../../src/errors.js'
 import { clip, isDefaultListQuery, isDefaultRelacoes, parseDateBounds, parseDateParam, parseListQuery, parseRelacoes } from '../../src/query/list-query.js'
 import type { ClienteListQuery, RawListQuery } from '../../src/query/list-query.js'
-import type { Relacao } from '../../src/query/relacoes.js'
+import type { Relacao } from '../../src/hubsoft/relacoes.js'
 
 /** The relations of the vendor's example answer, in the order of the relacoes table of SPEC §2. */
 const DEFAULT_SET: Relacao[] = [

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { compareClientes, pageWindow } from '../../src/query/order.js'
 import type { Ordering } from '../../src/query/list-query.js'
-import type { Cliente } from '../../src/snapshot/cliente-schema.js'
+import type { Cliente } from '../../src/hubsoft/cliente-schema.js'
 
 function cliente (id: number, dataCadastro: string | null, dataFechamento?: string | null): Cliente {
   const fixture: Record<string, unknown> = { id_cliente: id, data_cadastro: dataCadastro }

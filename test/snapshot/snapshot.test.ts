@@ -6,7 +6,7 @@ import { buildSnapshot, SnapshotBuilder, SnapshotValidationError } from '../../s
 import { renderClientes } from '../../src/snapshot/render.js'
 import { selectPositions } from '../../src/snapshot/select.js'
 import { generateDataset } from '../../src/simulator/dataset.js'
-import { DEFAULT_RELACOES } from '../../src/query/relacoes.js'
+import { DEFAULT_RELACOES } from '../../src/hubsoft/relacoes.js'
 import { projectCliente } from '../../src/query/projection.js'
 import type { Projection } from '../../src/query/projection.js'
 import type { Readable } from 'node:stream'

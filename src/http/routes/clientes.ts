@@ -11,7 +11,7 @@ import { foldTecnologia, hasStatusPrefixo, hasTecnologia } from '../../query/fil
 import type { ServicoPredicate } from '../../query/filter.js'
 import { clip, isDefaultListQuery, parseDateBounds, parseListQuery, parseRelacoes } from '../../query/list-query.js'
 import type { ClienteListQuery } from '../../query/list-query.js'
-import { DEFAULT_RELACOES } from '../../query/relacoes.js'
+import { DEFAULT_RELACOES } from '../../hubsoft/relacoes.js'
 import type { Refresher } from '../../refresh/refresher.js'
 import type { Projection } from '../../query/projection.js'
 import type { ProjectionCache } from '../../snapshot/projection-cache.js'

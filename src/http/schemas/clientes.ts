@@ -3,10 +3,10 @@
 // (real dates, date order, relacoes lists, CPF/CNPJ) in query/.
 import { Type } from '@sinclair/typebox'
 import type { TSchema } from '@sinclair/typebox'
-import { ClienteSchema } from '../../snapshot/cliente-schema.js'
+import { ClienteSchema } from '../../hubsoft/cliente-schema.js'
 import { BUSCA_LIMIT_MAX, BUSCA_TIPOS } from '../../query/busca.js'
 import { ORDER_BY, ORDER_TYPE, SIM_NAO } from '../../query/list-query.js'
-import { DEFAULT_RELACOES, RELACOES } from '../../query/relacoes.js'
+import { DEFAULT_RELACOES, RELACOES } from '../../hubsoft/relacoes.js'
 import { StringEnum } from './string-enum.js'
 
 const literals = <T extends readonly string[]>(values: T, description: string) => Type.Optional(StringEnum(values, description))
