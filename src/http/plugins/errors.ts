@@ -7,6 +7,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import { ERROR_CATALOGUE, ERROR_CODE_LIST, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'
 import type { ErrorCode, ErrorPlace } from '../../errors.js'
+import { ParameterError } from '../../hubsoft/parameters.js'
 import { errorResponses } from '../schemas/errors.js'
 import type { RequiredAccess } from './auth.js'
 
@@ -72,6 +73,8 @@ export function errorAnswer (error: FastifyError): ErrorAnswer | null {
   if (error.validation !== undefined) {
     return { code: 'invalid_parameter', msg: describeValidation(error.validationContext, error.validation as ValidationIssue[]) }
   }
+  // query/ and hubsoft/ know no HTTP: a malformed parameter they report is answered here.
+  if (error instanceof ParameterError) return { code: 'invalid_parameter', msg: error.message }
   const code = catalogueCode(error)
   if (code !== null) return { code, msg: error.message }
   const framework = FRAMEWORK_ERRORS[String(error.code)]
