@@ -1,7 +1,7 @@
-// The embedded HubSoft (README, "Demo mode"): the vendor's auth and customer routes over real HTTP, with
-// the vendor's quirks (validation errors as HTTP 200 + status "error", 401 for any bad token,
-// a legacy cliente/all that can answer 403), fault injection for tests, and counters of every
-// request it receives so tests can prove how often the service calls HubSoft.
+// The embedded HubSoft of demo mode and the tests: the vendor's auth and customer routes over
+// real HTTP, with the vendor's quirks (validation errors as HTTP 200 + status "error", 401 for
+// any bad token, a legacy cliente/all that can answer 403), fault injection for tests, and
+// counters of every request it receives so tests can prove how often the service calls HubSoft.
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { gzipSync } from 'node:zlib'

@@ -1,4 +1,4 @@
-// Proves which clients and services a query keeps (SPEC §2, §4): date bounds on the day of data_cadastro, cancelado, codigo_pacote, possui_pacote and the sub-routes' predicates.
+// Proves which clients and services a query keeps: date bounds on the day of data_cadastro, cancelado, codigo_pacote, possui_pacote and the sub-routes' predicates.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {

@@ -1,4 +1,4 @@
-// Proves order_by/order_type (SPEC §2): missing dates last in both directions, ties by id_cliente ascending, and the limit/offset window.
+// Proves order_by/order_type: missing dates last in both directions, ties by id_cliente ascending, and the limit/offset window.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { compareClientes, pageWindow } from '../../src/query/order.js'

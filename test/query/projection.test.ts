@@ -1,4 +1,4 @@
-// Proves what an answer shows of a client (SPEC §2, §4): requested relations only, unknown fields and key order kept, secrets redacted for read, cancelled services hidden, input never mutated.
+// Proves what an answer shows of a client: requested relations only, unknown fields and key order kept, secrets redacted for read, cancelled services hidden, input never mutated.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { projectCliente, projectServico } from '../../src/query/projection.js'
