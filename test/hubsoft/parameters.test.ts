@@ -1,17 +1,9 @@
 // Proves HubSoft's shared parameter grammar: real calendar days in YYYY-MM-DD, ordered date bounds, clipped echoes, each refusal a ParameterError naming its parameter.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ParameterError, clip, parseDateBounds, parseDateParam } from '../../src/hubsoft/parameters.js'
+import { assertParameterError } from '../helpers/parameter-error.js'
+import { clip, parseDateBounds, parseDateParam } from '../../src/hubsoft/parameters.js'
 import type { RawDateBounds } from '../../src/hubsoft/parameters.js'
-
-function assertInvalidParameter (fn: () => unknown, mentions: RegExp, label: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ParameterError, `${label}: a ParameterError`)
-    assert.match(error.message, mentions, `${label}: message`)
-    assert.match(error.message, new RegExp(error.parameter), `${label}: the message names the parameter at fault`)
-    return true
-  }, label)
-}
 
 test('parseDateParam accepts real calendar days in YYYY-MM-DD', () => {
   const table = ['2024-03-10', '2024-02-29', '2000-02-29', '2024-12-31', '2024-01-01', '1999-04-30']
@@ -41,7 +33,7 @@ test('parseDateParam rejects malformed or unreal dates with a message naming the
   ]
   for (const [value, why] of table) {
     for (const name of ['data_inicio', 'data_fim']) {
-      assertInvalidParameter(() => parseDateParam(name, value), new RegExp(name), `${name}=${value} (${why})`)
+      assertParameterError(() => parseDateParam(name, value), { mentions: new RegExp(name) }, `${name}=${value} (${why})`)
     }
   }
 })
@@ -78,7 +70,7 @@ test('parseDateBounds rejects bad bounds, naming the parameter at fault', () => 
     [{ data_inicio: '2024-1-01', data_fim: '2024-03-10' }, /data_inicio/]
   ]
   for (const [raw, mentions] of table) {
-    assertInvalidParameter(() => parseDateBounds(raw), mentions, JSON.stringify(raw))
+    assertParameterError(() => parseDateBounds(raw), { mentions }, JSON.stringify(raw))
   }
 })
 

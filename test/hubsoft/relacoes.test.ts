@@ -1,7 +1,7 @@
 // Proves the relacoes parameter: the default set of the vendor's example answer, canonical order, unknown names refused naming relacoes.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ParameterError } from '../../src/hubsoft/parameters.js'
+import { assertParameterError } from '../helpers/parameter-error.js'
 import { isDefaultRelacoes, parseRelacoes } from '../../src/hubsoft/relacoes.js'
 import type { Relacao } from '../../src/hubsoft/relacoes.js'
 
@@ -15,15 +15,6 @@ const ALL_RELACOES: Relacao[] = [
   'interface', 'interface_roteamento', 'equipamento_conexao', 'equipamento_roteamento', 'grupos',
   'porta_atendimento', 'senhas', 'status_conexao'
 ]
-
-function assertInvalidParameter (fn: () => unknown, mentions: RegExp, label: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ParameterError, `${label}: a ParameterError`)
-    assert.match(error.message, mentions, `${label}: message`)
-    assert.match(error.message, new RegExp(error.parameter), `${label}: the message names the parameter at fault`)
-    return true
-  }, label)
-}
 
 test('parseRelacoes: default set, canonical order, blanks and repetitions tolerated', () => {
   const table: Array<[string | undefined, Relacao[]]> = [
@@ -55,7 +46,7 @@ test('parseRelacoes rejects an unknown name, naming relacoes and the name', () =
     ['servicos', 'servicos']
   ]
   for (const [value, name] of table) {
-    assertInvalidParameter(() => parseRelacoes(value), new RegExp(`relacoes.*'${name}'`), `relacoes=${value}`)
+    assertParameterError(() => parseRelacoes(value), { mentions: new RegExp(`relacoes.*'${name}'`) }, `relacoes=${value}`)
   }
 })
 

@@ -3,7 +3,7 @@
 // relations refused naming the parameter, and the page with its paginacao block.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ParameterError } from '../../src/hubsoft/parameters.js'
+import { assertParameterError } from '../helpers/parameter-error.js'
 import { DEFAULT_RELACOES } from '../../src/hubsoft/relacoes.js'
 import { parseTodosQuery, todosPage } from '../../src/hubsoft/todos.js'
 import type { RawTodosQuery } from '../../src/hubsoft/todos.js'
@@ -55,12 +55,7 @@ test('parseTodosQuery refuses bad dates and relations, naming the parameter', ()
     [{ relacoes: 'pacotes,nada' }, 'relacoes']
   ]
   for (const [raw, parameter] of table) {
-    assert.throws(() => parseTodosQuery({ ...page0, ...raw }), (error: unknown) => {
-      assert.ok(error instanceof ParameterError, 'a ParameterError')
-      assert.equal(error.parameter, parameter)
-      assert.match(error.message, new RegExp(parameter))
-      return true
-    }, JSON.stringify(raw))
+    assertParameterError(() => parseTodosQuery({ ...page0, ...raw }), { parameter }, JSON.stringify(raw))
   }
 })
 

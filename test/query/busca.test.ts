@@ -1,8 +1,8 @@
 // Proves the vendor's lookup route semantics: each busca's term normalised to one key, malformed terms refused naming termo_busca, and the field matchers.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { assertParameterError } from '../helpers/parameter-error.js'
 import type { BuscaTipo } from '../../src/hubsoft/busca.js'
-import { ParameterError } from '../../src/hubsoft/parameters.js'
 import {
   buscaKey, buscaServicoPredicate, clienteFieldMatches, foldName, loginKey, macKey, parseBuscaQuery, telefoneKey
 } from '../../src/query/busca.js'
@@ -10,12 +10,7 @@ import type { RawBuscaQuery } from '../../src/query/busca.js'
 import type { Cliente, Servico } from '../../src/hubsoft/cliente-schema.js'
 
 function assertInvalidTermo (fn: () => unknown, label: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ParameterError, `${label}: a ParameterError`)
-    assert.equal(error.parameter, 'termo_busca', `${label}: parameter`)
-    assert.match(error.message, /termo_busca/, `${label}: message names termo_busca`)
-    return true
-  }, label)
+  assertParameterError(fn, { parameter: 'termo_busca', mentions: /termo_busca/ }, label)
 }
 
 test('foldName, telefoneKey, macKey, loginKey', () => {

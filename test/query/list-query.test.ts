@@ -1,7 +1,7 @@
 // Proves the cliente/all query parameters become a validated query: real dates, ordered bounds, relacoes, defaults and the live-only ultima_conexao.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ParameterError } from '../../src/hubsoft/parameters.js'
+import { assertParameterError } from '../helpers/parameter-error.js'
 import type { Relacao } from '../../src/hubsoft/relacoes.js'
 import { isDefaultListQuery, parseListQuery } from '../../src/query/list-query.js'
 import type { ClienteListQuery, RawListQuery } from '../../src/query/list-query.js'
@@ -11,15 +11,6 @@ const DEFAULT_SET: Relacao[] = [
   'endereco_instalacao', 'endereco_cadastral', 'endereco_cobranca', 'endereco_fiscal', 'pacotes',
   'interface', 'interface_roteamento', 'equipamento_conexao', 'equipamento_roteamento', 'senhas'
 ]
-function assertInvalidParameter (fn: () => unknown, mentions: RegExp, label: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof ParameterError, `${label}: a ParameterError`)
-    assert.match(error.message, mentions, `${label}: message`)
-    assert.match(error.message, new RegExp(error.parameter), `${label}: the message names the parameter at fault`)
-    return true
-  }, label)
-}
-
 /** Every field of a parsed query, missing ones as undefined, so rows can be compared whole. */
 function fields (query: ClienteListQuery) {
   const { dataInicio, dataFim, includeCancelado, codigoPacote, possuiPacote, relacoes, offset, limit, orderBy, orderType } = query
@@ -73,7 +64,7 @@ test('parseListQuery refuses what a snapshot cannot answer or a malformed parame
     [{ relacoes: 'pacotes,nada' }, /relacoes/]
   ]
   for (const [raw, mentions] of table) {
-    assertInvalidParameter(() => parseListQuery(raw), mentions, JSON.stringify(raw))
+    assertParameterError(() => parseListQuery(raw), { mentions }, JSON.stringify(raw))
   }
 })
 

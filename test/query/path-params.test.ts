@@ -2,7 +2,7 @@
 // refused with a ParameterError naming the parameter.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ParameterError } from '../../src/hubsoft/parameters.js'
+import { assertParameterError } from '../helpers/parameter-error.js'
 import { parseCpfCnpjParam, parseStatusPrefixo, parseTecnologia } from '../../src/query/path-params.js'
 
 test('valid path parameters give their index key', () => {
@@ -28,11 +28,6 @@ test('malformed path parameters are refused naming the parameter', () => {
     ['tecnologia of 65 characters', () => parseTecnologia('x'.repeat(65)), 'tecnologia']
   ]
   for (const [name, parse, parameter] of table) {
-    assert.throws(parse, (error: unknown) => {
-      assert.ok(error instanceof ParameterError, `${name}: a ParameterError`)
-      assert.equal(error.parameter, parameter, name)
-      assert.match(error.message, new RegExp(parameter), name)
-      return true
-    }, name)
+    assertParameterError(parse, { parameter }, name)
   }
 })
