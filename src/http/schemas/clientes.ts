@@ -1,6 +1,6 @@
 // Request and response schemas of the customer routes. The query strings mirror the
 // vendor's parameters; enums and integer shapes are checked here, the rest of the semantics
-// (real dates, date order, relacoes lists, CPF/CNPJ) in query/.
+// (real dates, date order, relacoes lists, CPF/CNPJ) in hubsoft/ and query/.
 import { Type } from '@sinclair/typebox'
 import type { TSchema } from '@sinclair/typebox'
 import { ClienteSchema } from '../../hubsoft/cliente-schema.js'
