@@ -12,6 +12,7 @@
 //   good one.
 import { Cron } from 'croner'
 import type { FastifyBaseLogger } from 'fastify'
+import { maskPersonalText } from '../personal-data.js'
 import { SnapshotBuilder, SnapshotValidationError } from '../snapshot/snapshot.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { SaveResult, SnapshotStore } from '../snapshot/persist.js'
@@ -444,5 +445,6 @@ function describeFailure (error: unknown): OutcomeDetails {
   }
   if (error instanceof SnapshotValidationError) return failure(error.kind, error.message)
   if (error instanceof AttemptNotRecordedError) return failure('persistence', error.message)
-  return failure('internal', error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error')
+  // An unexpected error's message may quote the data it choked on.
+  return failure('internal', error instanceof Error ? maskPersonalText(`${error.name}: ${error.message}`) : 'unknown error')
 }

@@ -715,10 +715,10 @@ export interface components {
                     /** @description Upstream body bytes fetched. */
                     bytes: number;
                     /**
-                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
+                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, implausible, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
                      * @enum {string}
                      */
-                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
+                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "implausible" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
                     /** @description HubSoft's HTTP status, when the failure came with one. */
                     http_status?: number;
                     /** @description What went wrong. */
@@ -752,10 +752,10 @@ export interface components {
                     /** @description Upstream body bytes fetched. */
                     bytes: number;
                     /**
-                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
+                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, implausible, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
                      * @enum {string}
                      */
-                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
+                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "implausible" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
                     /** @description HubSoft's HTTP status, when the failure came with one. */
                     http_status?: number;
                     /** @description What went wrong. */
