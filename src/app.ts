@@ -92,7 +92,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     minIntervalMs: config.refresh.minIntervalMs,
     maxShrink: config.refresh.maxShrink,
     deadlineMs: config.refresh.deadlineMs,
-    store: new SnapshotStore(config.snapshotDir, now),
+    store: new SnapshotStore(config.snapshotDir, now, upstream.maxResponseBytes),
     log: app.log.child({ module: 'refresh' }),
     now,
     timers: deps.timers,

@@ -179,7 +179,8 @@ export class Refresher {
    */
   async start (): Promise<RefreshOutcome | RefreshRefusal | { readonly loaded: string }> {
     const { store, log } = this.#options
-    await store.prepare()
+    const { staleRemoved } = await store.prepare()
+    if (staleRemoved > 0) log.warn({ dir: store.dir, staleRemoved }, 'removed temporary files a crash left in SNAPSHOT_DIR')
     const attempt = await store.readAttempt().catch((error: unknown) => {
       log.warn({ err: error }, 'cannot read the last fetch attempt time; assuming one just happened')
       return new Date(this.#now())
@@ -261,7 +262,16 @@ export class Refresher {
     // Clients go to the builder batch by batch; it may refuse one (schema, duplicate id), which
     // makes the file unusable like damage does.
     const builder = new SnapshotBuilder()
-    const loaded = await store.load(async (clientes) => await builder.addPage(clientes, 'reject'))
+    let loaded = await store.load(async (clientes) => await builder.addPage(clientes, 'reject'))
+    let snapshot: Snapshot | null = null
+    if (loaded.kind === 'loaded') {
+      // The file may be whole yet hold no snapshot (an empty list): set aside like damage.
+      try {
+        snapshot = await builder.finish(loaded.meta)
+      } catch (error) {
+        loaded = { kind: 'corrupt', error: error instanceof Error ? error.message : String(error), setAsideAs: await store.setAside() }
+      }
+    }
     if (loaded.kind === 'missing') {
       this.#persistence = { ...this.#persistence, load: { outcome: 'missing' } }
       log.info({ dir: store.dir }, 'no persisted snapshot in SNAPSHOT_DIR')
@@ -272,9 +282,9 @@ export class Refresher {
       log.error({ dir: store.dir, error: loaded.error, setAsideAs: loaded.setAsideAs }, 'the persisted snapshot is unusable; set aside, waiting for the next allowed fetch')
       return
     }
-    this.#snapshot = await builder.finish(loaded.meta)
+    this.#snapshot = snapshot
     this.#persistence = { ...this.#persistence, load: { outcome: 'loaded' } }
-    log.info({ version: this.#snapshot.version, fetchedAt: loaded.meta.fetchedAt.toISOString(), clients: this.#snapshot.size, bytes: loaded.bytes }, 'loaded the persisted snapshot')
+    log.info({ version: snapshot!.version, fetchedAt: loaded.meta.fetchedAt.toISOString(), clients: snapshot!.size, bytes: loaded.bytes }, 'loaded the persisted snapshot')
   }
 
   /** True when REFRESH_CRON had a run between the snapshot's fetch and now (the process was down). */
