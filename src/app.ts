@@ -93,6 +93,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     maxShrink: config.refresh.maxShrink,
     deadlineMs: config.refresh.deadlineMs,
     store: new SnapshotStore(config.snapshotDir, now, upstream.maxResponseBytes),
+    clienteBounds: { maxServicos: upstream.maxServicosPerCliente },
     log: app.log.child({ module: 'refresh' }),
     now,
     timers: deps.timers,

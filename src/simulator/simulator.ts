@@ -53,6 +53,10 @@ export interface SimulatorFaults {
   clientsPerPage?: number
   /** cliente/all: answer from offset 0 whatever `offset` asks for. */
   ignoreOffset?: boolean
+  /** Encode the body as Latin-1 instead of UTF-8, as a misconfigured install does. */
+  latin1?: boolean
+  /** Give the first client of each answer an unknown field of arrays nested this deep. */
+  nestedFieldDepth?: number
   routes?: readonly DataRoute[]
   /** Serve this many matching requests normally before the faults start (a fault mid-walk). */
   skip?: number
@@ -127,6 +131,14 @@ function simNao (query: Record<string, unknown>, name: string): 'sim' | 'nao' | 
   const value = single(query, name)
   if (value !== undefined && value !== 'sim' && value !== 'nao') throw new ParameterError(name, `O campo ${name} deve ser sim ou nao.`)
   return value
+}
+
+const NESTED_FIELD_MARK = '"nested-field-mark"'
+
+/** Writes a field nested `depth` arrays deep into the first client as text: JSON.stringify could not write it. */
+function withNestedField (json: string, depth: number | undefined): string {
+  if (depth === undefined) return json
+  return json.replace('"clientes":[{', `"clientes":[{"campo_aninhado":${'['.repeat(depth)}${NESTED_FIELD_MARK}${']'.repeat(depth)},`)
 }
 
 export class HubsoftSimulator {
@@ -263,17 +275,18 @@ export class HubsoftSimulator {
       if (error instanceof ParameterError) return vendorError(reply, error.message)
       throw error
     }
-    const json = JSON.stringify(payload)
+    const json = withNestedField(JSON.stringify(payload), faults.nestedFieldDepth)
     if (faults.truncatedBody === true) {
       return await reply.code(200).type('application/json').send(json.slice(0, Math.floor(json.length / 2)))
     }
+    const body = faults.latin1 === true ? Buffer.from(json, 'latin1') : json
     if (this.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      const compressed = gzipSync(json)
+      const compressed = gzipSync(body)
       this.counters.gzipResponses++
       return await reply.code(200).type('application/json').header('content-encoding', 'gzip')
         .send(faults.truncatedGzip === true ? compressed.subarray(0, Math.floor(compressed.length / 2)) : compressed)
     }
-    return await reply.code(200).type('application/json').send(json)
+    return await reply.code(200).type('application/json').send(body)
   }
 
   #takeFaults (route: DataRoute): SimulatorFaults {

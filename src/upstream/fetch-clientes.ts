@@ -11,7 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RELACOES } from '../hubsoft/relacoes.js'
 import { UpstreamError } from './errors.js'
-import type { HubsoftClient } from './hubsoft-client.js'
+import type { HubsoftClient, JsonResponse } from './hubsoft-client.js'
 
 export type UpstreamSourceName = 'todos' | 'all'
 
@@ -25,15 +25,18 @@ export interface FetchClientesOptions {
 
 /**
  * Receives each page's clients as soon as the page is parsed (e.g. to build a snapshot page by
- * page), with the page's body bytes (so a walk that fails later still reports what it fetched).
+ * page), with the page's body bytes and its characters replaced as not UTF-8 (so a walk that
+ * fails later still reports what it fetched).
  */
-export type PageSink = (clientes: readonly unknown[], bytes: number) => Promise<void>
+export type PageSink = (clientes: readonly unknown[], bytes: number, replacedCharacters: number) => Promise<void>
 
 export interface FetchPagesResult {
   /** Distinct id_cliente values seen. */
   readonly clients: number
   readonly pages: number
   readonly bytes: number
+  /** Bytes that were not UTF-8, decoded as U+FFFD. */
+  readonly replacedCharacters: number
 }
 
 /** The last net under the checks below, for a legacy walk that keeps bringing new clients. */
@@ -60,6 +63,7 @@ class Accumulator {
   readonly #sink: PageSink
   pages = 0
   bytes = 0
+  replacedCharacters = 0
 
   constructor (sink: PageSink) {
     this.#sink = sink
@@ -83,14 +87,15 @@ class Accumulator {
   }
 
   /** Hands a page that passed every check on to the sink. */
-  async add (clientes: unknown[], bytes: number): Promise<void> {
+  async add (clientes: unknown[], { bytes, replacedCharacters }: JsonResponse): Promise<void> {
     this.pages++
     this.bytes += bytes
-    await this.#sink(clientes, bytes)
+    this.replacedCharacters += replacedCharacters
+    await this.#sink(clientes, bytes, replacedCharacters)
   }
 
   result (): FetchPagesResult {
-    return { clients: this.#ids.size, pages: this.pages, bytes: this.bytes }
+    return { clients: this.#ids.size, pages: this.pages, bytes: this.bytes, replacedCharacters: this.replacedCharacters }
   }
 }
 
@@ -137,12 +142,13 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions,
   let total = 0
   for (let page = 0; page <= lastPage; page++) {
     if (page > 0 && options.pageDelayMs > 0) await sleep(options.pageDelayMs, undefined, { signal: options.signal })
-    const { body, bytes } = await client.getJson(route, {
+    const response = await client.getJson(route, {
       pagina: page,
       itens_por_pagina: options.pageSize,
       cancelado: 'sim',
       relacoes: ALL_RELACOES
     }, options.signal)
+    const { body } = response
     const paginacao = body.paginacao as Record<string, unknown> | undefined
     const announcedLast = nonNegativeInteger(paginacao?.ultima_pagina)
     const announcedTotal = nonNegativeInteger(paginacao?.total_registros)
@@ -160,7 +166,7 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions,
     checkPageLength(route, page, clientes, options.pageSize)
     checkPaginacao(route, page, clientes, options.pageSize, announcedLast, total)
     checkProgress(route, page, clientes, accumulator.count(route, clientes, page))
-    await accumulator.add(clientes, bytes)
+    await accumulator.add(clientes, response)
     lastPage = announcedLast
   }
   const result = accumulator.result()
@@ -175,19 +181,19 @@ async function fetchAll (client: HubsoftClient, options: FetchClientesOptions, s
   const accumulator = new Accumulator(sink)
   const query = { cancelado: 'sim', relacoes: ALL_RELACOES, order_by: 'data_cadastro', order_type: 'asc' }
   if (options.pageSize === 0) {
-    const { body, bytes } = await client.getJson(route, query, options.signal)
-    const clientes = pageClientes(route, body, 0)
+    const response = await client.getJson(route, query, options.signal)
+    const clientes = pageClientes(route, response.body, 0)
     accumulator.count(route, clientes, 0)
-    await accumulator.add(clientes, bytes)
+    await accumulator.add(clientes, response)
     return accumulator.result()
   }
   for (let page = 0; page < MAX_PAGES; page++) {
     if (page > 0 && options.pageDelayMs > 0) await sleep(options.pageDelayMs, undefined, { signal: options.signal })
-    const { body, bytes } = await client.getJson(route, { ...query, limit: options.pageSize, offset: page * options.pageSize }, options.signal)
-    const clientes = pageClientes(route, body, page)
+    const response = await client.getJson(route, { ...query, limit: options.pageSize, offset: page * options.pageSize }, options.signal)
+    const clientes = pageClientes(route, response.body, page)
     checkPageLength(route, page, clientes, options.pageSize)
     checkProgress(route, page, clientes, accumulator.count(route, clientes, page))
-    await accumulator.add(clientes, bytes)
+    await accumulator.add(clientes, response)
     if (clientes.length < options.pageSize) return accumulator.result()
   }
   throw new UpstreamError('invalid_page', route, `${route} did not end within ${MAX_PAGES} pages`)

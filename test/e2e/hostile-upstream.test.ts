@@ -7,6 +7,8 @@ import { test } from 'node:test'
 import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
+import type { Cliente } from '../../src/hubsoft/cliente-schema.js'
+import { generateDataset } from '../../src/simulator/dataset.js'
 import type { SimulatorFaults } from '../../src/simulator/simulator.js'
 import { FakeClock } from '../helpers/fake-clock.js'
 import { parseExposition, sampleValue } from '../helpers/prometheus-text.js'
@@ -91,4 +93,61 @@ test('HubSoft\'s msg is logged with personal data masked, and not at all when it
       assert.equal(everything.includes(secret), false, `${secret} reached the log`)
     }
   }
+})
+
+/** A service on a simulator holding `dataset`, whose first refresh has run. */
+async function serviceOver (t: TestContext, dataset: Cliente[], faults: SimulatorFaults = {}, env: Record<string, string> = {}) {
+  const simulator = await startSimulator(t, { dataset })
+  simulator.faults = faults
+  const app = await startService(t, simulator, env)
+  return { simulator, app, last: app.refresher.lastOutcome }
+}
+
+/** A copy of a small generated dataset, with `edit` applied to its fourth client. */
+function datasetWith (edit: (cliente: Cliente) => void): Cliente[] {
+  const dataset = structuredClone(generateDataset({ clients: 30, seed: 132 }))
+  edit(dataset[3]!)
+  return dataset
+}
+
+function withServicos (count: number): (cliente: Cliente) => void {
+  return (cliente) => {
+    const servico = cliente.servicos![0]!
+    cliente.servicos = Array.from({ length: count }, (_, i) => ({ ...servico, id_cliente_servico: 900_000 + i }))
+  }
+}
+
+test('a client with more services than HUBSOFT_MAX_SERVICOS is refused as schema; one with that many passes', async (t) => {
+  const over = await serviceOver(t, datasetWith(withServicos(51)), {}, { HUBSOFT_MAX_SERVICOS: '50' })
+  assert.equal(over.last?.outcome, 'rejected')
+  assert.equal(over.last?.reason, 'schema')
+  assert.match(over.last?.error ?? '', /51 services, more than HUBSOFT_MAX_SERVICOS \(50\)/)
+  assert.equal(over.app.refresher.snapshot, null)
+  const at = await serviceOver(t, datasetWith(withServicos(50)), {}, { HUBSOFT_MAX_SERVICOS: '50' })
+  assert.equal(at.last?.outcome, 'success')
+  assert.equal(at.app.refresher.snapshot?.servicosCount, at.simulator.dataset.reduce((sum, cliente) => sum + (cliente.servicos?.length ?? 0), 0))
+})
+
+test('an unknown field nested 100 000 deep is refused as schema, not a stack overflow; a shallow one passes', async (t) => {
+  const deep = await serviceOver(t, generateDataset({ clients: 30, seed: 133 }), { nestedFieldDepth: 100_000 })
+  assert.equal(deep.last?.outcome, 'rejected')
+  assert.equal(deep.last?.reason, 'schema', deep.last?.error)
+  assert.match(deep.last?.error ?? '', /nests deeper than 32 levels/)
+  const shallow = await serviceOver(t, generateDataset({ clients: 30, seed: 133 }), { nestedFieldDepth: 20 })
+  assert.equal(shallow.last?.outcome, 'success', shallow.last?.error)
+})
+
+test('bytes that are not UTF-8 are counted in the refresh outcome, /status and /metrics', async (t) => {
+  // Everything ASCII but one name, sent as Latin-1: ã, ç and ã are the bytes E3, E7 and E3,
+  // none of them a valid UTF-8 sequence with what follows, so three U+FFFD.
+  const ascii = (value: unknown): unknown => typeof value === 'string' ? value.normalize('NFD').replace(/[^\x20-\x7e]/g, '') : value
+  const dataset = JSON.parse(JSON.stringify(generateDataset({ clients: 30, seed: 134 }), (_key, value: unknown) => ascii(value))) as Cliente[]
+  dataset[5]!.nome_razaosocial = 'João Ação'
+  const { app, last } = await serviceOver(t, dataset, { latin1: true })
+  assert.equal(last?.outcome, 'success')
+  assert.equal(last?.replacedCharacters, 3)
+  const status = (await app.inject({ url: '/status', headers: bearer('admin') })).json() as Json
+  assert.equal(status.refresh.last.replaced_characters, 3)
+  const text = (await app.inject({ url: '/metrics', headers: bearer('admin') })).body
+  assert.equal(sampleValue(parseExposition(text), 'hubsoft_bff_refresh_replaced_characters_total'), 3)
 })
