@@ -29,7 +29,11 @@ const DIGIT_RUN = '\\d{10,}'
 const SHAPES = [EMAIL, CPF, CNPJ, PHONE, DIGIT_RUN]
 
 const PERSONAL_IN_TEXT = new RegExp(SHAPES.map((shape) => `${ALONE_BEFORE}${shape}${ALONE_AFTER}`).join('|'), 'gu')
-const PERSONAL_VALUE = new RegExp(`^\\s*(?:${SHAPES.join('|')})\\s*$`, 'u')
+/** Punctuation people write documents and phones with: `(31) 99999-0000`, `+55 31 …`, `106.820.836-81`. */
+const DOCUMENT_PUNCTUATION = /[\s().\-/+]/g
+/** A CPF (11 digits), a CNPJ (12 letters or digits and two check digits) or a phone (10–13 digits). */
+const DOCUMENT_OR_PHONE_VALUE = /^(?:\d{10,13}|[\dA-Z]{12}\d{2})$/i
+const EMAIL_VALUE = /^[^\s@]+@[^\s@]+$/
 /** Words after (or before) which a text may hold a credential: nothing of that text is kept. */
 const SECRET_WORD = /senha|passw|secret/i
 
@@ -38,7 +42,8 @@ export const SECRET_TEXT = '[redacted: the text names a password]'
 
 /** Whether a whole value (a decoded URL segment or parameter) is shaped like a CPF, CNPJ, phone or e-mail. */
 export function looksPersonal (value: string): boolean {
-  return PERSONAL_VALUE.test(value)
+  const trimmed = value.trim()
+  return EMAIL_VALUE.test(trimmed) || DOCUMENT_OR_PHONE_VALUE.test(trimmed.replace(DOCUMENT_PUNCTUATION, ''))
 }
 
 /**
