@@ -55,3 +55,12 @@ export function maskPersonalText (text: string): string {
   if (SECRET_WORD.test(text)) return SECRET_TEXT
   return text.replace(PERSONAL_IN_TEXT, maskValue)
 }
+
+/** How much of an upstream value one of our own messages may quote. */
+const QUOTED_VALUE_MAX = 40
+
+/** An upstream value (an id_cliente, which may be anything) quoted in one of our messages: masked and clipped. */
+export function quotedValue (value: unknown): string {
+  const text = maskPersonalText(String(value))
+  return text.length > QUOTED_VALUE_MAX ? `${text.slice(0, QUOTED_VALUE_MAX)}…` : text
+}

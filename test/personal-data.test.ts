@@ -2,7 +2,7 @@
 // e-mail-shaped parts masked, a text naming a password dropped whole; expected strings by hand.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { looksPersonal, maskPersonalText, SECRET_TEXT } from '../src/personal-data.js'
+import { looksPersonal, maskPersonalText, quotedValue, SECRET_TEXT } from '../src/personal-data.js'
 
 test('maskPersonalText masks documents, phones and e-mails wherever they stand', () => {
   const table: Array<[string, string]> = [
@@ -33,4 +33,11 @@ test('looksPersonal tells a whole value shaped like personal data', () => {
   const plain = ['servico_habilitado', 'FIBRA', '2026-12-01', '1000', 'pct-01', 'joao silva']
   for (const value of personal) assert.equal(looksPersonal(value), true, value)
   for (const value of plain) assert.equal(looksPersonal(value), false, value)
+})
+
+test('quotedValue masks and clips an upstream value quoted in a message', () => {
+  assert.equal(quotedValue(26618114861), '266******61')
+  assert.equal(quotedValue('senha123'), SECRET_TEXT)
+  assert.equal(quotedValue(42), '42')
+  assert.equal(quotedValue('x'.repeat(100)), `${'x'.repeat(40)}…`)
 })

@@ -15,6 +15,7 @@ import type { FilterableCliente, FilterableServico } from '../query/filter.js'
 import { ORDER_BY, ORDER_TYPE } from '../query/list-query.js'
 import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
+import { quotedValue } from '../personal-data.js'
 import { ByteSlab } from './byte-slab.js'
 import { ClienteSchema, ClienteSchemaRefs } from '../hubsoft/cliente-schema.js'
 import { ServicoTally } from './servico-counts.js'
@@ -156,10 +157,10 @@ function checkBounds (cliente: unknown, index: number, bounds: ClienteBounds): v
   const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
   const servicos = (cliente as { servicos?: unknown } | null)?.servicos
   if (Array.isArray(servicos) && servicos.length > bounds.maxServicos) {
-    throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${String(id)}) has ${servicos.length} services, more than HUBSOFT_MAX_SERVICOS (${bounds.maxServicos})`)
+    throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${quotedValue(id)}) has ${servicos.length} services, more than HUBSOFT_MAX_SERVICOS (${bounds.maxServicos})`)
   }
   if (nestsDeeper(cliente, MAX_CLIENTE_DEPTH)) {
-    throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${String(id)}) nests deeper than ${MAX_CLIENTE_DEPTH} levels`)
+    throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${quotedValue(id)}) nests deeper than ${MAX_CLIENTE_DEPTH} levels`)
   }
 }
 
@@ -181,7 +182,7 @@ function validateCliente (cliente: unknown, index: number): asserts cliente is C
   const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
   // The kind of the offending value, never the value: it may be personal data.
   const got = error?.value === null ? 'null' : Array.isArray(error?.value) ? 'array' : typeof error?.value
-  throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${String(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
+  throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${quotedValue(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
 }
 
 /** Keys of a client's own fields, computed as it arrives and dropped once the indexes exist. */
@@ -365,7 +366,7 @@ export class SnapshotBuilder {
     validateCliente(cliente, this.#seen++)
     const id = cliente.id_cliente
     const slot = this.#slotOf.get(id)
-    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError('duplicate_id', `duplicate id_cliente ${id}`)
+    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError('duplicate_id', `duplicate id_cliente ${quotedValue(id)}`)
     const serialised = serialiseCliente(cliente)
     const baseLength = Buffer.byteLength(serialised.base)
     const overlayLength = Buffer.byteLength(serialised.overlay)

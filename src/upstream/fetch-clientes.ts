@@ -10,6 +10,7 @@
 // advance) stops at the first page that shows it, as `implausible`.
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RELACOES } from '../hubsoft/relacoes.js'
+import { quotedValue } from '../personal-data.js'
 import { UpstreamError } from './errors.js'
 import type { HubsoftClient, JsonResponse } from './hubsoft-client.js'
 
@@ -78,7 +79,7 @@ class Accumulator {
     let fresh = 0
     for (const cliente of clientes) {
       const id = idOf(route, cliente, page)
-      if (inPage.has(id)) throw new UpstreamError('invalid_page', route, `page ${page} of ${route} lists id_cliente ${id} twice`)
+      if (inPage.has(id)) throw new UpstreamError('invalid_page', route, `page ${page} of ${route} lists id_cliente ${quotedValue(id)} twice`)
       inPage.add(id)
       if (!this.#ids.has(id)) fresh++
       this.#ids.add(id)

@@ -151,3 +151,14 @@ test('bytes that are not UTF-8 are counted in the refresh outcome, /status and /
   const text = (await app.inject({ url: '/metrics', headers: bearer('admin') })).body
   assert.equal(sampleValue(parseExposition(text), 'hubsoft_bff_refresh_replaced_characters_total'), 3)
 })
+
+test('an id_cliente shaped like a CPF is quoted masked in the refresh error and the log', async (t) => {
+  const cpfShaped = (cliente: Cliente) => {
+    withServicos(51)(cliente)
+    cliente.id_cliente = 26618114861
+  }
+  const { app, last } = await serviceOver(t, datasetWith(cpfShaped), {}, { HUBSOFT_MAX_SERVICOS: '50' })
+  assert.equal(last?.reason, 'schema')
+  assert.match(last?.error ?? '', /id_cliente 266\*{6}61\)/)
+  assert.equal(app.capturedLog.lines.join('\n').includes('26618114861'), false)
+})
