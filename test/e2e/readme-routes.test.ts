@@ -5,12 +5,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { parse } from 'yaml'
 import { ERROR_CATALOGUE } from '../../src/errors.js'
 import type { ErrorCode } from '../../src/errors.js'
 import { DEMO_DEFAULT_CLIENTS, DEMO_DEFAULT_SEED, generateDataset } from '../../src/simulator/dataset.js'
+import { readmeSection } from '../helpers/readme.js'
 import { missingTool } from '../helpers/required-tool.js'
 import { freePort, startServerProcess } from '../helpers/server-process.js'
 import { documentDigits, expectedClientes } from './oracle.js'
@@ -24,9 +24,8 @@ const dataset = generateDataset({ clients: DEMO_DEFAULT_CLIENTS, seed: DEMO_DEFA
 
 interface ReadmeCurl { readonly command: string, readonly comment: string }
 
-/** The fenced sh block under "## Routes": shell variable lines, and each curl with its trailing comment. */
-function routesBlock (readme: string): { assignments: string[], curls: ReadmeCurl[] } {
-  const section = readme.slice(readme.indexOf('\n## Routes\n'))
+/** The fenced sh block of a README section: shell variable lines, and each curl with its trailing comment. */
+function routesBlock (section: string): { assignments: string[], curls: ReadmeCurl[] } {
   const block = /```sh\n([\s\S]*?)```/.exec(section)
   assert.ok(block, 'the Routes section has a fenced sh block')
   const assignments: string[] = []
@@ -157,7 +156,7 @@ test('every curl of the README Routes block answers data against `npm start`', a
       return
     }
   }
-  const { assignments, curls } = routesBlock(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))
+  const { assignments, curls } = routesBlock(readmeSection('Routes'))
   assert.ok(curls.length >= 20, `the Routes block has ${curls.length} curl lines`)
 
   const port = String(await freePort())

@@ -1,5 +1,6 @@
-// The real process (src/server.ts, as `npm start` runs it) on loopback, read through its JSON
-// log lines on stdout: started, watched until a line matches, then killed without warning.
+// The real process (src/server.ts, as `npm start` runs it) on loopback, read through its stdout:
+// started, watched until a JSON log line matches, then killed without warning; or kept running
+// while a test talks to it, and stopped by PID when the test ends.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -79,9 +80,7 @@ export async function freePort (): Promise<number> {
 }
 
 export interface ServerProcess {
-  /** Everything written to stdout so far: JSON log lines and, in demo mode, the banner. */
-  readonly stdout: () => string
-  /** Resolves with the first match of `pattern` in stdout, waiting up to WAIT_MS for it. */
+  /** Resolves with the first match of `pattern` in stdout (JSON log lines and, in demo mode, the banner), waiting up to WAIT_MS for it. */
   readonly waitFor: (pattern: RegExp) => Promise<RegExpMatchArray>
 }
 
@@ -118,5 +117,5 @@ export function startServerProcess (t: TestContext, env: Record<string, string>)
     }
     throw new Error(`no output matching ${String(pattern)} (exit ${String(exitCode)}); stderr: ${stderr}`)
   }
-  return { stdout: () => stdout, waitFor }
+  return { waitFor }
 }
