@@ -58,6 +58,8 @@ export interface UpstreamConfig {
   readonly pageDelayMs: number
   readonly timeoutMs: number
   readonly maxResponseBytes: number
+  /** A client with more services than this fails validation (HUBSOFT_MAX_SERVICOS). */
+  readonly maxServicosPerCliente: number
 }
 
 export interface Config {
@@ -113,6 +115,7 @@ export const EnvSchema = Type.Object({
   HUBSOFT_PAGE_DELAY_MS: variable(integer, 'a whole number of milliseconds'),
   HUBSOFT_TIMEOUT_MS: variable('^[1-9]\\d{0,9}$', 'a whole number of milliseconds greater than 0'),
   HUBSOFT_MAX_RESPONSE_MB: variable('^[1-9]\\d{0,5}$', 'a whole number of MiB greater than 0'),
+  HUBSOFT_MAX_SERVICOS: variable('^[1-9]\\d{0,6}$', 'a whole number of services greater than 0'),
   REFRESH_CRON: variable('.', 'a cron expression such as "0 3,15 * * *"'),
   REFRESH_TZ: variable('.', 'an IANA time zone such as America/Sao_Paulo'),
   REFRESH_MIN_INTERVAL: variable(duration, 'a duration of at least 1m such as 900s, 15m or 1h (a bare number is seconds)'),
@@ -289,7 +292,8 @@ function upstreamConfig (checks: EnvChecks, readFile: (path: string) => string, 
     pageSize,
     pageDelayMs: Number(e.HUBSOFT_PAGE_DELAY_MS ?? 0),
     timeoutMs: Number(e.HUBSOFT_TIMEOUT_MS ?? 120_000),
-    maxResponseBytes: Number(e.HUBSOFT_MAX_RESPONSE_MB ?? 256) * MIB
+    maxResponseBytes: Number(e.HUBSOFT_MAX_RESPONSE_MB ?? 256) * MIB,
+    maxServicosPerCliente: Number(e.HUBSOFT_MAX_SERVICOS ?? 1000)
   }
 }
 

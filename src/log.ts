@@ -3,6 +3,9 @@
 // CPF/CNPJ, phones and logins, are masked before they are logged (`106.***.***-81`).
 import { pino } from 'pino'
 import type { DestinationStream, Logger } from 'pino'
+import { maskValue } from './personal-data.js'
+
+export { maskValue }
 
 /** Paths pino blanks in every line: credentials in headers, tokens, passwords, keys. */
 export const LOG_REDACT_PATHS = [
@@ -34,19 +37,6 @@ const PERSONAL_SEGMENTS = new Set(['cpf_cnpj'])
 const DOCUMENT_OR_PHONE = /\d{3}\.\d{3}\.\d{3}-\d{2}|\d{2}\.\d{3}\.\d{3}\/\d{4}-\d{2}|\d{10,}/g
 /** A logged URL is clipped: a long one is abuse, and its tail tells nothing more. */
 const MAX_LOGGED_URL = 512
-
-/**
- * Keeps the first three and last two letters or digits and stars the rest, punctuation kept:
- * `106.820.836-81` → `106.***.***-81`. Values with fewer than eight are starred whole.
- */
-export function maskValue (value: string): string {
-  const alphanumerics = value.match(/[\p{L}\p{N}]/gu)?.length ?? 0
-  let seen = 0
-  return value.replace(/[\p{L}\p{N}]/gu, (character) => {
-    seen++
-    return alphanumerics >= 8 && (seen <= 3 || seen > alphanumerics - 2) ? character : '*'
-  })
-}
 
 function decoded (value: string): string {
   try {

@@ -42,6 +42,21 @@ export interface SimulatorFaults {
   shrinkTo?: number
   /** Send a gzip body cut short (with Content-Encoding: gzip) to a caller that accepts gzip. */
   truncatedGzip?: boolean
+  /** Answer HTTP 200 with `{"status":"error"}` and this msg (e.g. one naming a customer). */
+  errorMsg?: string
+  // Page walks no correct HubSoft produces (cliente/todos unless said otherwise):
+  /** Announce these paginacao values instead of the true ones. */
+  paginacao?: { readonly ultima_pagina?: number, readonly total_registros?: number }
+  /** Answer page 0 whatever `pagina` asks for. */
+  ignorePagina?: boolean
+  /** Answer pages of this many clients whatever `itens_por_pagina` asks for, paginacao to match. */
+  clientsPerPage?: number
+  /** cliente/all: answer from offset 0 whatever `offset` asks for. */
+  ignoreOffset?: boolean
+  /** Encode the body as Latin-1 instead of UTF-8, as a misconfigured install does. */
+  latin1?: boolean
+  /** Give the first client of each answer an unknown field of arrays nested this deep. */
+  nestedFieldDepth?: number
   routes?: readonly DataRoute[]
   /** Serve this many matching requests normally before the faults start (a fault mid-walk). */
   skip?: number
@@ -116,6 +131,14 @@ function simNao (query: Record<string, unknown>, name: string): 'sim' | 'nao' | 
   const value = single(query, name)
   if (value !== undefined && value !== 'sim' && value !== 'nao') throw new ParameterError(name, `O campo ${name} deve ser sim ou nao.`)
   return value
+}
+
+const NESTED_FIELD_MARK = '"nested-field-mark"'
+
+/** Writes a field nested `depth` arrays deep into the first client as text: JSON.stringify could not write it. */
+function withNestedField (json: string, depth: number | undefined): string {
+  if (depth === undefined) return json
+  return json.replace('"clientes":[{', `"clientes":[{"campo_aninhado":${'['.repeat(depth)}${NESTED_FIELD_MARK}${']'.repeat(depth)},`)
 }
 
 export class HubsoftSimulator {
@@ -202,17 +225,17 @@ export class HubsoftSimulator {
         const token = header.startsWith('Bearer ') ? header.slice(7) : ''
         if (!this.#tokens.has(token)) await reply.code(401).send({ message: 'Unauthenticated.' })
       })
-      api.get('/cliente/todos', { config: { route: 'cliente/todos' } }, async (request, reply) => await this.#serve('cliente/todos', request, reply, (dataset) => this.#todos(request, dataset)))
+      api.get('/cliente/todos', { config: { route: 'cliente/todos' } }, async (request, reply) => await this.#serve('cliente/todos', request, reply, (dataset, faults) => this.#todos(request, dataset, faults)))
       api.get('/cliente/all', { config: { route: 'cliente/all' } }, async (request, reply) => {
         if (this.legacyAllDiscontinued) return await reply.code(403).send({ status: 'error', msg: 'Rota descontinuada. Utilize /api/v1/integracao/cliente/todos' })
-        return await this.#serve('cliente/all', request, reply, (dataset) => this.#all(request, dataset))
+        return await this.#serve('cliente/all', request, reply, (dataset, faults) => this.#all(request, dataset, faults))
       })
       api.get('/cliente', { config: { route: 'cliente' } }, async (request, reply) => await this.#serve('cliente', request, reply, (dataset) => this.#busca(request, dataset)))
     }, { prefix: '/api/v1/integracao' })
   }
 
   /** Counts the request while it is in progress (tests prove pages come one at a time). */
-  async #serve (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
+  async #serve (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[], faults: SimulatorFaults) => object) {
     this.#inFlight++
     this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.#inFlight)
     try {
@@ -223,7 +246,7 @@ export class HubsoftSimulator {
   }
 
   /** Applies the faults switched on for this route, then answers. */
-  async #answer (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
+  async #answer (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[], faults: SimulatorFaults) => object) {
     const query = request.query as Record<string, unknown>
     if ((route === 'cliente/todos' && query.pagina === '0') || (route === 'cliente/all' && (query.offset === undefined || query.offset === '0'))) {
       this.counters.fetchCycles++
@@ -240,28 +263,30 @@ export class HubsoftSimulator {
         errors: ['#0 /var/www/hubsoft/vendor/laravel/framework/src/Illuminate/Database/Connection.php(664): PDOException']
       })
     }
+    if (faults.errorMsg !== undefined) return vendorError(reply, faults.errorMsg)
     if (faults.invalidJson === true) {
       return await reply.code(200).type('text/html').send('<html><body><h1>502 Bad Gateway</h1></body></html>')
     }
     let payload: object
     try {
-      payload = answer(this.#visibleDataset(faults.shrinkTo))
+      payload = answer(this.#visibleDataset(faults.shrinkTo), faults)
     } catch (error) {
       // A malformed parameter, whether the vendor's checks or the shared parsers found it.
       if (error instanceof ParameterError) return vendorError(reply, error.message)
       throw error
     }
-    const json = JSON.stringify(payload)
+    const json = withNestedField(JSON.stringify(payload), faults.nestedFieldDepth)
     if (faults.truncatedBody === true) {
       return await reply.code(200).type('application/json').send(json.slice(0, Math.floor(json.length / 2)))
     }
+    const body = faults.latin1 === true ? Buffer.from(json, 'latin1') : json
     if (this.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      const compressed = gzipSync(json)
+      const compressed = gzipSync(body)
       this.counters.gzipResponses++
       return await reply.code(200).type('application/json').header('content-encoding', 'gzip')
         .send(faults.truncatedGzip === true ? compressed.subarray(0, Math.floor(compressed.length / 2)) : compressed)
     }
-    return await reply.code(200).type('application/json').send(json)
+    return await reply.code(200).type('application/json').send(body)
   }
 
   #takeFaults (route: DataRoute): SimulatorFaults {
@@ -282,14 +307,14 @@ export class HubsoftSimulator {
     return shrinkTo === undefined ? this.dataset : this.dataset.slice(0, shrinkTo)
   }
 
-  #todos (request: FastifyRequest, dataset: readonly Cliente[]): object {
+  #todos (request: FastifyRequest, dataset: readonly Cliente[], faults: SimulatorFaults): object {
     const query = request.query as Record<string, unknown>
     const pagina = integerParam(query, 'pagina', 0)
     const perPage = integerParam(query, 'itens_por_pagina', 1, TODOS_PER_PAGE_MAX)
     if (pagina === undefined || perPage === undefined) throw new ParameterError('pagina', 'Os campos pagina e itens_por_pagina são obrigatórios.')
     const todos = parseTodosQuery({
-      pagina,
-      itens_por_pagina: perPage,
+      pagina: faults.ignorePagina === true ? 0 : pagina,
+      itens_por_pagina: faults.clientsPerPage ?? perPage,
       data_inicio: single(query, 'data_inicio'),
       data_fim: single(query, 'data_fim'),
       cancelado: simNao(query, 'cancelado'),
@@ -300,10 +325,10 @@ export class HubsoftSimulator {
     })
     const servicoPredicate = servicoStatusPredicate(todos.statuses)
     const { page, paginacao } = todosPage(dataset.filter((cliente) => clienteMatches(cliente, todos, servicoPredicate)), todos)
-    return { ...SUCCESS_ENVELOPE, paginacao, clientes: page.map(shown(todos)) }
+    return { ...SUCCESS_ENVELOPE, paginacao: { ...paginacao, ...faults.paginacao }, clientes: page.map(shown(todos)) }
   }
 
-  #all (request: FastifyRequest, dataset: readonly Cliente[]): object {
+  #all (request: FastifyRequest, dataset: readonly Cliente[], faults: SimulatorFaults): object {
     const query = request.query as Record<string, unknown>
     const raw: RawListQuery = {
       data_inicio: single(query, 'data_inicio'),
@@ -312,7 +337,7 @@ export class HubsoftSimulator {
       codigo_pacote: single(query, 'codigo_pacote'),
       relacoes: single(query, 'relacoes'),
       limit: integerParam(query, 'limit', 1),
-      offset: integerParam(query, 'offset', 0),
+      offset: faults.ignoreOffset === true ? undefined : integerParam(query, 'offset', 0),
       order_by: single(query, 'order_by') as RawListQuery['order_by'],
       order_type: single(query, 'order_type') as RawListQuery['order_type']
     }

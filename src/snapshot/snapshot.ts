@@ -15,6 +15,7 @@ import type { FilterableCliente, FilterableServico } from '../query/filter.js'
 import { ORDER_BY, ORDER_TYPE } from '../query/list-query.js'
 import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
+import { quotedValue } from '../personal-data.js'
 import { ByteSlab } from './byte-slab.js'
 import { ClienteSchema, ClienteSchemaRefs } from '../hubsoft/cliente-schema.js'
 import { ServicoTally } from './servico-counts.js'
@@ -124,6 +125,45 @@ export class SnapshotValidationError extends Error {
 
 const checkCliente = TypeCompiler.Compile(ClienteSchema, [...ClienteSchemaRefs])
 
+/** What one client may hold before it is refused as `schema`. */
+export interface ClienteBounds {
+  /** Services of one client (HUBSOFT_MAX_SERVICOS): each is indexed and scanned by every filter. */
+  readonly maxServicos: number
+}
+
+export const DEFAULT_CLIENTE_BOUNDS: ClienteBounds = { maxServicos: 1000 }
+
+/**
+ * How deep a client's JSON may nest. HubSoft's deepest field is 5 levels down
+ * (servicos[].endereco_instalacao.coordenadas.latitude); an unknown field nested thousands
+ * deep would overflow the stack of the serialiser instead of failing validation.
+ */
+export const MAX_CLIENTE_DEPTH = 32
+
+/** Whether `value` nests deeper than `levels` more objects or arrays; stops at the bound. */
+function nestsDeeper (value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (levels === 0) return true
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestsDeeper(item, levels - 1)) return true
+    return false
+  }
+  for (const key in value) if (nestsDeeper((value as Record<string, unknown>)[key], levels - 1)) return true
+  return false
+}
+
+/** The bounds a client's size must keep, checked before the schema so nothing walks a hostile shape. */
+function checkBounds (cliente: unknown, index: number, bounds: ClienteBounds): void {
+  const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
+  const servicos = (cliente as { servicos?: unknown } | null)?.servicos
+  if (Array.isArray(servicos) && servicos.length > bounds.maxServicos) {
+    throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${quotedValue(id)}) has ${servicos.length} services, more than HUBSOFT_MAX_SERVICOS (${bounds.maxServicos})`)
+  }
+  if (nestsDeeper(cliente, MAX_CLIENTE_DEPTH)) {
+    throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${quotedValue(id)}) nests deeper than ${MAX_CLIENTE_DEPTH} levels`)
+  }
+}
+
 /** TypeBox reports a failed union (every nullable field) at the union; the deepest variant error names the field. */
 function deepestError (errors: Iterable<ValueError>): ValueError | undefined {
   let deepest: ValueError | undefined
@@ -142,7 +182,7 @@ function validateCliente (cliente: unknown, index: number): asserts cliente is C
   const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
   // The kind of the offending value, never the value: it may be personal data.
   const got = error?.value === null ? 'null' : Array.isArray(error?.value) ? 'array' : typeof error?.value
-  throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${String(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
+  throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${quotedValue(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
 }
 
 /** Keys of a client's own fields, computed as it arrives and dropped once the indexes exist. */
@@ -301,13 +341,15 @@ export class SnapshotBuilder {
   /** Every client's edits back to back (one array, not one typed array per client). */
   readonly #edits: number[] = []
   readonly #slicer = new Slicer()
+  readonly #bounds: ClienteBounds
   #seen = 0
 
   /**
    * `previous` is the snapshot being served, if any: a client whose bytes did not change
    * shares them with it instead of storing them again.
    */
-  constructor (previous?: Snapshot | null) {
+  constructor (previous?: Snapshot | null, bounds: ClienteBounds = DEFAULT_CLIENTE_BOUNDS) {
+    this.#bounds = bounds
     const prepared = previous === null || previous === undefined ? undefined : preparedOf.get(previous)
     this.#previous = prepared === undefined ? null : { prepared, byIdCliente: previous!.indexes.byIdCliente }
   }
@@ -320,10 +362,11 @@ export class SnapshotBuilder {
   }
 
   #add (cliente: unknown, duplicates: DuplicatePolicy): void {
+    checkBounds(cliente, this.#seen, this.#bounds)
     validateCliente(cliente, this.#seen++)
     const id = cliente.id_cliente
     const slot = this.#slotOf.get(id)
-    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError('duplicate_id', `duplicate id_cliente ${id}`)
+    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError('duplicate_id', `duplicate id_cliente ${quotedValue(id)}`)
     const serialised = serialiseCliente(cliente)
     const baseLength = Buffer.byteLength(serialised.base)
     const overlayLength = Buffer.byteLength(serialised.overlay)

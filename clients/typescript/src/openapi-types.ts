@@ -714,11 +714,13 @@ export interface components {
                     clients: number;
                     /** @description Upstream body bytes fetched. */
                     bytes: number;
+                    /** @description Bytes HubSoft sent that were not UTF-8, each kept as U+FFFD (a HubSoft sending Latin-1 shows here). */
+                    replaced_characters: number;
                     /**
-                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
+                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, implausible, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
                      * @enum {string}
                      */
-                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
+                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "implausible" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
                     /** @description HubSoft's HTTP status, when the failure came with one. */
                     http_status?: number;
                     /** @description What went wrong. */
@@ -751,11 +753,13 @@ export interface components {
                     clients: number;
                     /** @description Upstream body bytes fetched. */
                     bytes: number;
+                    /** @description Bytes HubSoft sent that were not UTF-8, each kept as U+FFFD (a HubSoft sending Latin-1 shows here). */
+                    replaced_characters: number;
                     /**
-                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
+                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, implausible, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
                      * @enum {string}
                      */
-                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
+                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "implausible" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
                     /** @description HubSoft's HTTP status, when the failure came with one. */
                     http_status?: number;
                     /** @description What went wrong. */
