@@ -73,7 +73,8 @@ test('the leak scanner finds secrets, bearer tokens and documents in any punctua
     '{"url":"/oauth?t=hbat_abcdefghijklmnopqrstuvwxyz"}',
     '{"url":"/all/cpf_cnpj/106.820.836-81"}',
     '{"url":"/all/cpf_cnpj/10682083681"}',
-    '{"url":"/all/cpf_cnpj/12.abc.345/01de-35"}'
+    '{"url":"/all/cpf_cnpj/12.abc.345/01de-35"}',
+    '{"url":"/all/cpf%5Fcnpj/106%2E820%2E836%2D81"}'
   ]
   for (const line of leaking) assert.equal(logLeaks([line], forbidden).length > 0, true, line)
   const clean = [

@@ -12,17 +12,24 @@ import { TODOS_PER_PAGE_MAX } from '../../hubsoft/todos.js'
 import { ORDER_BY, ORDER_TYPE } from '../../query/list-query.js'
 import { StringEnum } from './string-enum.js'
 
+/**
+ * Free text a caller chooses (SECURITY.md): as long as a path parameter may be. Beyond it the
+ * value is abuse, and it would be the key of a cached answer.
+ */
+const TEXT_MAX_LENGTH = 200
+
 const literals = <T extends readonly string[]>(values: T, description: string) => Type.Optional(StringEnum(values, description))
 
-const date = (description: string) => Type.Optional(Type.String({ description, examples: ['2024-01-31'] }))
+const date = (description: string) => Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description, examples: ['2024-01-31'] }))
 
 const dateBounds = {
   data_inicio: date('Lower bound on the registration day (data_cadastro), YYYY-MM-DD.'),
   data_fim: date('Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.')
 }
 const cancelado = literals(SIM_NAO, 'sim includes cancelled services; nao (default) drops them, and drops clients left with none.')
-const codigoPacote = Type.Optional(Type.String({ description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
+const codigoPacote = Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
 const relacoes = Type.Optional(Type.String({
+  maxLength: TEXT_MAX_LENGTH,
   description: `Comma list of relations to return: ${RELACOES.join(', ')}. Default: ${DEFAULT_RELACOES.join(', ')}. An empty value returns none.`
 }))
 const orderBy = literals(ORDER_BY, 'Sort field (default data_cadastro); clients without it come last, ties by id_cliente.')
@@ -51,14 +58,14 @@ export const TodosQuerystringSchema = Type.Object({
   cancelado,
   possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao: only clients without.'),
   codigo_pacote: codigoPacote,
-  servico_status: Type.Optional(Type.String({ description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
+  servico_status: Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
   relacoes,
   pretty
 })
 
 export const BuscaQuerystringSchema = Type.Object({
   busca: StringEnum(BUSCA_TIPOS, 'Field to search.'),
-  termo_busca: Type.String({ description: 'Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.' }),
+  termo_busca: Type.String({ maxLength: TEXT_MAX_LENGTH, description: 'Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.' }),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BUSCA_LIMIT_MAX, description: `Maximum number of clients, 1 to ${BUSCA_LIMIT_MAX} (default ${BUSCA_LIMIT_DEFAULT}).` })),
   cancelado,
   order_by: orderBy,

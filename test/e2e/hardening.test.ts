@@ -1,0 +1,81 @@
+// Attacks on the service over loopback, each bounded in count and time, and the bound that
+// stops it (SECURITY.md's "Abuse limits"): long parameters, cached keys, personal data in
+// logged URLs, and the token answer's caching headers.
+import { test } from 'node:test'
+import type { TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { request } from 'undici'
+import { KEYS, bearer, loggedLines, startService, startSimulator } from '../helpers/service.js'
+import { parseExposition, sampleValue } from '../helpers/prometheus-text.js'
+
+type Json = Record<string, any>
+const BASE = '/api/v1/integracao/cliente'
+
+/** A started service listening on a loopback port, and its base URL. */
+export async function listening (t: TestContext, env: Record<string, string> = {}, options: Parameters<typeof startService>[3] = {}) {
+  const simulator = await startSimulator(t, { clients: 60, seed: 13 })
+  const app = await startService(t, simulator, env, options)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const address = app.server.address()
+  assert.ok(typeof address === 'object' && address !== null)
+  return { app, simulator, origin: `http://127.0.0.1:${address.port}`, port: address.port, dataset: simulator.dataset as Json[] }
+}
+
+async function get (origin: string, path: string, headers: Record<string, string> = bearer('read')) {
+  const response = await request(`${origin}${path}`, { headers })
+  const text = await response.body.text()
+  return { status: response.statusCode, headers: response.headers, text }
+}
+
+async function scrape (origin: string) {
+  return parseExposition((await get(origin, '/metrics')).text)
+}
+
+test('free-text parameters of kilobytes are a 400; cached answers count their keys in the budget', async (t) => {
+  const { origin } = await listening(t)
+  const long = 'Q'.repeat(15 * 1024)
+  for (const path of [`${BASE}/all?codigo_pacote=${long}`, `${BASE}/todos?pagina=0&itens_por_pagina=1&codigo_pacote=${long}`, `${BASE}?busca=nome_razaosocial&termo_busca=${long}`]) {
+    const answer = await get(origin, path)
+    assert.equal(answer.status, 400, path.slice(0, 60))
+    assert.equal(JSON.parse(answer.text).code, 'invalid_parameter')
+  }
+  // 200 characters are still a lookup; 40 distinct ones in a non-prepared projection are cached,
+  // each under a key of more than 200 characters that the cache's bytes account for.
+  const distinct = 40
+  for (let i = 0; i < distinct; i++) {
+    const answer = await get(origin, `${BASE}/all?cancelado=sim&limit=1&codigo_pacote=${String(i).padStart(200, 'x')}`)
+    assert.equal(answer.status, 200)
+  }
+  const metrics = await scrape(origin)
+  assert.equal(sampleValue(metrics, 'hubsoft_bff_projection_cache_entries'), distinct)
+  assert.ok(sampleValue(metrics, 'hubsoft_bff_projection_cache_bytes') >= distinct * 2 * 200, 'keys are counted at two bytes a character')
+})
+
+test('URLs are logged masked after decoding: an escaped CPF in an escaped segment name, a CNPJ-shaped package code', async (t) => {
+  const { app, origin, dataset } = await listening(t)
+  const cpf = dataset.map((cliente) => cliente.cpf_cnpj).find((value): value is string => typeof value === 'string' && value.replace(/\D/g, '').length === 11)!
+  const digits = cpf.replace(/\D/g, '')
+  const punctuated = `${digits.slice(0, 3)}.${digits.slice(3, 6)}.${digits.slice(6, 9)}-${digits.slice(9)}`
+  const escaped = encodeURIComponent(punctuated).replaceAll('.', '%2E').replaceAll('-', '%2D')
+  assert.equal((await get(origin, `${BASE}/all/cpf%5Fcnpj/${escaped}`)).status, 200)
+  assert.equal((await get(origin, `${BASE}/all?limit=1&codigo_pacote=QIWUAB12CD3442`)).status, 200)
+  const urls = loggedLines(app, /incoming request/).map((line) => String(line.req.url))
+  const lookup = urls.find((url) => url.includes('cpf%5Fcnpj'))
+  assert.equal(lookup, `${BASE}/all/cpf%5Fcnpj/${digits.slice(0, 3)}.***.***-${digits.slice(9)}`)
+  assert.ok(urls.some((url) => url.endsWith('codigo_pacote=QIW*********42')), urls.join('\n'))
+  // The log scan on close (test/helpers/service.ts) decodes escapes before looking for documents.
+})
+
+test('the token answer is never stored: Cache-Control no-store and Pragma no-cache (RFC 6749 §5.1)', async (t) => {
+  const { origin } = await listening(t)
+  const response = await request(`${origin}/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ grant_type: 'password', client_id: 'reader', client_secret: KEYS.read })
+  })
+  const body = await response.body.json() as Json
+  assert.equal(response.statusCode, 200)
+  assert.equal(typeof body.access_token, 'string')
+  assert.equal(response.headers['cache-control'], 'no-store')
+  assert.equal(response.headers.pragma, 'no-cache')
+})
