@@ -7,7 +7,7 @@ import auditPlugin from './http/plugins/audit.js'
 import authPlugin from './http/plugins/auth/auth.js'
 import cachingPlugin from './http/plugins/caching.js'
 import compressionPlugin from './http/plugins/compression.js'
-import docsPlugin from './http/plugins/docs.js'
+import docsPlugin, { documentRoutesPlugin } from './http/plugins/docs.js'
 import errorDocsPlugin from './http/plugins/error-docs.js'
 import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
 import limitsPlugin from './http/plugins/limits/limits.js'
@@ -129,6 +129,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(limitsPlugin, { limits, pressureSampleIntervalMs: deps.pressureSampleIntervalMs })
   await app.register(authPlugin, { keys: config.apiKeys, accessTokenTtlMs: config.accessTokenTtlMs, now })
   await app.register(auditPlugin)
+  // After the rate limit: the document and the UI are anonymous, so limited per address.
+  await app.register(documentRoutesPlugin)
   await app.register(oauthRoutes)
   await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now })
   await app.register(clientesRoutes, { refresher, projections, now })

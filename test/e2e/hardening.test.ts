@@ -79,3 +79,32 @@ test('the token answer is never stored: Cache-Control no-store and Pragma no-cac
   assert.equal(response.headers['cache-control'], 'no-store')
   assert.equal(response.headers.pragma, 'no-cache')
 })
+
+test('the OpenAPI documents and /docs are rendered once and rate-limited per address, like any keyless caller', async (t) => {
+  const { app, origin } = await listening(t, { RATE_LIMIT_MAX: '6' })
+  let renders = 0
+  const swagger = app.swagger.bind(app)
+  app.swagger = ((options?: { yaml?: boolean }) => { renders++; return swagger(options as never) }) as typeof app.swagger
+  const statuses: number[] = []
+  for (let i = 0; i < 10; i++) statuses.push((await get(origin, i % 2 === 0 ? '/openapi.yaml' : '/openapi.json', {})).status)
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429, 429, 429])
+  assert.equal(renders, 2, 'one render of each document, not one per request')
+  assert.equal((await get(origin, '/docs/', {})).status, 429, 'the UI shares the address\'s budget')
+  assert.equal((await get(origin, '/health/live', {})).status, 200)
+})
+
+test('HTML answers forbid scripts, framing and sniffing: the status page and Swagger UI', async (t) => {
+  const { origin } = await listening(t)
+  const page = await get(origin, '/status', { ...bearer('admin'), accept: 'text/html' })
+  assert.equal(page.status, 200)
+  assert.match(String(page.headers['content-type']), /^text\/html/)
+  assert.match(String(page.headers['content-security-policy']), /default-src 'none'/)
+  assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/)
+  assert.equal(page.headers['x-content-type-options'], 'nosniff')
+  assert.equal(page.headers['x-frame-options'], 'DENY')
+  const ui = await get(origin, '/docs/', {})
+  assert.equal(ui.status, 200)
+  assert.match(String(ui.headers['content-security-policy']), /frame-ancestors 'none'/)
+  assert.doesNotMatch(String(ui.headers['content-security-policy']), /validator\.swagger\.io/)
+  assert.equal(ui.headers['x-content-type-options'], 'nosniff')
+})
