@@ -51,7 +51,6 @@ async function docsPlugin (app: FastifyInstance) {
       }
     }
   })
-
 }
 
 /**
