@@ -13,6 +13,7 @@ import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
 import limitsPlugin from './http/plugins/limits/limits.js'
 import metricsPlugin from './http/plugins/metrics.js'
 import prettyPlugin from './http/plugins/pretty.js'
+import stateChangesPlugin from './http/plugins/state-changes.js'
 import clientesRoutes from './http/routes/clientes.js'
 import oauthRoutes from './http/routes/oauth.js'
 import operationsRoutes from './http/routes/operations.js'
@@ -128,6 +129,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // Security (SECURITY.md): shedding and limits first, then who the caller is, then the audit.
   await app.register(limitsPlugin, { limits, pressureSampleIntervalMs: deps.pressureSampleIntervalMs })
   await app.register(authPlugin, { keys: config.apiKeys, accessTokenTtlMs: config.accessTokenTtlMs, now })
+  await app.register(stateChangesPlugin)
   await app.register(auditPlugin)
   // After the rate limit: the document and the UI are anonymous, so limited per address.
   await app.register(documentRoutesPlugin)

@@ -108,3 +108,30 @@ test('HTML answers forbid scripts, framing and sniffing: the status page and Swa
   assert.doesNotMatch(String(ui.headers['content-security-policy']), /validator\.swagger\.io/)
   assert.equal(ui.headers['x-content-type-options'], 'nosniff')
 })
+
+test('CSRF: a cross-site text/plain form replaying a browser\'s Basic sign-in changes nothing; each defence holds alone', async (t) => {
+  const { origin, simulator, port } = await listening(t, {}, { start: false })
+  const basicAdmin = `Basic ${Buffer.from(`ops:${KEYS.admin}`).toString('base64')}`
+  const post = async (headers: Record<string, string>, body?: string) => {
+    const response = await request(`${origin}/admin/refresh?accept_shrink=true`, { method: 'POST', headers, body })
+    return { status: response.statusCode, body: await response.body.json() as Json }
+  }
+  const attacks: Array<[string, Record<string, string>, string | undefined, number, string]> = [
+    ['the forged form as a browser sends it', { authorization: basicAdmin, 'content-type': 'text/plain', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, 'x=y', 415, 'unsupported_media_type'],
+    ['no body, but from another site', { ...bearer('admin'), 'sec-fetch-site': 'cross-site' }, undefined, 403, 'forbidden'],
+    ['a same-site sibling is another origin too', { ...bearer('admin'), 'sec-fetch-site': 'same-site' }, undefined, 403, 'forbidden'],
+    ['an older browser: Origin only', { ...bearer('admin'), origin: 'https://evil.example' }, undefined, 403, 'forbidden'],
+    ['a sandboxed frame: Origin null', { ...bearer('admin'), origin: 'null' }, undefined, 403, 'forbidden'],
+    ['Basic from this very origin', { authorization: basicAdmin, 'sec-fetch-site': 'same-origin' }, undefined, 403, 'forbidden'],
+    ['a JSON body the route does not read', { ...bearer('admin'), 'content-type': 'application/json' }, '{}', 415, 'unsupported_media_type']
+  ]
+  for (const [name, headers, body, status, code] of attacks) {
+    const answer = await post(headers, body)
+    assert.deepEqual([answer.status, answer.body.code], [status, code], name)
+  }
+  assert.equal(simulator.dataRequestCount(), 0, 'no refused request reached HubSoft')
+
+  // The same request from a script (no ambient credential), from this origin, is accepted.
+  const accepted = await post({ ...bearer('admin'), origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' })
+  assert.equal(accepted.status, 202)
+})

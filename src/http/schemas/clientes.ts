@@ -17,6 +17,8 @@ import { StringEnum } from './string-enum.js'
  * value is abuse, and it would be the key of a cached answer.
  */
 const TEXT_MAX_LENGTH = 200
+/** Comma lists of names (relacoes, servico_status): room for every name, spelt out, a few times. */
+const LIST_MAX_LENGTH = 1000
 
 const literals = <T extends readonly string[]>(values: T, description: string) => Type.Optional(StringEnum(values, description))
 
@@ -29,7 +31,7 @@ const dateBounds = {
 const cancelado = literals(SIM_NAO, 'sim includes cancelled services; nao (default) drops them, and drops clients left with none.')
 const codigoPacote = Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
 const relacoes = Type.Optional(Type.String({
-  maxLength: TEXT_MAX_LENGTH,
+  maxLength: LIST_MAX_LENGTH,
   description: `Comma list of relations to return: ${RELACOES.join(', ')}. Default: ${DEFAULT_RELACOES.join(', ')}. An empty value returns none.`
 }))
 const orderBy = literals(ORDER_BY, 'Sort field (default data_cadastro); clients without it come last, ties by id_cliente.')
@@ -58,7 +60,7 @@ export const TodosQuerystringSchema = Type.Object({
   cancelado,
   possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao: only clients without.'),
   codigo_pacote: codigoPacote,
-  servico_status: Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
+  servico_status: Type.Optional(Type.String({ maxLength: LIST_MAX_LENGTH, description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
   relacoes,
   pretty
 })
