@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   unsupported_media_type: { status: 415, place: 'router', description: 'The request body has a content type or content encoding the route does not read.' },
   rate_limited: { status: 429, place: 'keyed', description: 'Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again.', headers: { 'Retry-After': 'Seconds until a request is allowed again.' } },
   refresh_throttled: { status: 429, place: 'route', description: 'REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.', headers: { 'Retry-After': 'Seconds until a refresh is allowed.' } },
+  headers_too_large: { status: 431, place: 'router', description: 'The request head (request line and headers) is larger than 16 KiB; the connection is closed.' },
   internal_error: { status: 500, place: 'every', description: 'An unexpected failure; the body is generic and the details go to the log.' },
   no_snapshot: { status: 503, place: 'route', description: 'No customer snapshot has been loaded yet; retry after the first refresh.' },
   full_dump_busy: { status: 503, place: 'route', description: 'FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit.', headers: { 'Retry-After': 'Seconds to wait before retrying.' } },

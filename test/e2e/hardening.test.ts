@@ -4,6 +4,8 @@
 import { test } from 'node:test'
 import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'
+import { connect } from 'node:net'
+import type { Socket } from 'node:net'
 import { request } from 'undici'
 import { KEYS, bearer, loggedLines, startService, startSimulator } from '../helpers/service.js'
 import { parseExposition, sampleValue } from '../helpers/prometheus-text.js'
@@ -25,6 +27,24 @@ async function get (origin: string, path: string, headers: Record<string, string
   const response = await request(`${origin}${path}`, { headers })
   const text = await response.body.text()
   return { status: response.statusCode, headers: response.headers, text }
+}
+
+/** Everything the service sends on one raw connection until it closes it; `talk` writes what it likes. */
+async function rawConnection (port: number, talk: (socket: Socket) => void): Promise<string> {
+  return await new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let received = ''
+    socket.on('data', (chunk: Buffer) => { received += chunk.toString() })
+    socket.once('error', reject)
+    socket.once('close', () => resolve(received))
+    socket.once('connect', () => talk(socket))
+  })
+}
+
+/** The status line and the JSON body of a raw answer. */
+function rawAnswer (text: string): { statusLine: string, body: Json } {
+  const [head, body = ''] = text.split('\r\n\r\n', 2)
+  return { statusLine: head!.split('\r\n', 1)[0]!, body: JSON.parse(body) as Json }
 }
 
 async function scrape (origin: string) {
@@ -134,4 +154,25 @@ test('CSRF: a cross-site text/plain form replaying a browser\'s Basic sign-in ch
   // The same request from a script (no ambient credential), from this origin, is accepted.
   const accepted = await post({ ...bearer('admin'), origin: `http://127.0.0.1:${port}`, 'sec-fetch-site': 'same-origin' })
   assert.equal(accepted.status, 202)
+})
+
+test('REQUEST_TIMEOUT bounds a slow head, a slow body and an idle keep-alive; parser refusals answer the envelope', { timeout: 30_000 }, async (t) => {
+  const { origin, port } = await listening(t, { REQUEST_TIMEOUT: '1s' })
+  // Node's defaults would keep each of these three open for a minute or more: the test's own
+  // time limit is the bound shown. Node closes a timed-out connection without an answer.
+  const slowHead = await rawConnection(port, (socket) => socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: '))
+  assert.equal(slowHead, '')
+  const slowBody = await rawConnection(port, (socket) => socket.write('POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"grant_'))
+  assert.equal(slowBody, '')
+  const idle = await rawConnection(port, (socket) => socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n'))
+  assert.match(idle, /^HTTP\/1\.1 200 OK/, 'answered, then the idle connection was closed')
+
+  const hugeHead = await rawConnection(port, (socket) => socket.write(`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`))
+  assert.deepEqual(rawAnswer(hugeHead), { statusLine: 'HTTP/1.1 431 Request Header Fields Too Large', body: { status: 'error', msg: 'The request head is larger than 16 KiB', code: 'headers_too_large' } })
+  const notHttp = await rawConnection(port, (socket) => socket.write('HELLO THERE\r\n\r\n'))
+  assert.deepEqual(rawAnswer(notHttp), { statusLine: 'HTTP/1.1 400 Bad Request', body: { status: 'error', msg: 'The request is not valid HTTP/1.1', code: 'invalid_request' } })
+
+  const metrics = await scrape(origin)
+  assert.equal(sampleValue(metrics, 'hubsoft_bff_connections_cut_total', { reason: 'headers_too_large' }), 1)
+  assert.equal(sampleValue(metrics, 'hubsoft_bff_connections_cut_total', { reason: 'invalid_request' }), 1)
 })

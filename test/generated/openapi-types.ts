@@ -610,13 +610,14 @@ export interface components {
          *     - `unsupported_media_type` (415): The request body has a content type or content encoding the route does not read.
          *     - `rate_limited` (429): Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again.
          *     - `refresh_throttled` (429): REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.
+         *     - `headers_too_large` (431): The request head (request line and headers) is larger than 16 KiB; the connection is closed.
          *     - `internal_error` (500): An unexpected failure; the body is generic and the details go to the log.
          *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh.
          *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit.
          *     - `overloaded` (503): The service is past its event-loop, heap or memory bound; retry shortly.
          * @enum {string}
          */
-        ErrorCode: "invalid_parameter" | "invalid_request" | "invalid_credentials" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "refresh_running" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "refresh_throttled" | "internal_error" | "no_snapshot" | "full_dump_busy" | "overloaded";
+        ErrorCode: "invalid_parameter" | "invalid_request" | "invalid_credentials" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "refresh_running" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "refresh_throttled" | "headers_too_large" | "internal_error" | "no_snapshot" | "full_dump_busy" | "overloaded";
         /**
          * @description Every error answer: HubSoft's envelope plus a stable code.
          * @example {
