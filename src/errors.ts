@@ -41,7 +41,7 @@ export const ERROR_CATALOGUE = {
   headers_too_large: { status: 431, place: 'router', description: 'The request head (request line and headers) is larger than 16 KiB; the connection is closed.' },
   internal_error: { status: 500, place: 'every', description: 'An unexpected failure; the body is generic and the details go to the log.' },
   no_snapshot: { status: 503, place: 'route', description: 'No customer snapshot has been loaded yet; retry after the first refresh.' },
-  full_dump_busy: { status: 503, place: 'route', description: 'FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit.', headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
+  full_dump_busy: { status: 503, place: 'route', description: 'FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit.', headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
   overloaded: { status: 503, place: 'keyed', description: 'The service is past its event-loop, heap or memory bound; retry shortly.', headers: { 'Retry-After': 'Seconds to wait before retrying.' } }
 } as const satisfies Record<string, ErrorEntry>
 
@@ -68,5 +68,5 @@ export const NoSnapshotError = catalogueError('no_snapshot', 'No customer snapsh
 // Abuse limits and the drop-in token route (SECURITY.md).
 export const InvalidCredentialsError = catalogueError('invalid_credentials', 'The user credentials were incorrect.')
 export const RateLimitedError = catalogueError('rate_limited', 'Too many requests for this key; retry in %s')
-export const FullDumpBusyError = catalogueError('full_dump_busy', 'Too many full downloads are running (at most %s at once); retry shortly or pass limit')
+export const FullDumpBusyError = catalogueError('full_dump_busy', 'Too many full downloads are running (at most %s); retry shortly or pass limit')
 export const OverloadedError = catalogueError('overloaded', 'The service is overloaded; retry shortly')

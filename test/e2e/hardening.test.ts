@@ -14,8 +14,8 @@ type Json = Record<string, any>
 const BASE = '/api/v1/integracao/cliente'
 
 /** A started service listening on a loopback port, and its base URL. */
-export async function listening (t: TestContext, env: Record<string, string> = {}, options: Parameters<typeof startService>[3] = {}) {
-  const simulator = await startSimulator(t, { clients: 60, seed: 13 })
+export async function listening (t: TestContext, env: Record<string, string> = {}, options: Parameters<typeof startService>[3] = {}, clients = 60) {
+  const simulator = await startSimulator(t, { clients, seed: 13 })
   const app = await startService(t, simulator, env, options)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
@@ -175,4 +175,69 @@ test('REQUEST_TIMEOUT bounds a slow head, a slow body and an idle keep-alive; pa
   const metrics = await scrape(origin)
   assert.equal(sampleValue(metrics, 'hubsoft_bff_connections_cut_total', { reason: 'headers_too_large' }), 1)
   assert.equal(sampleValue(metrics, 'hubsoft_bff_connections_cut_total', { reason: 'invalid_request' }), 1)
+})
+
+/** A download whose reader stops reading after the first bytes; `resume` lets it drain what it was sent. */
+function slowReader (port: number, path: string, key: keyof typeof KEYS): { resume: () => void, received: Promise<string> } {
+  const socket = connect(port, '127.0.0.1')
+  const received = new Promise<string>((resolve, reject) => {
+    let text = ''
+    socket.on('data', (chunk: Buffer) => {
+      // Read nothing more for now: the kernel's buffers fill and the answer stalls.
+      if (text === '') socket.pause()
+      text += chunk.toString('latin1')
+    })
+    socket.once('error', reject)
+    socket.once('close', () => resolve(text))
+    socket.once('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${KEYS[key]}\r\n\r\n`))
+  })
+  return { resume: () => socket.resume(), received }
+}
+
+async function until (condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 20))
+  assert.ok(condition(), 'the condition never held')
+}
+
+test('slow readers of full downloads hold at most FULL_DUMP_PER_KEY slots, and only for FULL_DUMP_TIMEOUT', { timeout: 60_000 }, async (t) => {
+  // 3 000 clients re-rendered (cancelado=sim) are ~10 MB: more than loopback buffers take.
+  const { app, origin, port } = await listening(t, { FULL_DUMP_CONCURRENCY: '4', FULL_DUMP_PER_KEY: '2', FULL_DUMP_TIMEOUT: '2s', HUBSOFT_PAGE_SIZE: '500' }, {}, 3000)
+  const path = `${BASE}/all?cancelado=sim`
+  const readers = [slowReader(port, path, 'read'), slowReader(port, path, 'read')]
+  await until(() => app.fullDumps.inFlight === 2)
+  // The same key's third is refused; another key still gets a download.
+  const refused = await get(origin, path, bearer('read'))
+  assert.equal(refused.status, 503)
+  assert.deepEqual(JSON.parse(refused.text), { status: 'error', code: 'full_dump_busy', msg: 'Too many full downloads are running (at most 2 at once for one key); retry shortly or pass limit' })
+  assert.equal((await get(origin, `${BASE}/all`, bearer('secrets'))).status, 200)
+  // FULL_DUMP_TIMEOUT cuts both stalled answers mid-body and frees their slots.
+  await until(() => app.fullDumps.inFlight === 0)
+  assert.equal(sampleValue(await scrape(origin), 'hubsoft_bff_connections_cut_total', { reason: 'full_dump_timeout' }), 2)
+  for (const reader of readers) reader.resume()
+  for (const text of await Promise.all(readers.map(async (reader) => await reader.received))) {
+    assert.match(text, /^HTTP\/1\.1 200 OK/)
+    assert.doesNotMatch(text.slice(-200), /\]\}(\r\n0\r\n\r\n)?$/, 'the body was cut before its end')
+  }
+  assert.equal((await get(origin, path, bearer('read'))).status, 200, 'the key downloads again')
+})
+
+test('answers are bounded by what they cost: a limit=1000&cancelado=sim flood is shed while slow readers hold the slots', { timeout: 60_000 }, async (t) => {
+  const { app, origin, port } = await listening(t, { FULL_DUMP_CONCURRENCY: '4', FULL_DUMP_PER_KEY: '2', HUBSOFT_PAGE_SIZE: '500' }, {}, 3000)
+  // Two slow readers hold the key's two slots (a 1 000-client answer would fit in loopback's buffers).
+  const readers = [0, 1].map((offset) => slowReader(port, `${BASE}/all?cancelado=sim&offset=${offset}`, 'read'))
+  await until(() => app.fullDumps.inFlight === 2)
+  // 60 bounded lists at once from the same key, each re-rendering 1 000 clients at its own
+  // offset (so never cached): as costly as a download, so all refused at once.
+  const flood = await Promise.all(Array.from({ length: 60 }, async (_, i) => await get(origin, `${BASE}/all?limit=1000&cancelado=sim&offset=${i + 2}`)))
+  assert.deepEqual([...new Set(flood.map((answer) => answer.status))], [503])
+  assert.equal(app.fullDumps.inFlight, 2, 'the key never held more than its share')
+  assert.equal((await get(origin, '/health/live', {})).status, 200)
+  assert.equal(sampleValue(await scrape(origin), 'hubsoft_bff_shed_requests_total', { reason: 'full_dump_busy' }), 60)
+  // The same page size in the prepared projection costs a copy of bytes: it is not gated, nor is a small re-render.
+  assert.equal((await get(origin, `${BASE}/all?limit=1000&offset=5`)).status, 200)
+  assert.equal((await get(origin, `${BASE}/all?limit=100&cancelado=sim`)).status, 200)
+  // A cliente/todos page of 500 re-rendered clients is as costly.
+  assert.equal((await get(origin, `${BASE}/todos?pagina=0&itens_por_pagina=500&cancelado=sim`)).status, 503)
+  for (const reader of readers) reader.resume()
+  await Promise.all(readers.map(async (reader) => await reader.received))
 })

@@ -613,7 +613,7 @@ export interface components {
          *     - `headers_too_large` (431): The request head (request line and headers) is larger than 16 KiB; the connection is closed.
          *     - `internal_error` (500): An unexpected failure; the body is generic and the details go to the log.
          *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh.
-         *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit.
+         *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit.
          *     - `overloaded` (503): The service is past its event-loop, heap or memory bound; retry shortly.
          * @enum {string}
          */
@@ -1369,7 +1369,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1685,7 +1685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1840,7 +1840,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1986,7 +1986,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
