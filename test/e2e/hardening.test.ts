@@ -7,7 +7,8 @@ import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
 import { request } from 'undici'
-import { KEYS, bearer, loggedLines, startService, startSimulator } from '../helpers/service.js'
+import { KEYS, bearer, loggedLines, snapshotDir, startService, startSimulator } from '../helpers/service.js'
+import { runServerUntil, serverEnv } from '../helpers/server-process.js'
 import { parseExposition, sampleValue } from '../helpers/prometheus-text.js'
 
 type Json = Record<string, any>
@@ -240,4 +241,35 @@ test('answers are bounded by what they cost: a limit=1000&cancelado=sim flood is
   assert.equal((await get(origin, `${BASE}/todos?pagina=0&itens_por_pagina=500&cancelado=sim`)).status, 503)
   for (const reader of readers) reader.resume()
   await Promise.all(readers.map(async (reader) => await reader.received))
+})
+
+test('under ulimit -n 300, 400 idle connections are bounded by MAX_CONNECTIONS and the process lives on', { timeout: 60_000 }, async (t) => {
+  const simulator = await startSimulator(t, { clients: 20, seed: 13 })
+  const env = serverEnv(simulator, { API_KEYS: `reader:${KEYS.read}:read`, SNAPSHOT_DIR: snapshotDir(t), OVERLOAD_EVENT_LOOP_DELAY_MS: '0' })
+  let metrics = ''
+  let live = 0
+  const run = await runServerUntil(env, /^Server listening at/, async (lines) => {
+    const listening = lines.find((line) => typeof line.msg === 'string' && line.msg.startsWith('Server listening at'))!
+    const origin = String(listening.msg).replace('Server listening at ', '')
+    const port = Number(new URL(origin).port)
+    // Half-open callers: connected, sending nothing (each holds a descriptor until REQUEST_TIMEOUT).
+    const sockets = await Promise.all(Array.from({ length: 400 }, async () => await new Promise<Socket>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      socket.on('error', () => undefined)
+      socket.once('connect', () => resolve(socket))
+      socket.once('close', () => resolve(socket))
+    })))
+    // Give the under-pressure timer (1 s) a few samples with every descriptor the bound allows in use.
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    for (const socket of sockets) socket.destroy()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    live = (await get(origin, '/health/live', {})).status
+    metrics = (await get(origin, '/metrics')).text
+  }, 300)
+  assert.equal(run.aliveAtKill, true, 'the process survived')
+  assert.equal(live, 200)
+  // ulimit -n 300 less 64 kept for the service: at most 236 connections, so at least 164 dropped.
+  const dropped = sampleValue(parseExposition(metrics), 'hubsoft_bff_connections_cut_total', { reason: 'max_connections' })
+  assert.ok(dropped >= 400 - 236, `${dropped} dropped`)
+  assert.equal(run.lines.some((line) => /EMFILE/.test(JSON.stringify(line))), false, 'no descriptor ran out')
 })
