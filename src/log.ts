@@ -3,6 +3,9 @@
 // CPF/CNPJ, phones and logins, are masked before they are logged (`106.***.***-81`).
 import { pino } from 'pino'
 import type { DestinationStream, Logger } from 'pino'
+import { looksPersonal, maskValue } from './personal-data.js'
+
+export { maskValue }
 
 /** Paths pino blanks in every line: credentials in headers, tokens, passwords, keys. */
 export const LOG_REDACT_PATHS = [
@@ -36,26 +39,8 @@ const PERSONAL_SEGMENTS = new Set(['cpf_cnpj'])
  * digits (documents, phones).
  */
 const PERSONAL_TEXT = /\d{3}\.\d{3}\.\d{3}-\d{2}|[\dA-Z]{2}\.[\dA-Z]{3}\.[\dA-Z]{3}\/[\dA-Z]{4}-\d{2}|[^\s/?&=@]+@[^\s/?&=@]+\.[^\s/?&=@]+|\d{10,}/gi
-/** Punctuation people write documents and phones with: `(31) 99999-0000`, `+55 31 …`, `106.820.836-81`. */
-const DOCUMENT_PUNCTUATION = /[\s().\-/+]/g
-/** A CPF (11 digits), a CNPJ (12 letters or digits and two check digits) or a phone (10–13 digits). */
-const DOCUMENT_OR_PHONE_SHAPE = /^(?:\d{10,13}|[\dA-Z]{12}\d{2})$/i
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/
 /** A logged URL is clipped: a long one is abuse, and its tail tells nothing more. */
 const MAX_LOGGED_URL = 512
-
-/**
- * Keeps the first three and last two letters or digits and stars the rest, punctuation kept:
- * `106.820.836-81` → `106.***.***-81`. Values with fewer than eight are starred whole.
- */
-export function maskValue (value: string): string {
-  const alphanumerics = value.match(/[\p{L}\p{N}]/gu)?.length ?? 0
-  let seen = 0
-  return value.replace(/[\p{L}\p{N}]/gu, (character) => {
-    seen++
-    return alphanumerics >= 8 && (seen <= 3 || seen > alphanumerics - 2) ? character : '*'
-  })
-}
 
 /**
  * A URL component as the router reads it: every valid percent-escape decoded, so
@@ -70,12 +55,6 @@ function decoded (value: string): string {
       return escapes
     }
   })
-}
-
-/** True for a value shaped like a CPF, a CNPJ, a phone number or an e-mail address, whatever it is named. */
-export function looksPersonal (value: string): boolean {
-  const trimmed = value.trim()
-  return EMAIL_SHAPE.test(trimmed) || DOCUMENT_OR_PHONE_SHAPE.test(trimmed.replace(DOCUMENT_PUNCTUATION, ''))
 }
 
 function maskQueryPair (pair: string): string {
