@@ -87,7 +87,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // Behind a reverse proxy, the caller's IP (for per-IP limits) comes from X-Forwarded-For.
     trustProxy: limits.trustProxy,
     // Bad URL encodings and over-long parameters answer the error envelope too, and so do
-    // what Node's parser refuses before any route (431, 400, 408).
+    // what Node's parser refuses before any route (431, 400).
     frameworkErrors,
     clientErrorHandler: clientErrors((code) => metrics.connectionCut(code))
   })

@@ -2,8 +2,9 @@
 // one, so guessing keys is throttled too), a bound on costly answers served at once (full
 // downloads, and answers re-rendering many clients) overall and per key, each cut after
 // FULL_DUMP_TIMEOUT so slow readers cannot hold a slot, and load shedding with 503 before the
-// event loop stalls or the heap runs out. Routes declare what
-// applies to them: `config.fullDump` on lists whose unlimited answer is the whole base,
+// event loop stalls or the heap runs out. Routes declare what applies to them: `config.fullDump`
+// on lists whose unlimited answer is the whole base (a route whose cost shows only once its
+// clients are selected calls `reply.holdFullDumpSlot()` itself),
 // `config.shed: false` on health checks (an orchestrator must never restart a busy but healthy
 // process) and /metrics (ops must see the overload), and @fastify/rate-limit's own
 // `config.rateLimit: false` on health checks.
