@@ -80,6 +80,7 @@ export class ServiceMetrics {
   readonly #errors: Counter<'route' | 'code'>
   readonly #rateLimited: Counter<'key'>
   readonly #shed: Counter<'reason'>
+  readonly #connectionsCut: Counter<'reason'>
   readonly #attempts: Counter<'trigger' | 'outcome' | 'reason' | 'status'>
   readonly #refreshDurations: Histogram<'outcome'>
   readonly #pages: Counter
@@ -100,6 +101,7 @@ export class ServiceMetrics {
     this.#errors = new Counter({ name: `${PREFIX}http_errors_total`, help: 'Error envelopes answered, by route template and error code (see the README\'s error table).', labelNames: ['route', 'code'], registers })
     this.#rateLimited = new Counter({ name: `${PREFIX}rate_limited_requests_total`, help: 'Requests refused with 429 rate_limited (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW), by API key name (anonymous: counted per address).', labelNames: ['key'], registers })
     this.#shed = new Counter({ name: `${PREFIX}shed_requests_total`, help: 'Requests refused with 503 to protect the process: overloaded (event loop, heap or RSS bound) or full_dump_busy (FULL_DUMP_CONCURRENCY).', labelNames: ['reason'], registers })
+    this.#connectionsCut = new Counter({ name: `${PREFIX}connections_cut_total`, help: 'Connections refused or closed before an answer completed, by reason: max_connections (MAX_CONNECTIONS), headers_too_large (431), invalid_request (not HTTP), full_dump_timeout (FULL_DUMP_TIMEOUT).', labelNames: ['reason'], registers })
     this.#attempts = new Counter({ name: `${PREFIX}refresh_attempts_total`, help: `Refreshes from HubSoft that ran, by trigger, outcome (${REFRESH_METRIC_OUTCOMES.join(', ')}), reason and HubSoft's HTTP status.`, labelNames: ['trigger', 'outcome', 'reason', 'status'], registers })
     this.#refreshDurations = new Histogram({ name: `${PREFIX}refresh_duration_seconds`, help: 'Duration of refreshes from HubSoft (every page, the build and the swap), by outcome.', labelNames: ['outcome'], buckets: REFRESH_BUCKETS_SECONDS, registers })
     this.#pages = new Counter({ name: `${PREFIX}refresh_pages_total`, help: 'Pages of the customer list fetched from HubSoft.', registers })
@@ -202,6 +204,11 @@ export class ServiceMetrics {
     this.#errors.inc({ route: routeLabel, code: errorCode })
     if (errorCode === 'rate_limited') this.#rateLimited.inc({ key })
     else if (SHED_CODES.has(errorCode)) this.#shed.inc({ reason: errorCode })
+  }
+
+  /** Counts a connection refused at accept, or cut before its answer was complete. */
+  connectionCut (reason: 'max_connections' | 'headers_too_large' | 'invalid_request' | 'full_dump_timeout'): void {
+    this.#connectionsCut.inc({ reason })
   }
 
   #refused (trigger: RefreshTrigger, refusal: RefreshRefusal): void {

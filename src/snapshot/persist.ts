@@ -182,9 +182,22 @@ async function * snapshotLines (snapshot: Snapshot): AsyncGenerator<Buffer> {
   yield Buffer.from(`${JSON.stringify(trailer)}\n`)
 }
 
+/**
+ * One line of the file, parsed. V8's SyntaxError quotes the text around the fault, which in
+ * this file is a customer's data (a CPF, a password): the error names only the line.
+ */
+function parseLine (line: string, lineNumber: number): unknown {
+  try {
+    return JSON.parse(line)
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new Error(`line ${lineNumber} is not valid JSON`)
+    throw error
+  }
+}
+
 function parseHeader (line: string | undefined): Header {
   if (line === undefined) throw new Error('the file is empty')
-  const header = JSON.parse(line) as Partial<Header>
+  const header = parseLine(line, 1) as Partial<Header>
   if (header.format !== FORMAT) throw new Error('the file is not a hubsoft-bff snapshot')
   if (header.formatVersion !== FORMAT_VERSION) throw new Error(`unsupported snapshot format version ${String(header.formatVersion)}`)
   if (typeof header.version !== 'string' || typeof header.fetchedAt !== 'string' || Number.isNaN(Date.parse(header.fetchedAt)) ||
@@ -216,14 +229,14 @@ async function readSnapshotFile (handle: FileHandle, size: number, maxLineBytes:
         hash.update(`${line}\n`)
       } else if (clients < header.clients) {
         hash.update(`${line}\n`)
-        batch.push(JSON.parse(line))
+        batch.push(parseLine(line, clients + 2))
         clients++
         if (batch.length === READ_BATCH_CLIENTS) {
           await consume(batch)
           batch = []
         }
       } else {
-        trailer = JSON.parse(line) as Trailer
+        trailer = parseLine(line, clients + 2) as Trailer
       }
     }
   } finally {

@@ -610,13 +610,14 @@ export interface components {
          *     - `unsupported_media_type` (415): The request body has a content type or content encoding the route does not read.
          *     - `rate_limited` (429): Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again.
          *     - `refresh_throttled` (429): REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.
+         *     - `headers_too_large` (431): The request head (request line and headers) is larger than 16 KiB; the connection is closed.
          *     - `internal_error` (500): An unexpected failure; the body is generic and the details go to the log.
          *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh.
-         *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit.
+         *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit.
          *     - `overloaded` (503): The service is past its event-loop, heap or memory bound; retry shortly.
          * @enum {string}
          */
-        ErrorCode: "invalid_parameter" | "invalid_request" | "invalid_credentials" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "refresh_running" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "refresh_throttled" | "internal_error" | "no_snapshot" | "full_dump_busy" | "overloaded";
+        ErrorCode: "invalid_parameter" | "invalid_request" | "invalid_credentials" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "refresh_running" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "refresh_throttled" | "headers_too_large" | "internal_error" | "no_snapshot" | "full_dump_busy" | "overloaded";
         /**
          * @description Every error answer: HubSoft's envelope plus a stable code.
          * @example {
@@ -1372,7 +1373,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1688,7 +1689,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1843,7 +1844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1995,7 +1996,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

@@ -46,6 +46,8 @@ export default async function oauthRoutes (app: FastifyInstance) {
       response: { 200: Type.Ref(TokenSchema), 400: oauthError, 401: oauthError }
     }
   }, async (request, reply) => {
+    // RFC 6749 §5.1: an answer that can carry a token is never stored by any cache.
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache')
     const body = request.body ?? {}
     const grantType = body.grant_type ?? 'password'
     if (grantType !== 'password' && grantType !== 'refresh_token') {

@@ -12,9 +12,17 @@ import { TODOS_PER_PAGE_MAX } from '../../hubsoft/todos.js'
 import { ORDER_BY, ORDER_TYPE } from '../../query/list-query.js'
 import { StringEnum } from './string-enum.js'
 
+/**
+ * Free text a caller chooses (SECURITY.md): as long as a path parameter may be. Beyond it the
+ * value is abuse, and it would be the key of a cached answer.
+ */
+const TEXT_MAX_LENGTH = 200
+/** Comma lists of names (relacoes, servico_status): room for every name, spelt out, a few times. */
+const LIST_MAX_LENGTH = 1000
+
 const literals = <T extends readonly string[]>(values: T, description: string) => Type.Optional(StringEnum(values, description))
 
-const date = (description: string, example: string) => Type.Optional(Type.String({ description, examples: [example] }))
+const date = (description: string, example: string) => Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description, examples: [example] }))
 
 // Swagger UI pre-fills every example and "Execute" sends them together, so the examples are
 // values the demo data holds (DEMO_SEED 42, DEMO_CLIENTS 2000): a range of years rather than one
@@ -24,8 +32,9 @@ const dateBounds = {
   data_fim: date('Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.', '2024-12-31')
 }
 const cancelado = literals(SIM_NAO, 'sim includes cancelled services; nao (default) drops them, and drops clients left with none.')
-const codigoPacote = Type.Optional(Type.String({ description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
+const codigoPacote = Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
 const relacoes = Type.Optional(Type.String({
+  maxLength: LIST_MAX_LENGTH,
   description: `Comma list of relations to return: ${RELACOES.join(', ')}. Default: ${DEFAULT_RELACOES.join(', ')}. An empty value returns none.`
 }))
 const orderBy = literals(ORDER_BY, 'Sort field (default data_cadastro); clients without it come last, ties by id_cliente.')
@@ -54,14 +63,14 @@ export const TodosQuerystringSchema = Type.Object({
   cancelado,
   possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao: only clients without.'),
   codigo_pacote: codigoPacote,
-  servico_status: Type.Optional(Type.String({ description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
+  servico_status: Type.Optional(Type.String({ maxLength: LIST_MAX_LENGTH, description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
   relacoes,
   pretty
 })
 
 export const BuscaQuerystringSchema = Type.Object({
   busca: StringEnum(BUSCA_TIPOS, 'Field to search.', { examples: ['cpf_cnpj'] }),
-  termo_busca: Type.String({ description: 'Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.', examples: ['51827905972'] }),
+  termo_busca: Type.String({ maxLength: TEXT_MAX_LENGTH, description: 'Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.', examples: ['51827905972'] }),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BUSCA_LIMIT_MAX, description: `Maximum number of clients, 1 to ${BUSCA_LIMIT_MAX} (default ${BUSCA_LIMIT_DEFAULT}).` })),
   cancelado,
   order_by: orderBy,
