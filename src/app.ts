@@ -20,6 +20,7 @@ import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './
 import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
 import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
 import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
+import { parseQueryString } from './hubsoft/query-string.js'
 import { ServiceMetrics } from './metrics/service-metrics.js'
 import type { Timers } from './refresh/backoff.js'
 import { buildLogger } from './log.js'
@@ -48,6 +49,11 @@ declare module 'fastify' {
   }
 }
 
+/** `?pretty` is this service's own flag: present, even bare, it indents the answer. */
+function readQueryString (queryString: string) {
+  return parseQueryString(queryString, { flags: ['pretty'] })
+}
+
 /** Node refuses larger request heads with 431: a lookup needs a fraction of this. */
 const MAX_HEADER_BYTES = 16 * 1024
 
@@ -61,8 +67,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const { limits } = config
   const app = Fastify({
     loggerInstance: deps.logger ?? buildLogger({ level: config.logLevel }),
-    // Long query strings are abuse, not lookups.
-    routerOptions: { maxParamLength: 200 },
+    // Long query strings are abuse, not lookups. Query strings are read as HubSoft reads them
+    // (empty = absent), and `/cliente/` reaches `/cliente`, as on HubSoft (README, "Drop-in").
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true, querystringParser: readQueryString },
     bodyLimit: 16 * 1024,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     // Slow senders (slowloris) and idle sockets are cut; a steady download is neither.

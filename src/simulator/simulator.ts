@@ -12,6 +12,7 @@ import type { BuscaTipo } from '../hubsoft/busca.js'
 import type { Cliente } from '../hubsoft/cliente-schema.js'
 import { SUCCESS_ENVELOPE } from '../hubsoft/envelope.js'
 import { ParameterError } from '../hubsoft/parameters.js'
+import { parseQueryString } from '../hubsoft/query-string.js'
 import { TODOS_PER_PAGE_MAX, parseTodosQuery, todosPage } from '../hubsoft/todos.js'
 import { buscaListQuery, buscaServicoPredicate, clienteFieldMatches, parseBuscaQuery } from '../query/busca.js'
 import { clienteMatches, servicoStatusPredicate } from '../query/filter.js'
@@ -86,6 +87,9 @@ export const DEMO_CREDENTIALS: HubsoftCredentials = Object.freeze({
   password: 'demo-password'
 })
 
+/** Laravel reads `cancelado=` as absent and routes `/cliente/` as `/cliente` (hubsoft/query-string.ts). */
+const HUBSOFT_ROUTER = { ignoreTrailingSlash: true, querystringParser: (queryString: string) => parseQueryString(queryString) }
+
 function vendorError (reply: FastifyReply, msg: string, errors: string[] = [msg]) {
   // HubSoft answers validation errors with HTTP 200.
   return reply.code(200).send({ status: 'error', msg, errors })
@@ -137,8 +141,8 @@ export class HubsoftSimulator {
     this.legacyAllDiscontinued = options.legacyAllDiscontinued ?? false
     this.gzip = options.gzip ?? true
     this.#app = options.tls === undefined
-      ? Fastify({ logger: false, bodyLimit: 64 * 1024 })
-      : Fastify({ logger: false, bodyLimit: 64 * 1024, https: options.tls }) as unknown as FastifyInstance
+      ? Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: HUBSOFT_ROUTER })
+      : Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: HUBSOFT_ROUTER, https: options.tls }) as unknown as FastifyInstance
     this.#app.register(async (app) => this.#routes(app), { prefix: options.pathPrefix ?? '' })
   }
 

@@ -7,7 +7,7 @@
 // while we page. Each page goes to a sink as soon as it is parsed, so a snapshot can be built
 // page by page without ever holding the whole parsed list.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RELACOES } from '../hubsoft/relacoes.js'
+import { UPSTREAM_RELACOES } from '../hubsoft/relacoes.js'
 import { UpstreamError } from './errors.js'
 import type { HubsoftClient } from './hubsoft-client.js'
 
@@ -36,7 +36,6 @@ export interface FetchPagesResult {
 
 /** A runaway ultima_pagina (or an upstream that never ends a legacy walk) stops here. */
 const MAX_PAGES = 100_000
-const ALL_RELACOES = RELACOES.join(',')
 
 function pageClientes (route: string, body: Record<string, unknown>, page: number): unknown[] {
   if (!Array.isArray(body.clientes)) {
@@ -97,7 +96,7 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions,
       pagina: page,
       itens_por_pagina: options.pageSize,
       cancelado: 'sim',
-      relacoes: ALL_RELACOES
+      relacoes: UPSTREAM_RELACOES
     }, options.signal)
     const paginacao = body.paginacao as Record<string, unknown> | undefined
     const announcedLast = nonNegativeInteger(paginacao?.ultima_pagina)
@@ -126,7 +125,7 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions,
 async function fetchAll (client: HubsoftClient, options: FetchClientesOptions, sink: PageSink): Promise<FetchPagesResult> {
   const route = 'cliente/all'
   const accumulator = new Accumulator(sink)
-  const query = { cancelado: 'sim', relacoes: ALL_RELACOES, order_by: 'data_cadastro', order_type: 'asc' }
+  const query = { cancelado: 'sim', relacoes: UPSTREAM_RELACOES, order_by: 'data_cadastro', order_type: 'asc' }
   if (options.pageSize === 0) {
     const { body, bytes } = await client.getJson(route, query, options.signal)
     await accumulator.add(route, pageClientes(route, body, 0), 0, bytes)

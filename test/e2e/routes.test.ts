@@ -48,7 +48,9 @@ test('cliente/all answers every vendor parameter as the SPEC reads', async (t) =
     ['codigo_pacote=no-such-code', { codigoPacote: 'no-such-code' }, { mayBeEmpty: true }],
     ['relacoes=pacotes,grupos', { relations: ['pacotes', 'grupos'] }],
     ['relacoes=status_conexao,%20porta_atendimento,pacotes,pacotes', { relations: ['status_conexao', 'porta_atendimento', 'pacotes'] }],
-    ['relacoes=', { relations: [] }],
+    // Empty is absent, as HubSoft (Laravel) reads it: the default relations.
+    ['relacoes=', {}],
+    ['relacoes=ultima_conexao', { relations: [] }],
     ['limit=10&offset=5', { limit: 10, offset: 5 }],
     ['offset=300', { offset: 300 }],
     ['offset=100000', { offset: 100000 }, { mayBeEmpty: true }],

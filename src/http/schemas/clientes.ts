@@ -7,7 +7,7 @@ import { ClienteSchema } from '../../hubsoft/cliente-schema.js'
 import { BUSCA_LIMIT_DEFAULT, BUSCA_LIMIT_MAX, BUSCA_TIPOS } from '../../hubsoft/busca.js'
 import { SUCCESS_ENVELOPE } from '../../hubsoft/envelope.js'
 import { SIM_NAO } from '../../hubsoft/parameters.js'
-import { DEFAULT_RELACOES, RELACOES } from '../../hubsoft/relacoes.js'
+import { ALWAYS_SHOWN_RELACOES, DEFAULT_RELACOES, RELACOES } from '../../hubsoft/relacoes.js'
 import { TODOS_PER_PAGE_MAX } from '../../hubsoft/todos.js'
 import { ORDER_BY, ORDER_TYPE } from '../../query/list-query.js'
 import { StringEnum } from './string-enum.js'
@@ -23,7 +23,8 @@ const dateBounds = {
 const cancelado = literals(SIM_NAO, 'sim includes cancelled services; nao (default) drops them, and drops clients left with none.')
 const codigoPacote = Type.Optional(Type.String({ description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
 const relacoes = Type.Optional(Type.String({
-  description: `Comma list of relations to return: ${RELACOES.join(', ')}. Default: ${DEFAULT_RELACOES.join(', ')}. An empty value returns none.`
+  description: `Comma list of relations to return: ${RELACOES.join(', ')}. Default (also for an empty value): ${DEFAULT_RELACOES.join(', ')}. ` +
+    `${ALWAYS_SHOWN_RELACOES.join(', ')} is accepted and changes nothing: every service carries it as the snapshot holds it.`
 }))
 const orderBy = literals(ORDER_BY, 'Sort field (default data_cadastro); clients without it come last, ties by id_cliente.')
 const orderType = literals(ORDER_TYPE, 'Sort direction (default asc).')
@@ -49,7 +50,7 @@ export const TodosQuerystringSchema = Type.Object({
   itens_por_pagina: Type.Integer({ minimum: 1, maximum: TODOS_PER_PAGE_MAX, description: `Clients per page, 1 to ${TODOS_PER_PAGE_MAX}.` }),
   ...dateBounds,
   cancelado,
-  possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao: only clients without.'),
+  possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao (the vendor\'s default): every client.'),
   codigo_pacote: codigoPacote,
   servico_status: Type.Optional(Type.String({ description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
   relacoes,
