@@ -41,8 +41,11 @@ export interface Paginacao {
   readonly total_registros: number
 }
 
-/** A list naming no status (`servico_status=,`) is a list not sent: it filters nothing. */
-function parseStatuses (value: string | undefined): readonly string[] | undefined {
+/**
+ * The servico_status list (cliente/todos, and the lookup route alike): blanks dropped, sorted,
+ * without repeats. A list naming no status (`servico_status=,`) is a list not sent: undefined.
+ */
+export function parseStatuses (value: string | undefined): readonly string[] | undefined {
   if (value === undefined) return undefined
   const statuses = value.split(',').map((status) => status.trim()).filter((status) => status !== '')
   return statuses.length === 0 ? undefined : [...new Set(statuses)].sort()

@@ -14,11 +14,12 @@ import { SUCCESS_ENVELOPE } from '../hubsoft/envelope.js'
 import { ParameterError } from '../hubsoft/parameters.js'
 import { parseQueryString } from '../hubsoft/query-string.js'
 import { TODOS_PER_PAGE_MAX, parseTodosQuery, todosPage } from '../hubsoft/todos.js'
-import { buscaListQuery, buscaServicoPredicate, clienteFieldMatches, parseBuscaQuery } from '../query/busca.js'
-import { clienteMatches, servicoStatusPredicate } from '../query/filter.js'
+import { BUSCA_ORDER_BY, buscaListQuery, buscaServicoPredicate, clienteFieldMatches, compareSortKeys, fieldSortKey, isFieldOrderBy, parseBuscaQuery } from '../query/busca.js'
+import type { BuscaOrderBy } from '../query/busca.js'
+import { allOf, clienteMatches, servicoStatusPredicate } from '../query/filter.js'
 import type { ServicoPredicate } from '../query/filter.js'
 import { parseListQuery } from '../query/list-query.js'
-import type { ClienteListQuery, RawListQuery } from '../query/list-query.js'
+import type { ClienteListQuery, OrderType, RawListQuery } from '../query/list-query.js'
 import { compareClientes, pageWindow } from '../query/order.js'
 import { projectCliente } from '../query/projection.js'
 import type { Projection } from '../query/projection.js'
@@ -119,6 +120,12 @@ function shown (query: Pick<Projection, 'relacoes' | 'includeCancelado'>): (clie
 function simNao (query: Record<string, unknown>, name: string): 'sim' | 'nao' | undefined {
   const value = single(query, name)
   if (value !== undefined && value !== 'sim' && value !== 'nao') throw new ParameterError(name, `O campo ${name} deve ser sim ou nao.`)
+  return value
+}
+
+function orderType (query: Record<string, unknown>): OrderType | undefined {
+  const value = single(query, 'order_type')
+  if (value !== undefined && value !== 'asc' && value !== 'desc') throw new ParameterError('order_type', 'O campo order_type é inválido.')
   return value
 }
 
@@ -318,29 +325,41 @@ export class HubsoftSimulator {
       limit: integerParam(query, 'limit', 1),
       offset: integerParam(query, 'offset', 0),
       order_by: single(query, 'order_by') as RawListQuery['order_by'],
-      order_type: single(query, 'order_type') as RawListQuery['order_type']
+      order_type: orderType(query)
     }
     if (raw.order_by !== undefined && raw.order_by !== 'data_cadastro' && raw.order_by !== 'data_fechamento') throw new ParameterError('order_by', 'O campo order_by é inválido.')
-    if (raw.order_type !== undefined && raw.order_type !== 'asc' && raw.order_type !== 'desc') throw new ParameterError('order_type', 'O campo order_type é inválido.')
     return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset, parseListQuery(raw)) }
   }
 
   #busca (request: FastifyRequest, dataset: readonly Cliente[]): object {
     const query = request.query as Record<string, unknown>
     const busca = single(query, 'busca')
-    const termo = single(query, 'termo_busca')
-    if (busca === undefined || termo === undefined || !(BUSCA_TIPOS as readonly string[]).includes(busca)) {
-      throw new ParameterError('busca', `Os campos busca (${BUSCA_TIPOS.join(', ')}) e termo_busca são obrigatórios.`)
+    if (busca === undefined || !(BUSCA_TIPOS as readonly string[]).includes(busca)) {
+      throw new ParameterError('busca', `O campo busca (${BUSCA_TIPOS.join(', ')}) é obrigatório.`)
     }
+    const orderBy = single(query, 'order_by')
+    if (orderBy !== undefined && !(BUSCA_ORDER_BY as readonly string[]).includes(orderBy)) throw new ParameterError('order_by', 'O campo order_by é inválido.')
     const parsed = parseBuscaQuery({
       busca: busca as BuscaTipo,
-      termo_busca: termo,
+      termo_busca: single(query, 'termo_busca'),
       limit: integerParam(query, 'limit', 1, BUSCA_LIMIT_MAX),
-      cancelado: simNao(query, 'cancelado')
+      cancelado: simNao(query, 'cancelado'),
+      relacoes: single(query, 'relacoes'),
+      servico_status: single(query, 'servico_status'),
+      order_by: orderBy as BuscaOrderBy | undefined,
+      order_type: orderType(query)
     })
-    const servicoPredicate = buscaServicoPredicate(parsed.busca, parsed.key)
-    const matches = servicoPredicate !== undefined ? () => true : (cliente: Cliente) => clienteFieldMatches(cliente, parsed.busca, parsed.key)
-    return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset.filter(matches), buscaListQuery(parsed), servicoPredicate) }
+    const { key } = parsed
+    if (key === null) return { ...SUCCESS_ENVELOPE, clientes: [] }
+    const fieldPredicate = buscaServicoPredicate(parsed.busca, key)
+    const matches = fieldPredicate !== undefined ? () => true : (cliente: Cliente) => clienteFieldMatches(cliente, parsed.busca, key)
+    const servicoPredicate = allOf(fieldPredicate, servicoStatusPredicate(parsed.statuses))
+    const listQuery = buscaListQuery(parsed)
+    const { orderBy: field, orderType: direction } = parsed
+    if (!isFieldOrderBy(field)) return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset.filter(matches), listQuery, servicoPredicate) }
+    const byField = (a: Cliente, b: Cliente) => compareSortKeys(fieldSortKey(field, a), fieldSortKey(field, b), direction) || a.id_cliente - b.id_cliente
+    const matching = dataset.filter((cliente) => matches(cliente) && clienteMatches(cliente, listQuery, servicoPredicate)).sort(byField)
+    return { ...SUCCESS_ENVELOPE, clientes: pageWindow(matching, 0, listQuery.limit).map(shown(listQuery)) }
   }
 
   /** The clients a list query keeps, in its order and window, as the vendor shows them. */

@@ -13,6 +13,8 @@ export interface Selection {
   readonly filter: ClienteFilter
   readonly servicoPredicate?: ServicoPredicate
   readonly ordering: Ordering
+  /** Overrides `ordering` with an ordering of positions (a busca by a lookup field); sorts the candidates. */
+  readonly compare?: (a: number, b: number) => number
   readonly offset: number
   readonly limit?: number
 }
@@ -22,7 +24,7 @@ const DIRECT_SORT_MAX = 256
 
 export function selectPositions (snapshot: Snapshot, selection: Selection): number[] {
   const { facts, shownByDefault } = snapshot
-  const { candidates, filter, servicoPredicate, ordering, offset, limit } = selection
+  const { candidates, filter, servicoPredicate, ordering, compare, offset, limit } = selection
   // Without dates, packages or a service predicate, only cancelado decides: a column answers.
   const onlyCancelado = filter.dataInicio === undefined && filter.dataFim === undefined && filter.codigoPacote === undefined &&
     filter.possuiPacote === undefined && servicoPredicate === undefined
@@ -31,10 +33,14 @@ export function selectPositions (snapshot: Snapshot, selection: Selection): numb
     : (position: number) => clienteMatches(facts[position]!, filter, servicoPredicate)
   const end = limit === undefined ? Infinity : offset + limit
 
+  if (compare !== undefined) {
+    const pool = candidates ?? Array.from({ length: snapshot.size }, (_, position) => position)
+    return pool.filter(keep).sort(compare).slice(offset, end)
+  }
   if (candidates !== undefined && candidates.length <= DIRECT_SORT_MAX) {
-    const compare = compareClientes(ordering)
+    const compareFacts = compareClientes(ordering)
     return candidates.filter(keep)
-      .sort((a, b) => compare(facts[a]!, facts[b]!))
+      .sort((a, b) => compareFacts(facts[a]!, facts[b]!))
       .slice(offset, end)
   }
 
