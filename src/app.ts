@@ -7,6 +7,7 @@ import auditPlugin from './http/plugins/audit.js'
 import authPlugin from './http/plugins/auth/auth.js'
 import cachingPlugin from './http/plugins/caching.js'
 import compressionPlugin from './http/plugins/compression.js'
+import corsPlugin from './http/plugins/cors.js'
 import docsPlugin from './http/plugins/docs.js'
 import errorDocsPlugin from './http/plugins/error-docs.js'
 import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
@@ -124,6 +125,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     app.addSchema(schema)
   }
   await app.register(errorsPlugin)
+  // First among the hooks, so refusals (401, 429, 503) carry CORS headers a page can read.
+  await app.register(corsPlugin, { origins: config.corsOrigins })
   // Before any documented route, so its onRoute hook sees every one.
   await app.register(errorDocsPlugin)
   await app.register(cachingPlugin)

@@ -199,7 +199,7 @@ export class HubsoftSimulator {
       const valid = body.grant_type === 'password' && body.client_id === credentials.clientId &&
         body.client_secret === credentials.clientSecret && body.username === credentials.username && body.password === credentials.password
       if (!valid) {
-        return await reply.code(401).send({ error: 'invalid_credentials', message: 'The user credentials were incorrect.' })
+        return await reply.code(401).send({ error: 'invalid_credentials', error_description: 'The user credentials were incorrect.', message: 'The user credentials were incorrect.' })
       }
       const token = randomBytes(24).toString('hex')
       this.#tokens.add(token)
