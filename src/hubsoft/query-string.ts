@@ -1,7 +1,8 @@
 // The one place a query string is read, for the service and the simulator alike. HubSoft is a
 // Laravel application: its TrimStrings and ConvertEmptyStringsToNull middleware trim every value
 // and turn `cancelado=` into null, and its validation skips nulls, so a parameter sent empty
-// (`limit=`), blank or bare (`servico_status`) is a parameter not sent. The vendor's Postman collection sends every optional parameter that way.
+// (`limit=`), blank or bare (`servico_status`) is a parameter not sent. The vendor's Postman
+// collection sends every optional parameter that way.
 // https://laravel.com/docs/11.x/requests#input-trimming-and-normalization
 import { parse } from 'node:querystring'
 
@@ -22,8 +23,8 @@ function nonEmpty (value: string | string[] | undefined): string | string[] | un
 
 /**
  * Query-string parameters as HubSoft reads them: repeated names give a list, `+` and
- * %-escapes decode as in a form, values are trimmed, and an empty or bare value counts as absent, except for the
- * given flags, which are kept as ''.
+ * %-escapes decode as in a form, values are trimmed, and an empty or bare value counts as
+ * absent, except for the given flags, which are kept as ''.
  */
 export function parseQueryString (queryString: string, { flags = [] }: QueryStringOptions = {}): QueryValues {
   const parsed = parse(queryString)
