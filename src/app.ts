@@ -7,6 +7,7 @@ import auditPlugin from './http/plugins/audit.js'
 import authPlugin from './http/plugins/auth/auth.js'
 import cachingPlugin from './http/plugins/caching.js'
 import compressionPlugin from './http/plugins/compression.js'
+import corsPlugin from './http/plugins/cors.js'
 import docsPlugin, { documentRoutesPlugin } from './http/plugins/docs.js'
 import errorDocsPlugin from './http/plugins/error-docs.js'
 import errorsPlugin, { clientErrors, frameworkErrors } from './http/plugins/errors.js'
@@ -21,6 +22,7 @@ import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './
 import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
 import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
 import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
+import { parseQueryString } from './hubsoft/query-string.js'
 import { ServiceMetrics } from './metrics/service-metrics.js'
 import type { Timers } from './refresh/backoff.js'
 import { buildLogger } from './log.js'
@@ -49,6 +51,11 @@ declare module 'fastify' {
   }
 }
 
+/** `?pretty` is this service's own flag: present, even bare, it indents the answer. */
+function readQueryString (queryString: string) {
+  return parseQueryString(queryString, { flags: ['pretty'] })
+}
+
 /** Node refuses larger request heads with 431: a lookup needs a fraction of this. */
 const MAX_HEADER_BYTES = 16 * 1024
 /**
@@ -69,8 +76,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const metrics = new ServiceMetrics()
   const app = Fastify({
     loggerInstance: deps.logger ?? buildLogger({ level: config.logLevel }),
-    // Long query strings are abuse, not lookups.
-    routerOptions: { maxParamLength: 200 },
+    // Long query strings are abuse, not lookups. Query strings are read as HubSoft reads them
+    // (empty = absent), and `/cliente/` reaches `/cliente`, as on HubSoft (README, "Drop-in").
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true, querystringParser: readQueryString },
     bodyLimit: 16 * 1024,
     // REQUEST_TIMEOUT bounds the head, the whole request with its body, and an idle keep-alive
     // connection (Node's defaults: 60 s, 300 s and Fastify's 72 s); slowloris senders are cut.
@@ -143,6 +151,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     app.addSchema(schema)
   }
   await app.register(errorsPlugin)
+  // First among the hooks, so refusals (401, 429, 503) carry CORS headers a page can read.
+  await app.register(corsPlugin, { origins: config.corsOrigins })
   // Before any documented route, so its onRoute hook sees every one.
   await app.register(errorDocsPlugin)
   await app.register(cachingPlugin)

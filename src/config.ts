@@ -88,6 +88,8 @@ export interface Config {
   /** Lifetime of the bearer tokens POST /oauth/token issues. */
   readonly accessTokenTtlMs: number
   readonly limits: LimitsConfig
+  /** Browser origins that get CORS answers (CORS_ORIGINS, lower-cased as browsers send them); empty: no CORS headers. */
+  readonly corsOrigins: readonly string[]
   readonly port: number
   readonly host: string
   readonly logLevel: string
@@ -141,6 +143,7 @@ export const EnvSchema = Type.Object({
   OVERLOAD_EVENT_LOOP_DELAY_MS: variable('^\\d{1,7}$', 'a whole number of milliseconds (0 switches the check off)'),
   OVERLOAD_HEAP_MB: variable('^\\d{1,7}$', 'a whole number of MiB (0 switches the check off)'),
   OVERLOAD_RSS_MB: variable('^\\d{1,7}$', 'a whole number of MiB (0 switches the check off)'),
+  CORS_ORIGINS: variable('^https?://[^\\s/?#@,]+(,\\s*https?://[^\\s/?#@,]+)*$', 'a comma list of origins (scheme://host[:port], no path) such as https://app.provider.com.br'),
   TRUST_PROXY: variable('^(true|false|[0-9a-fA-F:.]+(/\\d{1,3})?(,[0-9a-fA-F:.]+(/\\d{1,3})?)*)$', 'true, false, or a comma list of proxy addresses/CIDRs'),
   PORT: variable(integer, 'a port number from 0 to 65535'),
   HOST: variable('.', 'a listen address such as 0.0.0.0 or 127.0.0.1'),
@@ -201,6 +204,12 @@ export function parseApiKeys (entries: readonly string[], origin: string, minKey
     }
   })
   return { keys, problems }
+}
+
+/** CORS_ORIGINS, already matched by its pattern: each origin once, lower-cased (a browser's Origin header is). */
+function parseCorsOrigins (value: string | undefined): string[] {
+  if (value === undefined) return []
+  return [...new Set(value.split(',').map((origin) => origin.trim().toLowerCase()))]
 }
 
 /** TRUST_PROXY, already matched by its pattern, as Fastify's trustProxy takes it. */
@@ -446,6 +455,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
     apiKeys,
     accessTokenTtlMs,
     limits,
+    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
     port,
     host: e.HOST ?? '0.0.0.0',
     logLevel: e.LOG_LEVEL ?? 'info'
@@ -476,6 +486,7 @@ export function describeConfig (config: Config): Record<string, unknown> {
     apiKeys: config.apiKeys?.map(({ name, scopes }) => ({ name, scopes })) ?? null,
     accessTokenTtlMs: config.accessTokenTtlMs,
     limits: config.limits,
+    corsOrigins: config.corsOrigins,
     listen: `${config.host}:${config.port}`
   }
 }

@@ -308,12 +308,30 @@ test('abuse limits and token lifetime: defaults, and every bad value named', () 
     ['OVERLOAD_HEAP_MB', '90%'],
     ['OVERLOAD_RSS_MB', 'lots'],
     ['TRUST_PROXY', 'yes please'],
-    ['TRUST_PROXY', '10.0.0.1,']
+    ['TRUST_PROXY', '10.0.0.1,'],
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com/'],
+    ['CORS_ORIGINS', 'https://app.example.com/path'],
+    ['CORS_ORIGINS', 'https://app.example.com,'],
+    ['CORS_ORIGINS', 'ftp://app.example.com']
   ]
   for (const [name, value] of table) {
     const problems = problemsOf({ ...UPSTREAM, [name]: value })
     assert.equal(problems.length, 1, `${name}=${value}: ${problems.join(' | ')}`)
     assert.ok(problems[0]!.startsWith(`${name}='${value}' is invalid: expected `), problems[0])
+  }
+})
+
+test('CORS_ORIGINS: unset is no CORS; a comma list of origins, lower-cased, each once', () => {
+  const table: Array<[string | undefined, string[]]> = [
+    [undefined, []],
+    ['https://app.example.com', ['https://app.example.com']],
+    ['https://App.Example.com:8443, http://127.0.0.1:5173', ['https://app.example.com:8443', 'http://127.0.0.1:5173']],
+    ['https://a.example,https://a.example', ['https://a.example']]
+  ]
+  for (const [value, expected] of table) {
+    assert.deepEqual(loadConfig(value === undefined ? UPSTREAM : { ...UPSTREAM, CORS_ORIGINS: value }).corsOrigins, expected, String(value))
   }
 })
 

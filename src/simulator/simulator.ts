@@ -12,12 +12,14 @@ import type { BuscaTipo } from '../hubsoft/busca.js'
 import type { Cliente } from '../hubsoft/cliente-schema.js'
 import { SUCCESS_ENVELOPE } from '../hubsoft/envelope.js'
 import { ParameterError } from '../hubsoft/parameters.js'
+import { parseQueryString } from '../hubsoft/query-string.js'
 import { TODOS_PER_PAGE_MAX, parseTodosQuery, todosPage } from '../hubsoft/todos.js'
-import { buscaListQuery, buscaServicoPredicate, clienteFieldMatches, parseBuscaQuery } from '../query/busca.js'
-import { clienteMatches, servicoStatusPredicate } from '../query/filter.js'
+import { BUSCA_ORDER_BY, buscaListQuery, buscaServicoPredicate, clienteFieldMatches, compareSortKeys, fieldSortKey, isFieldOrderBy, parseBuscaQuery } from '../query/busca.js'
+import type { BuscaOrderBy } from '../query/busca.js'
+import { allOf, clienteMatches, servicoStatusPredicate } from '../query/filter.js'
 import type { ServicoPredicate } from '../query/filter.js'
 import { parseListQuery } from '../query/list-query.js'
-import type { ClienteListQuery, RawListQuery } from '../query/list-query.js'
+import type { ClienteListQuery, OrderType, RawListQuery } from '../query/list-query.js'
 import { compareClientes, pageWindow } from '../query/order.js'
 import { projectCliente } from '../query/projection.js'
 import type { Projection } from '../query/projection.js'
@@ -101,6 +103,9 @@ export const DEMO_CREDENTIALS: HubsoftCredentials = Object.freeze({
   password: 'demo-password'
 })
 
+/** Laravel reads `cancelado=` as absent and routes `/cliente/` as `/cliente` (hubsoft/query-string.ts). */
+const HUBSOFT_ROUTER = { ignoreTrailingSlash: true, querystringParser: (queryString: string) => parseQueryString(queryString) }
+
 function vendorError (reply: FastifyReply, msg: string, errors: string[] = [msg]) {
   // HubSoft answers validation errors with HTTP 200.
   return reply.code(200).send({ status: 'error', msg, errors })
@@ -141,6 +146,12 @@ function withNestedField (json: string, depth: number | undefined): string {
   return json.replace('"clientes":[{', `"clientes":[{"campo_aninhado":${'['.repeat(depth)}${NESTED_FIELD_MARK}${']'.repeat(depth)},`)
 }
 
+function orderType (query: Record<string, unknown>): OrderType | undefined {
+  const value = single(query, 'order_type')
+  if (value !== undefined && value !== 'asc' && value !== 'desc') throw new ParameterError('order_type', 'O campo order_type é inválido.')
+  return value
+}
+
 export class HubsoftSimulator {
   /** The customers HubSoft holds, sorted by id_cliente; tests may replace or edit it. */
   dataset: Cliente[]
@@ -160,8 +171,8 @@ export class HubsoftSimulator {
     this.legacyAllDiscontinued = options.legacyAllDiscontinued ?? false
     this.gzip = options.gzip ?? true
     this.#app = options.tls === undefined
-      ? Fastify({ logger: false, bodyLimit: 64 * 1024 })
-      : Fastify({ logger: false, bodyLimit: 64 * 1024, https: options.tls }) as unknown as FastifyInstance
+      ? Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: HUBSOFT_ROUTER })
+      : Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: HUBSOFT_ROUTER, https: options.tls }) as unknown as FastifyInstance
     this.#app.register(async (app) => this.#routes(app), { prefix: options.pathPrefix ?? '' })
   }
 
@@ -211,7 +222,7 @@ export class HubsoftSimulator {
       const valid = body.grant_type === 'password' && body.client_id === credentials.clientId &&
         body.client_secret === credentials.clientSecret && body.username === credentials.username && body.password === credentials.password
       if (!valid) {
-        return await reply.code(401).send({ error: 'invalid_credentials', message: 'The user credentials were incorrect.' })
+        return await reply.code(401).send({ error: 'invalid_credentials', error_description: 'The user credentials were incorrect.', message: 'The user credentials were incorrect.' })
       }
       const token = randomBytes(24).toString('hex')
       this.#tokens.add(token)
@@ -339,29 +350,41 @@ export class HubsoftSimulator {
       limit: integerParam(query, 'limit', 1),
       offset: faults.ignoreOffset === true ? undefined : integerParam(query, 'offset', 0),
       order_by: single(query, 'order_by') as RawListQuery['order_by'],
-      order_type: single(query, 'order_type') as RawListQuery['order_type']
+      order_type: orderType(query)
     }
     if (raw.order_by !== undefined && raw.order_by !== 'data_cadastro' && raw.order_by !== 'data_fechamento') throw new ParameterError('order_by', 'O campo order_by é inválido.')
-    if (raw.order_type !== undefined && raw.order_type !== 'asc' && raw.order_type !== 'desc') throw new ParameterError('order_type', 'O campo order_type é inválido.')
     return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset, parseListQuery(raw)) }
   }
 
   #busca (request: FastifyRequest, dataset: readonly Cliente[]): object {
     const query = request.query as Record<string, unknown>
     const busca = single(query, 'busca')
-    const termo = single(query, 'termo_busca')
-    if (busca === undefined || termo === undefined || !(BUSCA_TIPOS as readonly string[]).includes(busca)) {
-      throw new ParameterError('busca', `Os campos busca (${BUSCA_TIPOS.join(', ')}) e termo_busca são obrigatórios.`)
+    if (busca === undefined || !(BUSCA_TIPOS as readonly string[]).includes(busca)) {
+      throw new ParameterError('busca', `O campo busca (${BUSCA_TIPOS.join(', ')}) é obrigatório.`)
     }
+    const orderBy = single(query, 'order_by')
+    if (orderBy !== undefined && !(BUSCA_ORDER_BY as readonly string[]).includes(orderBy)) throw new ParameterError('order_by', 'O campo order_by é inválido.')
     const parsed = parseBuscaQuery({
       busca: busca as BuscaTipo,
-      termo_busca: termo,
+      termo_busca: single(query, 'termo_busca'),
       limit: integerParam(query, 'limit', 1, BUSCA_LIMIT_MAX),
-      cancelado: simNao(query, 'cancelado')
+      cancelado: simNao(query, 'cancelado'),
+      relacoes: single(query, 'relacoes'),
+      servico_status: single(query, 'servico_status'),
+      order_by: orderBy as BuscaOrderBy | undefined,
+      order_type: orderType(query)
     })
-    const servicoPredicate = buscaServicoPredicate(parsed.busca, parsed.key)
-    const matches = servicoPredicate !== undefined ? () => true : (cliente: Cliente) => clienteFieldMatches(cliente, parsed.busca, parsed.key)
-    return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset.filter(matches), buscaListQuery(parsed), servicoPredicate) }
+    const { key } = parsed
+    if (key === null) return { ...SUCCESS_ENVELOPE, clientes: [] }
+    const fieldPredicate = buscaServicoPredicate(parsed.busca, key)
+    const matches = fieldPredicate !== undefined ? () => true : (cliente: Cliente) => clienteFieldMatches(cliente, parsed.busca, key)
+    const servicoPredicate = allOf(fieldPredicate, servicoStatusPredicate(parsed.statuses))
+    const listQuery = buscaListQuery(parsed)
+    const { orderBy: field, orderType: direction } = parsed
+    if (!isFieldOrderBy(field)) return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset.filter(matches), listQuery, servicoPredicate) }
+    const byField = (a: Cliente, b: Cliente) => compareSortKeys(fieldSortKey(field, a), fieldSortKey(field, b), direction) || a.id_cliente - b.id_cliente
+    const matching = dataset.filter((cliente) => matches(cliente) && clienteMatches(cliente, listQuery, servicoPredicate)).sort(byField)
+    return { ...SUCCESS_ENVELOPE, clientes: pageWindow(matching, 0, listQuery.limit).map(shown(listQuery)) }
   }
 
   /** The clients a list query keeps, in its order and window, as the vendor shows them. */

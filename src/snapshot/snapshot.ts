@@ -95,8 +95,10 @@ export interface Snapshot {
   readonly servicosByTecnologia: ServicoCounts
   readonly indexes: SnapshotIndexes
   readonly orderings: Readonly<Record<OrderKey, Int32Array>>
-  /** Folded names per position, for the substring name buscas. */
+  /** Folded names per position, for the substring name buscas (and their ordering by name). */
   readonly foldedNames: { readonly razaoSocial: readonly string[], readonly fantasia: readonly string[] }
+  /** Per position, what a busca ordered by codigo_cliente (NaN: none) or cpf_cnpj (its index key) sorts on. */
+  readonly sortKeys: { readonly codigoCliente: Float64Array, readonly cpfCnpj: ReadonlyArray<string | null> }
   readonly preparedDefault: PreparedDefault
   /** 1 at the positions the default answer (cancelado=nao) shows, 0 where all services are cancelled. */
   readonly shownByDefault: Uint8Array
@@ -453,6 +455,7 @@ export class SnapshotBuilder {
       indexes: { ...catalogue.indexes, byIdCliente: new SortedIds(ids) },
       orderings,
       foldedNames: catalogue.foldedNames,
+      sortKeys: catalogue.sortKeys,
       prepared: new PreparedClientes(base, this.#overlay, columns, edits),
       shownByDefault: columns.visible,
       preparedBytes: base.bytes + this.#overlay.bytes + edits.byteLength
@@ -534,6 +537,7 @@ class ColumnsWriter {
 class CatalogueWriter {
   readonly facts: FilterableCliente[]
   readonly foldedNames: { razaoSocial: string[], fantasia: string[] }
+  readonly sortKeys: { codigoCliente: Float64Array, cpfCnpj: Array<string | null> }
   readonly indexes = {
     byCodigoCliente: new CompactIndex(),
     byCpfCnpj: new CompactIndex(),
@@ -555,6 +559,7 @@ class CatalogueWriter {
   constructor (count: number) {
     this.facts = new Array(count)
     this.foldedNames = { razaoSocial: new Array<string>(count), fantasia: new Array<string>(count) }
+    this.sortKeys = { codigoCliente: new Float64Array(count), cpfCnpj: new Array<string | null>(count) }
   }
 
   write (position: number, stored: StoredCliente): void {
@@ -563,6 +568,8 @@ class CatalogueWriter {
     this.facts[position] = stored.facts
     this.foldedNames.razaoSocial[position] = keys.razaoSocial
     this.foldedNames.fantasia[position] = keys.fantasia
+    this.sortKeys.codigoCliente[position] = keys.codigoCliente === null ? NaN : Number(keys.codigoCliente)
+    this.sortKeys.cpfCnpj[position] = keys.cpfCnpj
     indexes.byCodigoCliente.add(keys.codigoCliente, position)
     indexes.byCpfCnpj.add(keys.cpfCnpj, position)
     for (const telefone of keys.telefones) indexes.byTelefone.add(telefone, position)
@@ -631,6 +638,7 @@ function assembleSnapshot (parts: {
   indexes: SnapshotIndexes
   orderings: Record<OrderKey, Int32Array>
   foldedNames: { razaoSocial: string[], fantasia: string[] }
+  sortKeys: { codigoCliente: Float64Array, cpfCnpj: Array<string | null> }
   prepared: PreparedClientes
   shownByDefault: Uint8Array
   preparedBytes: number
@@ -649,6 +657,7 @@ function assembleSnapshot (parts: {
     indexes: Object.freeze(parts.indexes),
     orderings: Object.freeze(parts.orderings),
     foldedNames: Object.freeze(parts.foldedNames),
+    sortKeys: Object.freeze(parts.sortKeys),
     preparedDefault: Object.freeze({
       bytes: (position: number, redactSecrets: boolean) => prepared.defaultBytes(position, redactSecrets),
       byteLength: (position: number, redactSecrets: boolean) => prepared.defaultByteLength(position, redactSecrets),

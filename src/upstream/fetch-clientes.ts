@@ -9,7 +9,7 @@
 // (a paginacao out of proportion to its total, pages that repeat, a legacy walk that does not
 // advance) stops at the first page that shows it, as `implausible`.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RELACOES } from '../hubsoft/relacoes.js'
+import { UPSTREAM_RELACOES } from '../hubsoft/relacoes.js'
 import { quotedValue } from '../personal-data.js'
 import { UpstreamError } from './errors.js'
 import type { HubsoftClient, JsonResponse } from './hubsoft-client.js'
@@ -42,7 +42,6 @@ export interface FetchPagesResult {
 
 /** The last net under the checks below, for a legacy walk that keeps bringing new clients. */
 const MAX_PAGES = 100_000
-const ALL_RELACOES = RELACOES.join(',')
 
 function pageClientes (route: string, body: Record<string, unknown>, page: number): unknown[] {
   if (!Array.isArray(body.clientes)) {
@@ -147,7 +146,7 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions,
       pagina: page,
       itens_por_pagina: options.pageSize,
       cancelado: 'sim',
-      relacoes: ALL_RELACOES
+      relacoes: UPSTREAM_RELACOES
     }, options.signal)
     const { body } = response
     const paginacao = body.paginacao as Record<string, unknown> | undefined
@@ -180,7 +179,7 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions,
 async function fetchAll (client: HubsoftClient, options: FetchClientesOptions, sink: PageSink): Promise<FetchPagesResult> {
   const route = 'cliente/all'
   const accumulator = new Accumulator(sink)
-  const query = { cancelado: 'sim', relacoes: ALL_RELACOES, order_by: 'data_cadastro', order_type: 'asc' }
+  const query = { cancelado: 'sim', relacoes: UPSTREAM_RELACOES, order_by: 'data_cadastro', order_type: 'asc' }
   if (options.pageSize === 0) {
     const response = await client.getJson(route, query, options.signal)
     const clientes = pageClientes(route, response.body, 0)

@@ -46,7 +46,13 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode, msg: string }> = {
   FST_CP_ERR_INVALID_CONTENT_ENCODING: { code: 'unsupported_media_type', msg: 'The request body has a content encoding this service does not read' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', msg: 'Content-Length does not match the body' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', msg: 'The JSON body is empty' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', msg: 'The body is not valid JSON' }
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', msg: 'The body is not valid JSON' },
+  // @fastify/multipart, on the token route: a token request is a few short fields, never a file.
+  FST_PARTS_LIMIT: { code: 'payload_too_large', msg: 'The multipart body has too many parts' },
+  FST_FIELDS_LIMIT: { code: 'payload_too_large', msg: 'The multipart body has too many fields' },
+  FST_FILES_LIMIT: { code: 'payload_too_large', msg: 'The multipart body carries a file; only fields are read' },
+  FST_PROTO_VIOLATION: { code: 'invalid_request', msg: 'The multipart body has a field this service does not read' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { code: 'unsupported_media_type', msg: 'The request body is not multipart' }
 }
 
 interface ErrorAnswer {

@@ -208,13 +208,14 @@ export default async function clientesRoutes (app: FastifyInstance, options: Cli
   routes.get(BASE, {
     config,
     schema: {
-      ...doc('searchClientes', 'Look clients up by one field', "HubSoft's cliente?busca=…&termo_busca=…, answered from the snapshot."),
+      ...doc('searchClientes', 'Look clients up by one field', "HubSoft's cliente?busca=…&termo_busca=…, answered from the snapshot. A term no client can have (empty, codigo_cliente=-5) finds no one (200, empty list); only a term that is no CPF/CNPJ at all is a 400. HubSoft's live-data parameters (inativo, ultima_conexao, incluir_*) are accepted and ignored."),
       querystring: BuscaQuerystringSchema,
       headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
   }, async (request, reply) => {
     const busca = parseBuscaQuery(request.query)
-    return await answer.list(request, reply, { query: buscaListQuery(busca), lookup: [busca.busca, busca.key], find: (snapshot) => lookupBusca(snapshot, busca) })
+    // The whole parsed busca (term, statuses, field ordering) is what its ETag varies on.
+    return await answer.list(request, reply, { query: buscaListQuery(busca), lookup: busca, find: (snapshot) => lookupBusca(snapshot, busca) })
   })
 }
