@@ -22,6 +22,7 @@ import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schema
 import { ServiceMetrics } from './http/service-metrics.js'
 import type { Timers } from './refresh/backoff.js'
 import { buildLogger } from './log.js'
+import { FleetCoordinator } from './fleet/coordinator.js'
 import { refreshPeriodMs } from './refresh/period.js'
 import { Refresher } from './refresh/refresher.js'
 import { SnapshotStore } from './snapshot/persist.js'
@@ -45,6 +46,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     refresher: Refresher
     hubsoft: HubsoftClient
+    /** This replica's part in the fleet (REDIS_URL), or null for a process on its own. */
+    fleet: FleetCoordinator | null
   }
 }
 
@@ -84,6 +87,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     now
   })
   const metrics = new ServiceMetrics()
+  const fleet = config.fleet === null ? null : new FleetCoordinator({ config: config.fleet, log: app.log.child({ module: 'fleet' }), now })
   const refresher = new Refresher({
     client: hubsoft,
     fetch: { source: upstream.source, pageSize: upstream.pageSize, pageDelayMs: upstream.pageDelayMs },
@@ -97,7 +101,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     now,
     timers: deps.timers,
     random: deps.random,
-    events: metrics.refreshEvents
+    events: metrics.refreshEvents,
+    ...(fleet === null ? {} : { coordinator: fleet })
   })
   const projections = new ProjectionCache()
   metrics.collectFrom({
@@ -109,8 +114,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   })
   app.decorate('hubsoft', hubsoft)
   app.decorate('refresher', refresher)
+  app.decorate('fleet', fleet)
   app.addHook('onClose', async () => {
     await refresher.stop()
+    await fleet?.stop()
     await hubsoft.close()
   })
 

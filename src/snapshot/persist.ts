@@ -116,6 +116,11 @@ async function * snapshotLines (snapshot: Snapshot): AsyncGenerator<Buffer> {
   yield Buffer.from(`${JSON.stringify(trailer)}\n`)
 }
 
+/** The snapshot as SNAPSHOT_DIR holds it (gzip'd lines with their checksummed trailer), as a stream. */
+export function persistedForm (snapshot: Snapshot): Readable {
+  return Readable.from(snapshotLines(snapshot)).pipe(createGzip({ level: 6 }))
+}
+
 function parseHeader (line: string | undefined): Header {
   if (line === undefined) throw new Error('the file is empty')
   const header = JSON.parse(line) as Partial<Header>
@@ -134,7 +139,15 @@ function parseHeader (line: string | undefined): Header {
  * must not make a snapshot of what it got until this resolves: the checksum comes last.
  */
 async function readSnapshotFile (path: string, size: number, consume: ClientesConsumer): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
-  const lines = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity })
+  return await readSnapshotStream(createReadStream(path), size, consume)
+}
+
+/** Like readSnapshotFile, from any stream of the persisted (gzip'd) form: the fleet's copy in Redis is one. */
+export async function readSnapshotStream (input: Readable, size: number, consume: ClientesConsumer): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
+  const gunzip = createGunzip()
+  // A source that fails (a chunk missing in Redis) fails the read like damage does.
+  input.once('error', (error) => gunzip.destroy(error))
+  const lines = createInterface({ input: input.pipe(gunzip), crlfDelay: Infinity })
   const hash = createHash('sha256')
   let batch: unknown[] = []
   let clients = 0
@@ -219,7 +232,7 @@ export class SnapshotStore {
   }
 
   async save (snapshot: Snapshot, signal?: AbortSignal): Promise<SaveResult> {
-    return { bytes: await writeAtomically(this.dir, SNAPSHOT_FILE, Readable.from(snapshotLines(snapshot)).pipe(createGzip({ level: 6 })), signal) }
+    return { bytes: await writeAtomically(this.dir, SNAPSHOT_FILE, persistedForm(snapshot), signal) }
   }
 
   /**

@@ -82,8 +82,12 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
       }
     }
   }, async (request, reply) => {
-    const started = refresher.begin('manual', { acceptShrink: request.query.accept_shrink === 'true' })
+    const started = await refresher.begin('manual', { acceptShrink: request.query.accept_shrink === 'true' })
     if ('refused' in started) {
+      if (started.refused === 'fleet_unreachable') {
+        reply.header('retry-after', String(Math.max(1, Math.ceil((started.retryAt.getTime() - now()) / 1000))))
+        throw new RefreshThrottledError('Redis is unreachable, so the fleet\'s REFRESH_MIN_INTERVAL cannot be checked: no fetch from HubSoft until it answers')
+      }
       if (started.refused === 'floor') {
         const seconds = Math.max(1, Math.ceil((started.retryAt.getTime() - now()) / 1000))
         reply.header('retry-after', String(seconds))
