@@ -417,7 +417,6 @@ export interface FleetConfig {
   readonly pollIntervalMs: number
 }
 
-
 /** The REDIS_* variables, already matched by their patterns; null without REDIS_URL. */
 function fleetConfig (e: Env, bad: Set<string>, problems: string[], readFile: (path: string) => string): FleetConfig | null {
   const url = e.REDIS_URL

@@ -9,6 +9,9 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
+import type { FleetConfig } from '../../src/config.js'
+import { openFleetConnections } from '../../src/fleet/redis.js'
+import type { FleetConnections } from '../../src/fleet/redis.js'
 import { missingTool } from './required-tool.js'
 
 const READY_WAIT_MS = 10_000
@@ -99,4 +102,16 @@ export async function startRedis (t: TestContext): Promise<RedisServer | undefin
       running = child
     }
   }
+}
+
+/** The fleet's connections to `server` under a key prefix of the test's own, closed when the test ends. */
+export function fleetConnectionsTo (t: TestContext, server: RedisServer, keyPrefix = 'test:'): FleetConnections {
+  const connections = openFleetConnections(fleetTestConfig(server, keyPrefix))
+  t.after(async () => await connections.close())
+  return connections
+}
+
+/** A FleetConfig for `server` with short leases, as the tests use them. */
+export function fleetTestConfig (server: RedisServer, keyPrefix = 'test:'): FleetConfig {
+  return { url: server.url, keyPrefix, leaderTtlMs: 1000, lockTtlMs: 1000, pollIntervalMs: 1000 }
 }
