@@ -23,6 +23,7 @@ import { ServiceMetrics } from './http/service-metrics.js'
 import type { Timers } from './refresh/backoff.js'
 import { buildLogger } from './log.js'
 import { FleetCoordinator } from './fleet/coordinator.js'
+import { registerFleetMetrics } from './fleet/metrics.js'
 import { refreshPeriodMs } from './refresh/period.js'
 import { Refresher } from './refresh/refresher.js'
 import { SnapshotStore } from './snapshot/persist.js'
@@ -112,6 +113,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     refreshPeriodMs: refreshPeriodMs(config.refresh.cron, config.refresh.timezone, config.refresh.minIntervalMs, new Date(now())),
     now
   })
+  if (fleet !== null) metrics.registerWith((registry) => registerFleetMetrics(registry, fleet, () => refresher.snapshot))
   app.decorate('hubsoft', hubsoft)
   app.decorate('refresher', refresher)
   app.decorate('fleet', fleet)
@@ -136,7 +138,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(authPlugin, { keys: config.apiKeys, accessTokenTtlMs: config.accessTokenTtlMs, now })
   await app.register(auditPlugin)
   await app.register(oauthRoutes)
-  await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now })
+  await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now, fleet })
   await app.register(clientesRoutes, { refresher, projections, now })
   return app
 }

@@ -194,6 +194,11 @@ export class ServiceMetrics {
     gauge('projection_cache_entries', 'Answers held by the projection cache.', () => projections.stats.entries)
   }
 
+  /** Lets a part of the service that owns its metrics (the fleet's) register them with this app's. */
+  registerWith (register: (registry: Registry) => void): void {
+    register(this.#own)
+  }
+
   /** Counts one answered request. */
   answered ({ route, method, statusCode, keyName, errorCode, seconds }: AnsweredRequest): void {
     const routeLabel = route ?? 'unmatched'

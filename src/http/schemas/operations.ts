@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { RECENT_OUTCOMES } from '../../refresh/refresher.js'
+import { FleetStatusSchema } from './fleet.js'
 
 // The error envelope lives with the error catalogue's schemas; re-exported for the operations routes.
 export { ErrorEnvelopeSchema } from './errors.js'
@@ -72,7 +73,8 @@ export const StatusSchema = Type.Object({
     requests: counters,
     token_requests: Type.Integer({ description: 'Tokens requested from HubSoft.' }),
     token_renewals: Type.Integer({ description: 'Tokens renewed after a 401.' })
-  })
+  }),
+  fleet: Type.Optional(Type.Union([FleetStatusSchema, Type.Null()], { description: FleetStatusSchema.description }))
 }, { $id: 'Status', description: 'Freshness and health of the service.' })
 
 export type StatusJson = Static<typeof StatusSchema>
