@@ -241,7 +241,8 @@ export class FleetCoordinator implements RefreshCoordinator {
       if (manifest === null || (current !== null && current.fetchedAt.getTime() >= Date.parse(manifest.fetched_at))) return
       try {
         const snapshot = await downloadSnapshot(commands, keys, manifest, current)
-        await refresher.adopt(snapshot)
+        // A refresh here may have swapped in something newer during the download.
+        if (!refresher.adopt(snapshot)) return
         this.#lastIngest = { at: new Date(this.#now()), outcome: 'ok', version: snapshot.version }
         this.counters.ingests.ok++
         this.#log.info({ fleet: { version: snapshot.version, fetchedAt: manifest.fetched_at, publisher: manifest.publisher, clients: snapshot.size } }, 'took the fleet\'s snapshot from Redis')

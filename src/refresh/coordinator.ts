@@ -7,8 +7,8 @@ import type { RefreshRefusal, RefreshTrigger } from './refresher.js'
 /** What a coordinator may do to the Refresher it serves. */
 export interface CoordinatedRefresher {
   readonly snapshot: Snapshot | null
-  /** Serves a snapshot another replica fetched (built beside the current one), unless it is older. */
-  adopt: (snapshot: Snapshot) => Promise<void>
+  /** Serves a snapshot another replica fetched (built beside the current one) unless it is older; true when it did. */
+  adopt: (snapshot: Snapshot) => boolean
   /** This replica just became the one that runs the schedule: catch up on what the last one left. */
   takeOver: (lastFleetAttemptAt: Date | null) => void
 }

@@ -115,6 +115,8 @@ export class Refresher {
   #acquiring = false
   /** start() has made its first decision (a new fleet leader's catching up waits for it). */
   #started = false
+  /** The write to SNAPSHOT_DIR of a snapshot adopted from the fleet, while it runs. */
+  #adoptedSave: Promise<void> | null = null
   #lastAttemptAt: number | null = null
   #recentOutcomes: readonly RefreshOutcome[] = []
   #consecutiveFailures = 0
@@ -261,6 +263,7 @@ export class Refresher {
   /** Waits for a running refresh, if any. */
   async idle (): Promise<void> {
     await this.#running
+    await this.#adoptedSave
   }
 
   /** Stops the schedule and retries, and aborts a running refresh (nothing partial is persisted). */
@@ -288,13 +291,15 @@ export class Refresher {
    * A snapshot another replica of the fleet fetched: served from now on unless the one served is
    * as recent, and persisted like one fetched here. A retry pending here is moot then.
    */
-  async adopt (snapshot: Snapshot): Promise<void> {
+  adopt (snapshot: Snapshot): boolean {
     const current = this.#snapshot
-    if (current !== null && current.fetchedAt.getTime() >= snapshot.fetchedAt.getTime()) return
+    if (current !== null && current.fetchedAt.getTime() >= snapshot.fetchedAt.getTime()) return false
     this.#snapshot = snapshot
     this.#consecutiveFailures = 0
     this.#cancelRetry()
-    await this.#save(snapshot, this.#abort.signal)
+    const saved = this.#save(snapshot, this.#abort.signal)
+    this.#adoptedSave = saved.finally(() => { if (this.#adoptedSave === saved) this.#adoptedSave = null })
+    return true
   }
 
   /**

@@ -64,3 +64,60 @@ export async function runServerUntil (env: Record<string, string>, until: RegExp
   await exited
   return { matched, lines }
 }
+
+/** A server process left running: its port once it listens, its log lines so far, and a way to kill it. */
+export interface RunningServer {
+  readonly port: number
+  readonly lines: Array<Record<string, unknown>>
+  /** Resolves with the first line (already logged or still to come) whose msg matches. */
+  waitForLine: (msg: RegExp, waitMs?: number) => Promise<Record<string, unknown>>
+  kill: (signal?: NodeJS.Signals) => Promise<void>
+}
+
+/** Starts the server with only `env` (and PATH) and resolves once it listens; it is SIGKILLed when the test ends. */
+export async function startServerProcess (t: { after: (fn: () => Promise<void>) => void }, env: Record<string, string>): Promise<RunningServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const lines: Array<Record<string, unknown>> = []
+  const waiters: Array<{ msg: RegExp, resolve: (line: Record<string, unknown>) => void }> = []
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    await exited
+  }
+  t.after(async () => await kill())
+  let pending = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString()
+    const complete = pending.split('\n')
+    pending = complete.pop() ?? ''
+    for (const text of complete) {
+      const line = JSON.parse(text) as Record<string, unknown>
+      lines.push(line)
+      for (const waiter of [...waiters]) {
+        if (typeof line.msg === 'string' && waiter.msg.test(line.msg)) {
+          waiters.splice(waiters.indexOf(waiter), 1)
+          waiter.resolve(line)
+        }
+      }
+    }
+  })
+  const waitForLine = async (msg: RegExp, waitMs = WAIT_MS) => {
+    const logged = lines.find((line) => typeof line.msg === 'string' && msg.test(line.msg))
+    if (logged !== undefined) return logged
+    return await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const guard = setTimeout(() => reject(new Error(`no log line matching ${String(msg)} within ${waitMs} ms; stderr: ${stderr}`)), waitMs)
+      waiters.push({ msg, resolve: (line) => { clearTimeout(guard); resolve(line) } })
+      child.once('exit', (code) => { clearTimeout(guard); reject(new Error(`the server exited (${String(code)}) before a line matched ${String(msg)}; stderr: ${stderr}`)) })
+    })
+  }
+  // Several processes start at once on a shared machine: tsx's first compile takes a while.
+  const listening = await waitForLine(/^Server listening at /, 60_000)
+  const port = Number(/:(\d+)$/.exec(String(listening.msg))?.[1])
+  return { port, lines, waitForLine, kill }
+}
