@@ -238,6 +238,11 @@ export class FleetCoordinator implements RefreshCoordinator {
         return
       }
       const current = refresher.snapshot
+      // Redis lost its data (restarted without persistence): the leader seeds it again.
+      if (manifest === null && current !== null && this.#election.leader) {
+        await this.#publish(current)
+        return
+      }
       if (manifest === null || (current !== null && current.fetchedAt.getTime() >= Date.parse(manifest.fetched_at))) return
       try {
         const snapshot = await downloadSnapshot(commands, keys, manifest, current)

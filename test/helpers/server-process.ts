@@ -117,7 +117,7 @@ export async function startServerProcess (t: { after: (fn: () => Promise<void>) 
     })
   }
   // Several processes start at once on a shared machine: tsx's first compile takes a while.
-  const listening = await waitForLine(/^Server listening at /, 60_000)
+  const listening = await waitForLine(/^Server listening at /, 120_000)
   const port = Number(/:(\d+)$/.exec(String(listening.msg))?.[1])
   return { port, lines, waitForLine, kill }
 }
