@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --cpu-prof]: SPEC §6 measured on this machine, each figure a
+// npm run bench [-- --quick] [-- --cpu-prof]: the README's performance targets measured on this machine, each figure a
 // ratio against a baseline taken in the same run. The simulator, the service and the baseline
 // servers each run in their own process; autocannon generates load from this one.
 // Writes bench/results/latest.{json,md}; exits 1 when a target is missed.

@@ -2,7 +2,8 @@
 // hash, that prepared bytes are exactly the default answer, and that it cannot be mutated.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildSnapshot, SnapshotBuilder, SnapshotValidationError } from '../../src/snapshot/snapshot.js'
+import { SnapshotBuilder, SnapshotValidationError } from '../../src/snapshot/snapshot.js'
+import { buildSnapshot } from '../helpers/build-snapshot.js'
 import { renderClientes } from '../../src/snapshot/render.js'
 import { selectPositions } from '../../src/snapshot/select.js'
 import { generateDataset } from '../../src/simulator/dataset.js'

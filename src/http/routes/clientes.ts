@@ -21,12 +21,12 @@ import { selectPositions } from '../../snapshot/select.js'
 import { KEYED_SECURITY } from '../plugins/docs.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
 import { recordResultCount } from '../plugins/audit.js'
-import { canSeeSecrets } from '../plugins/auth.js'
+import { canSeeSecrets } from '../plugins/auth/auth.js'
 import {
   BuscaQuerystringSchema, ClientesEnvelopeSchema, CpfCnpjParamsSchema, ListQuerystringSchema,
   StatusParamsSchema, TecnologiaParamsSchema, TodosEnvelopeSchema, TodosQuerystringSchema, SnapshotRequestHeadersSchema, snapshotResponses
 } from '../schemas/clientes.js'
-import { currentSnapshot, sendFromSnapshot } from '../snapshot-reply.js'
+import { currentSnapshot, sendFromSnapshot } from '../reply/snapshot-reply.js'
 
 export interface ClientesRoutesOptions {
   readonly refresher: Refresher
@@ -49,7 +49,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
   const config = { access: 'data' as const, errorCodes: ['invalid_parameter', 'no_snapshot'] as const }
   const lookupConfig = { ...config, errorCodes: [...config.errorCodes, 'not_found'] as const }
   /** Lists whose unlimited answer is a full download, bounded by FULL_DUMP_CONCURRENCY. */
-  const listConfig = { ...config, errorCodes: [...config.errorCodes, 'full_dump_busy'] as const }
+  const listConfig = { ...config, fullDump: true }
 
   /**
    * The render of an answer: a projection the snapshot prepared is written from its bytes; any
@@ -75,7 +75,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       now: now(),
       query: [lookup, query],
       ndjson: true,
-      fullDump: lookup === null && isDefaultListQuery(query),
+      compressOnce: lookup === null && isDefaultListQuery(query),
       render: cached(request, snapshot, projection, [lookup, query], () => {
         const positions = selectPositions(snapshot, { ...picked, filter: query, ordering: query, offset: query.offset, limit: query.limit })
         recordResultCount(reply, positions.length)

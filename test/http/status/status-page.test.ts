@@ -3,9 +3,9 @@
 // headers get it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { prefersHtml } from '../../src/http/html.js'
-import type { StatusJson } from '../../src/http/schemas/operations.js'
-import { formatBytes, formatDuration, relative, renderStatusPage } from '../../src/http/status-page.js'
+import { prefersHtml } from '../../../src/http/status/html.js'
+import type { StatusJson } from '../../../src/http/schemas/operations.js'
+import { formatBytes, formatDuration, relative, renderStatusPage } from '../../../src/http/status/status-page.js'
 
 const NOW = new Date('2026-11-26T15:12:00Z')
 const HOSTILE = '<script>alert("x")</script>&\'"'

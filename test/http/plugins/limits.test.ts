@@ -6,9 +6,12 @@ import { once } from 'node:events'
 import { PassThrough } from 'node:stream'
 import Fastify from 'fastify'
 import { Agent, request as undiciRequest } from 'undici'
-import { loadConfig } from '../../src/config.js'
-import errorsPlugin from '../../src/http/plugins/errors.js'
-import limitsPlugin, { ConcurrencyGate } from '../../src/http/plugins/limits.js'
+import { loadConfig } from '../../../src/config.js'
+import errorDocsPlugin from '../../../src/http/plugins/error-docs.js'
+import errorsPlugin from '../../../src/http/plugins/errors.js'
+import { ConcurrencyGate } from '../../../src/http/plugins/limits/concurrency-gate.js'
+import limitsPlugin from '../../../src/http/plugins/limits/limits.js'
+import { ErrorCodeSchema, ErrorEnvelopeSchema } from '../../../src/http/schemas/errors.js'
 
 test('ConcurrencyGate admits max holders, and a release (once) frees one slot', () => {
   const gate = new ConcurrencyGate(2)
@@ -33,7 +36,7 @@ async function gatedApp (t: import('node:test').TestContext, concurrency: number
   await app.register(limitsPlugin, { limits })
   const bodies: PassThrough[] = []
   const querystring = { type: 'object', properties: { limit: { type: 'integer' } } }
-  app.get('/api/v1/integracao/cliente/all', { schema: { querystring } }, async (_request, reply) => {
+  app.get('/api/v1/integracao/cliente/all', { config: { fullDump: true }, schema: { querystring } }, async (_request, reply) => {
     const body = new PassThrough()
     bodies.push(body)
     body.write('{"status":"success","clientes":[')
@@ -83,4 +86,36 @@ test('the N+1th concurrent full download is refused until one finishes or is aba
   assert.equal(fourth.statusCode, 200)
   for (const body of bodies) body.end(']}')
   await Promise.all([third.body.text(), fourth.body.text()])
+})
+
+test('a route declared config.fullDump is gated and documents full_dump_busy; an undeclared one neither', async (t) => {
+  const { limits } = loadConfig({ FULL_DUMP_CONCURRENCY: '1', RATE_LIMIT_MAX: '1000' })
+  const app = Fastify()
+  t.after(() => app.close())
+  app.addSchema(ErrorCodeSchema)
+  app.addSchema(ErrorEnvelopeSchema)
+  await app.register(errorsPlugin)
+  await app.register(errorDocsPlugin)
+  app.decorateRequest('apiKey', null)
+  await app.register(limitsPlugin, { limits })
+  const documented = new Map<string, string[]>()
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'GET') documented.set(route.url, Object.keys(route.schema?.response ?? {}))
+  })
+  const schema = () => ({ response: { 200: { type: 'object' } } })
+  app.get('/new-list', { config: { fullDump: true }, schema: schema() }, async () => ({}))
+  app.get('/new-lookup', { schema: schema() }, async () => ({}))
+  await app.ready()
+  // Documented: 500 internal_error for every route, and 503 full_dump_busy for the declared list only.
+  assert.deepEqual(documented.get('/new-list'), ['200', '500', '503'])
+  assert.deepEqual(documented.get('/new-lookup'), ['200', '500'])
+
+  const held = app.fullDumps.tryAcquire()
+  assert.ok(held !== null)
+  const refused = await app.inject({ url: '/new-list' })
+  assert.equal(refused.statusCode, 503)
+  assert.equal(refused.json().code, 'full_dump_busy')
+  assert.equal((await app.inject({ url: '/new-lookup' })).statusCode, 200)
+  held()
+  assert.equal((await app.inject({ url: '/new-list' })).statusCode, 200)
 })

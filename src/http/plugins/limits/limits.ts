@@ -1,63 +1,40 @@
 // Abuse limits (SECURITY.md): a rate limit per API key (per IP for callers without a valid
 // one, so guessing keys is throttled too), a bound on full downloads served at once, and load
-// shedding with 503 before the event loop stalls or the heap runs out. Health checks are exempt
-// so an orchestrator never restarts a busy but healthy process, and /metrics is never shed so
-// ops see the overload.
+// shedding with 503 before the event loop stalls or the heap runs out. Routes declare what
+// applies to them: `config.fullDump` on lists whose unlimited answer is the whole base,
+// `config.shed: false` on health checks (an orchestrator must never restart a busy but healthy
+// process) and /metrics (ops must see the overload), and @fastify/rate-limit's own
+// `config.rateLimit: false` on health checks.
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { LimitsConfig } from '../../config.js'
-import { FullDumpBusyError, OverloadedError, RateLimitedError } from '../../errors.js'
+import type { LimitsConfig } from '../../../config.js'
+import { FullDumpBusyError, OverloadedError, RateLimitedError } from '../../../errors.js'
+import { ConcurrencyGate } from './concurrency-gate.js'
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A list whose answer without a small `limit` can be the whole customer base: it takes a
+     * FULL_DUMP_CONCURRENCY slot and may answer full_dump_busy.
+     */
+    fullDump?: boolean
+    /** false: never shed under load (health checks, /metrics). */
+    shed?: boolean
+  }
   interface FastifyInstance {
     fullDumps: ConcurrencyGate
   }
 }
 
-/** At most `max` holders at once; tryAcquire answers null instead of queueing. */
-export class ConcurrencyGate {
-  readonly max: number
-  #inFlight = 0
-
-  constructor (max: number) {
-    this.max = max
-  }
-
-  get inFlight (): number {
-    return this.#inFlight
-  }
-
-  /** A release function (idempotent), or null when the gate is full. */
-  tryAcquire (): (() => void) | null {
-    if (this.#inFlight >= this.max) return null
-    this.#inFlight++
-    let released = false
-    return () => {
-      if (released) return
-      released = true
-      this.#inFlight--
-    }
-  }
-}
-
-const HEALTH_ROUTES = new Set(['/health/live', '/health/ready'])
-/** Never shed: probes, and the metrics that show ops the overload. */
-const UNSHED_ROUTES = new Set([...HEALTH_ROUTES, '/metrics'])
-/** List routes whose unlimited answer can be the whole customer base. */
-const LIST_ROUTES = new Set([
-  '/api/v1/integracao/cliente/all',
-  '/api/v1/integracao/cliente/all/status/:status_prefixo',
-  '/api/v1/integracao/cliente/all/tecnologia/:tecnologia'
-])
 /** A limit above this is as good as none. */
-export const FULL_DUMP_MIN_LIMIT = 1000
+const FULL_DUMP_MIN_LIMIT = 1000
 /** Seconds a refused full download or an overloaded caller is told to wait. */
 const RETRY_AFTER_SECONDS = 10
 
-export function isFullDump (request: FastifyRequest): boolean {
-  if (!LIST_ROUTES.has(request.routeOptions.url ?? '')) return false
+function isFullDump (request: FastifyRequest): boolean {
+  if (request.routeOptions.config.fullDump !== true) return false
   const limit = (request.query as { limit?: unknown } | undefined)?.limit
   return typeof limit !== 'number' || limit > FULL_DUMP_MIN_LIMIT
 }
@@ -75,7 +52,7 @@ async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleInter
     maxRssBytes: limits.maxRssBytes,
     sampleInterval: pressureSampleIntervalMs ?? 1000,
     pressureHandler: async (request, reply) => {
-      if (UNSHED_ROUTES.has(request.routeOptions.url ?? '')) return
+      if (request.routeOptions.config.shed === false) return
       reply.header('retry-after', RETRY_AFTER_SECONDS)
       throw new OverloadedError()
     }
@@ -88,7 +65,6 @@ async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleInter
     max: limits.rateLimitMax,
     timeWindow: limits.rateLimitWindowMs,
     keyGenerator: (request) => request.apiKey === null ? `ip:${request.ip}` : `key:${request.apiKey.name}`,
-    allowList: (request) => HEALTH_ROUTES.has(request.routeOptions.url ?? ''),
     errorResponseBuilder: (_request, context) => new RateLimitedError(context.after)
   })
 

@@ -4,8 +4,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Readable } from 'node:stream'
 import { text } from 'node:stream/consumers'
-import { rewriteBody } from '../../src/http/body-transform.js'
-import { prettyJsonRewriter } from '../../src/http/pretty-json.js'
+import { rewriteBody } from '../../../src/http/reply/body-transform.js'
+import { prettyJsonRewriter } from '../../../src/http/reply/pretty-json.js'
 
 const VALUES: unknown[] = [
   {},

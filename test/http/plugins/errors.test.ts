@@ -1,4 +1,4 @@
-// One error model (issue 4): malformed requests of every kind — bad parameters, unknown routes,
+// One error model: malformed requests of every kind — bad parameters, unknown routes,
 // wrong methods, huge or non-ASCII values, unreadable bodies, missing keys, no snapshot yet —
 // each answer the `{"status","msg","code"}` envelope with the code expected here by hand, the
 // status the catalogue gives it, a code the OpenAPI document lists, and never a 500.
@@ -6,12 +6,12 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { parse } from 'yaml'
-import { ERROR_CATALOGUE, ERROR_CODE_LIST } from '../../src/errors.js'
-import type { ErrorCode } from '../../src/errors.js'
-import type { RequiredAccess } from '../../src/http/plugins/auth.js'
-import { documentedCodes } from '../../src/http/plugins/errors.js'
-import { renderOpenapiYaml } from '../../src/http/openapi-document.js'
-import { bearer, startService, startSimulator } from '../helpers/service.js'
+import { ERROR_CATALOGUE, ERROR_CODE_LIST } from '../../../src/errors.js'
+import type { ErrorCode } from '../../../src/errors.js'
+import type { RequiredAccess } from '../../../src/http/plugins/auth/auth.js'
+import { documentedCodes } from '../../../src/http/plugins/error-docs.js'
+import { renderOpenapiYaml } from '../../../scripts/openapi-document.js'
+import { bearer, startService, startSimulator } from '../../helpers/service.js'
 
 const BASE = '/api/v1/integracao/cliente'
 const read = bearer('read')

@@ -1,8 +1,9 @@
-// The OpenAPI document as YAML without a running upstream: builds the app against a
-// placeholder configuration (it never listens or fetches) and asks @fastify/swagger for it.
-import { buildApp } from '../app.js'
-import { loadConfig } from '../config.js'
-import { openapiYaml } from './plugins/docs.js'
+// The OpenAPI document as YAML without a running upstream, for `npm run openapi` and the
+// document tests: builds the app against a placeholder configuration (it never listens or
+// fetches) and asks @fastify/swagger for it. Not in src/, where only server.ts may import app.ts.
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+import { openapiYaml } from '../src/http/plugins/docs.js'
 
 export async function renderOpenapiYaml (): Promise<string> {
   const config = loadConfig({

@@ -1,18 +1,19 @@
-// API-key access (SPEC §4): `Authorization: Bearer <key or token>`, `X-API-Key: <key>`, or for a
-// browser (the /status page) HTTP Basic with the key as the password (RFC 7617).
+// API-key access (the README's "Routes"): `Authorization: Bearer <key or token>`,
+// `X-API-Key: <key>`, or for a browser (the /status page) HTTP Basic with the key as the
+// password (RFC 7617).
 // Who the caller is gets settled in onRequest, so the per-key rate limit (a route-level onRequest
 // hook, run after this one) can count failed guesses per IP too; whether the route lets them in
 // is enforced in preParsing, before any body is read. Routes declare what they need in
 // `config.access`.
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { ApiKeyConfig } from '../../config.js'
-import { ForbiddenError, UnauthorizedError } from '../../errors.js'
-import { Credentials, keyFromBasic } from '../credentials.js'
-import { prefersHtml } from '../html.js'
-import type { AuthenticatedKey } from '../credentials.js'
+import type { ApiKeyConfig } from '../../../config.js'
+import { ForbiddenError, UnauthorizedError } from '../../../errors.js'
+import { Credentials, keyFromBasic } from './credentials.js'
+import { prefersHtml } from '../../status/html.js'
+import type { AuthenticatedKey } from './credentials.js'
 
-export type { AuthenticatedKey } from '../credentials.js'
+export type { AuthenticatedKey } from './credentials.js'
 
 /** `data`: read or secrets; `any`: any valid key; `admin`: the admin scope. */
 export type RequiredAccess = 'data' | 'any' | 'admin'

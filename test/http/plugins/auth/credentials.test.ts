@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { Credentials, keyFromBasic } from '../../src/http/credentials.js'
+import { Credentials, keyFromBasic } from '../../../../src/http/plugins/auth/credentials.js'
 
 const READ_KEY = 'read-key-0123456789abcdef'
 const ADMIN_KEY = 'admin-key-0123456789abcdef'

@@ -1,7 +1,7 @@
-// `?pretty`: re-indents compact JSON bytes with two spaces, as JSON.stringify(value, null, 2)
-// would (plus a final newline), without parsing: a byte scanner that tracks strings and
-// nesting, so it streams through the full dump. UTF-8 continuation bytes are never ASCII, so
-// scanning bytes is safe.
+// `?pretty`: whether a query asks for it, and the rewriter that re-indents compact JSON bytes
+// with two spaces, as JSON.stringify(value, null, 2) would (plus a final newline), without
+// parsing: a byte scanner that tracks strings and nesting, so it streams through the full
+// dump. UTF-8 continuation bytes are never ASCII, so scanning bytes is safe.
 import type { ChunkRewriter } from './body-transform.js'
 
 const QUOTE = 1
@@ -23,6 +23,13 @@ CLASS[0x2c] = COMMA
 CLASS[0x3a] = COLON
 for (const space of [0x20, 0x09, 0x0a, 0x0d]) CLASS[space] = SPACE
 CLASS[0x5c] = BACKSLASH
+
+/** `?pretty`, `?pretty=` or `?pretty=1` ask for it; `?pretty=false` and `?pretty=0` do not. */
+export function wantsPretty (query: unknown): boolean {
+  const value = (query as Record<string, unknown> | null | undefined)?.pretty
+  if (value === undefined) return false
+  return !['false', '0'].includes(String(value).toLowerCase())
+}
 
 export function prettyJsonRewriter (): ChunkRewriter {
   let depth = 0

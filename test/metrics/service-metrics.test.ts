@@ -1,7 +1,7 @@
 // How a refresh's outcome becomes the labels ops alert on.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { refreshAttemptLabels } from '../../src/http/service-metrics.js'
+import { refreshAttemptLabels } from '../../src/metrics/service-metrics.js'
 import type { RefreshOutcome } from '../../src/refresh/refresher.js'
 
 const base: RefreshOutcome = {

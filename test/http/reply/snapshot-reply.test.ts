@@ -2,8 +2,8 @@
 // expectations worked out by hand from RFC 9110 §13.1 and the refresh floor.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ifNoneMatchHits, maxAgeSeconds, notModifiedSince, snapshotEtag } from '../../src/http/snapshot-reply.js'
-import type { AnswerVariant } from '../../src/http/snapshot-reply.js'
+import { ifNoneMatchHits, maxAgeSeconds, notModifiedSince, snapshotEtag } from '../../../src/http/reply/snapshot-reply.js'
+import type { AnswerVariant } from '../../../src/http/reply/snapshot-reply.js'
 
 test('If-None-Match: weak comparison, lists and *', () => {
   const etag = '"v1.abc"'

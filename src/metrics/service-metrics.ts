@@ -1,4 +1,4 @@
-// The service's Prometheus metrics (issue 7): what was asked of us (requests by route template,
+// The service's Prometheus metrics (the README's metrics table): what was asked of us (requests by route template,
 // status and key name, latency, refusals), how fresh the snapshot is, how refreshes went, what
 // was asked of HubSoft, and the projection cache. Counters of events are incremented as they
 // happen; state the service already holds (the snapshot, the refresher's flags, the upstream
@@ -7,6 +7,8 @@
 // per process and shared by every app built in it.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { ErrorCode } from '../errors.js'
+import { metricLabels, REFRESH_METRIC_OUTCOMES } from '../refresh/outcome.js'
+import type { RefreshMetricOutcome } from '../refresh/outcome.js'
 import type { RefreshEvents, RefreshOutcome, Refresher, RefreshRefusal, RefreshTrigger } from '../refresh/refresher.js'
 import type { ProjectionCache } from '../snapshot/projection-cache.js'
 import type { ServicoCounts } from '../snapshot/servico-counts.js'
@@ -24,24 +26,14 @@ const SHED_CODES: ReadonlySet<ErrorCode> = new Set(['overloaded', 'full_dump_bus
 /** The labels of one refresh attempt: `outcome` as ops read it, with the reason and HubSoft's status. */
 export interface RefreshAttemptLabels {
   readonly trigger: RefreshTrigger
-  readonly outcome: 'success' | 'unchanged' | 'rejected' | 'upstream_error' | 'timeout' | 'failed'
+  readonly outcome: RefreshMetricOutcome
   readonly reason: string
   readonly status: string
 }
 
-/** Failure reasons that are a timeout: HubSoft too slow to answer, or the whole refresh past REFRESH_DEADLINE. */
-const TIMEOUT_REASONS: Readonly<Record<string, string>> = { timeout: 'upstream_timeout', deadline: 'deadline' }
-/** Failures of our own, not HubSoft's. */
-const OWN_FAILURE_REASONS = new Set(['persistence', 'internal', 'aborted'])
-
 export function refreshAttemptLabels (result: RefreshOutcome): RefreshAttemptLabels {
   const status = result.httpStatus === undefined ? '' : String(result.httpStatus)
-  const reason = result.reason ?? ''
-  const base = { trigger: result.trigger, status }
-  if (result.outcome !== 'failed') return { ...base, outcome: result.outcome, reason }
-  const timeout = TIMEOUT_REASONS[reason]
-  if (timeout !== undefined) return { ...base, outcome: 'timeout', reason: timeout }
-  return { ...base, outcome: OWN_FAILURE_REASONS.has(reason) ? 'failed' : 'upstream_error', reason }
+  return { trigger: result.trigger, ...metricLabels(result.outcome, result.reason), status }
 }
 
 /** One answered request, as the metrics label it. */
@@ -107,11 +99,11 @@ export class ServiceMetrics {
     this.#errors = new Counter({ name: `${PREFIX}http_errors_total`, help: 'Error envelopes answered, by route template and error code (see the README\'s error table).', labelNames: ['route', 'code'], registers })
     this.#rateLimited = new Counter({ name: `${PREFIX}rate_limited_requests_total`, help: 'Requests refused with 429 rate_limited (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW), by API key name (anonymous: counted per address).', labelNames: ['key'], registers })
     this.#shed = new Counter({ name: `${PREFIX}shed_requests_total`, help: 'Requests refused with 503 to protect the process: overloaded (event loop, heap or RSS bound) or full_dump_busy (FULL_DUMP_CONCURRENCY).', labelNames: ['reason'], registers })
-    this.#attempts = new Counter({ name: `${PREFIX}refresh_attempts_total`, help: 'Refreshes from HubSoft that ran, by trigger, outcome (success, unchanged, rejected, upstream_error, timeout, failed), reason and HubSoft\'s HTTP status.', labelNames: ['trigger', 'outcome', 'reason', 'status'], registers })
+    this.#attempts = new Counter({ name: `${PREFIX}refresh_attempts_total`, help: `Refreshes from HubSoft that ran, by trigger, outcome (${REFRESH_METRIC_OUTCOMES.join(', ')}), reason and HubSoft's HTTP status.`, labelNames: ['trigger', 'outcome', 'reason', 'status'], registers })
     this.#refreshDurations = new Histogram({ name: `${PREFIX}refresh_duration_seconds`, help: 'Duration of refreshes from HubSoft (every page, the build and the swap), by outcome.', labelNames: ['outcome'], buckets: REFRESH_BUCKETS_SECONDS, registers })
     this.#pages = new Counter({ name: `${PREFIX}refresh_pages_total`, help: 'Pages of the customer list fetched from HubSoft.', registers })
     this.#fetchedBytes = new Counter({ name: `${PREFIX}refresh_fetched_bytes_total`, help: 'Bytes of customer-list bodies fetched from HubSoft (decoded).', registers })
-    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409) or credentials (paused after HubSoft refused them).', labelNames: ['trigger', 'reason'], registers })
+    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409), credentials (paused after HubSoft refused them) or fleet_unreachable (REDIS_URL set and Redis not answering: the fleet floor cannot be checked; 429).', labelNames: ['trigger', 'reason'], registers })
   }
 
   /** The content type of `exposition`. */

@@ -1,20 +1,20 @@
-// How every answer from the snapshot goes out (SPEC §4, issue 4): an ETag from the snapshot
+// How every answer from the snapshot goes out (README, "Decisions"): an ETag from the snapshot
 // version, the caller's scope, the route with its normalised query and the representation;
 // Last-Modified and If-Modified-Since; Cache-Control whose max-age never outlives the next
 // possible refresh; Vary on what changes the body; X-Snapshot-Age/-Version. The conditional
 // checks (RFC 9110 §13.1) run before rendering, so a 304 costs no serialisation, and the
-// default full dump goes out compressed once per snapshot.
+// default /all body goes out compressed once per snapshot.
 import { createHash } from 'node:crypto'
 import negotiate from '@fastify/accept-negotiator'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { NoSnapshotError } from '../errors.js'
-import type { Refresher } from '../refresh/refresher.js'
-import type { RenderedBody } from '../snapshot/render.js'
-import type { Snapshot } from '../snapshot/snapshot.js'
+import { NoSnapshotError } from '../../errors.js'
+import type { Refresher } from '../../refresh/refresher.js'
+import type { RenderedBody } from '../../snapshot/render.js'
+import type { Snapshot } from '../../snapshot/snapshot.js'
 import { rewriteBody } from './body-transform.js'
 import { NDJSON_TYPE, acceptsNdjson, ndjsonRewriter } from './ndjson.js'
-import { canSeeSecrets } from './plugins/auth.js'
-import { wantsPretty } from './plugins/pretty.js'
+import { wantsPretty } from './pretty-json.js'
+import { canSeeSecrets } from '../plugins/auth/auth.js'
 import { PRECOMPRESSED_ENCODINGS } from './precompressed.js'
 
 export function currentSnapshot (refresher: Pick<Refresher, 'snapshot'>): Snapshot {
@@ -67,7 +67,7 @@ export function maxAgeSeconds (refresher: Pick<Refresher, 'running' | 'floorUnti
   return Math.max(0, Math.floor((floorUntil.getTime() - now) / 1000))
 }
 
-export const SNAPSHOT_VARY = 'authorization, x-api-key, accept, accept-encoding'
+const SNAPSHOT_VARY = 'authorization, x-api-key, accept, accept-encoding'
 
 export interface SnapshotAnswer {
   readonly refresher: Pick<Refresher, 'running' | 'floorUntil'>
@@ -76,8 +76,11 @@ export interface SnapshotAnswer {
   readonly query: unknown
   /** The route can answer one client per line (`Accept: application/x-ndjson`). */
   readonly ndjson?: boolean
-  /** The answer is the full default dump, compressed once per snapshot and reused. */
-  readonly fullDump?: boolean
+  /**
+   * The answer is /all with the default query: the same bytes for every caller of a scope, so
+   * it is compressed once per snapshot and reused (precompressed.ts).
+   */
+  readonly compressOnce?: boolean
   readonly render: () => RenderedBody
 }
 
@@ -108,7 +111,7 @@ export async function sendFromSnapshot (request: FastifyRequest, reply: FastifyR
     return await reply.type(`${NDJSON_TYPE}; charset=utf-8`).send(rewriteBody(answer.render().body, ndjsonRewriter()))
   }
   reply.type('application/json; charset=utf-8')
-  const encoding = answer.fullDump === true && format === 'json' ? negotiate(String(request.headers['accept-encoding'] ?? ''), [...PRECOMPRESSED_ENCODINGS]) : null
+  const encoding = answer.compressOnce === true && format === 'json' ? negotiate(String(request.headers['accept-encoding'] ?? ''), [...PRECOMPRESSED_ENCODINGS]) : null
   if (encoding !== null) {
     const compressed = await request.server.precompressed.get(snapshot, scope, encoding, answer.render)
     return await reply.header('content-encoding', encoding).header('content-length', compressed.length).send(compressed)

@@ -2,7 +2,7 @@
 // expected lines are JSON.stringify of each element, written independently of the scanner.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { acceptsNdjson, ndjsonRewriter } from '../../src/http/ndjson.js'
+import { acceptsNdjson, ndjsonRewriter } from '../../../src/http/reply/ndjson.js'
 
 function ndjsonOf (input: Buffer, chunkBytes: number): string {
   const rewriter = ndjsonRewriter()

@@ -2,10 +2,10 @@
 // (inline CSS, no script, no external URL), every value escaped. Pure: the status object and
 // the moment it was read in, to the page.
 import { escapeHtml } from './html.js'
-import type { StatusJson } from './schemas/operations.js'
+import type { StatusJson } from '../schemas/operations.js'
 
 /** Seconds between the page's reloads (a meta refresh: no script needed). */
-export const STATUS_PAGE_RELOAD_SECONDS = 30
+const STATUS_PAGE_RELOAD_SECONDS = 30
 
 type Outcome = StatusJson['refresh']['recent'][number]
 
@@ -174,7 +174,7 @@ function when (isoDate: string | null, now: Date, absent: string): string {
 }
 
 /** "2026-11-26 12:00:00 UTC". */
-export function formatDate (isoDate: string): string {
+function formatDate (isoDate: string): string {
   return `${isoDate.slice(0, 10)} ${isoDate.slice(11, 19)} UTC`
 }
 

@@ -4,8 +4,8 @@
 // restart (e.g. to remove a key) revokes every token, as HubSoft's own updates do.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import { digestApiKey } from '../config.js'
-import type { ApiKeyConfig, Scope } from '../config.js'
+import { digestApiKey } from '../../../config.js'
+import type { ApiKeyConfig, Scope } from '../../../config.js'
 
 export interface AuthenticatedKey {
   readonly name: string
@@ -34,8 +34,8 @@ export interface CredentialsOptions {
 }
 
 /** Prefixes let log scanners and secret scanners recognise our tokens. */
-export const ACCESS_TOKEN_PREFIX = 'hbat_'
-export const REFRESH_TOKEN_PREFIX = 'hbrt_'
+const ACCESS_TOKEN_PREFIX = 'hbat_'
+const REFRESH_TOKEN_PREFIX = 'hbrt_'
 /** A refresh token outlives its access token, as HubSoft's (Laravel Passport) do. */
 const REFRESH_TTL_FACTOR = 24
 

@@ -1,15 +1,15 @@
-// The full default dump compressed once per snapshot and reused (issue 4): compressing
-// hundreds of MiB per request would cost more CPU than everything else the service does.
+// The default /all body compressed once per snapshot and reused: compressing hundreds of MiB
+// per request would cost more CPU than everything else the service does.
 // Keyed on the snapshot object in a WeakMap, so a swap drops the old bodies with the old
 // snapshot; concurrent first requests share one compression.
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { constants, createBrotliCompress, createGzip } from 'node:zlib'
-import type { RenderedBody } from '../snapshot/render.js'
-import type { Snapshot } from '../snapshot/snapshot.js'
+import type { RenderedBody } from '../../snapshot/render.js'
+import type { Snapshot } from '../../snapshot/snapshot.js'
 
 export const PRECOMPRESSED_ENCODINGS = ['br', 'gzip'] as const
-export type PrecompressedEncoding = typeof PRECOMPRESSED_ENCODINGS[number]
+type PrecompressedEncoding = typeof PRECOMPRESSED_ENCODINGS[number]
 
 /** Brotli quality 4: close to gzip's speed with a better ratio (what @fastify/compress defaults to). */
 export const BROTLI_OPTIONS = { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } }
@@ -18,7 +18,7 @@ function compressor (encoding: PrecompressedEncoding) {
   return encoding === 'br' ? createBrotliCompress(BROTLI_OPTIONS) : createGzip()
 }
 
-export async function compressBody (body: Buffer | Readable, encoding: PrecompressedEncoding): Promise<Buffer> {
+async function compressBody (body: Buffer | Readable, encoding: PrecompressedEncoding): Promise<Buffer> {
   const chunks: Buffer[] = []
   await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, compressor(encoding), async (compressed: AsyncIterable<Buffer>) => {
     for await (const chunk of compressed) chunks.push(chunk)
