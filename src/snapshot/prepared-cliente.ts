@@ -6,8 +6,8 @@
 // size of the JSON. The variants equal JSON.stringify of projectCliente (default
 // relations, cancelado=nao) and of the client itself, byte for byte.
 import { isCancelado } from '../query/filter.js'
-import { DEFAULT_RELACOES, RELACOES } from '../query/relacoes.js'
-import type { Cliente, Servico } from './cliente-schema.js'
+import { DEFAULT_RELACOES, RELACOES } from '../hubsoft/relacoes.js'
+import type { Cliente, Servico } from '../hubsoft/cliente-schema.js'
 
 /** Variant bits of a segment or edit. */
 export const VARIANT = { redacted: 1, full: 2, raw: 4 } as const

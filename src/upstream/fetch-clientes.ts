@@ -7,7 +7,7 @@
 // while we page. Each page goes to a sink as soon as it is parsed, so a snapshot can be built
 // page by page without ever holding the whole parsed list.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RELACOES } from '../query/relacoes.js'
+import { RELACOES } from '../hubsoft/relacoes.js'
 import { UpstreamError } from './errors.js'
 import type { HubsoftClient } from './hubsoft-client.js'
 

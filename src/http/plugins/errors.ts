@@ -6,6 +6,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import { ERROR_CATALOGUE, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'
 import type { ErrorCode } from '../../errors.js'
+import { ParameterError } from '../../hubsoft/parameters.js'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -58,10 +59,12 @@ function catalogueCode (error: FastifyError): ErrorCode | null {
 }
 
 /** The envelope for any thrown error; null for an unexpected one (a 500 whose details are logged). */
-function errorAnswer (error: FastifyError): ErrorAnswer | null {
+export function errorAnswer (error: FastifyError): ErrorAnswer | null {
   if (error.validation !== undefined) {
     return { code: 'invalid_parameter', msg: describeValidation(error.validationContext, error.validation as ValidationIssue[]) }
   }
+  // query/ and hubsoft/ know no HTTP: a malformed parameter they report is answered here.
+  if (error instanceof ParameterError) return { code: 'invalid_parameter', msg: error.message }
   const code = catalogueCode(error)
   if (code !== null) return { code, msg: error.message }
   const framework = FRAMEWORK_ERRORS[String(error.code)]

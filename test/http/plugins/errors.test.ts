@@ -10,6 +10,8 @@ import { ERROR_CATALOGUE, ERROR_CODE_LIST } from '../../../src/errors.js'
 import type { ErrorCode } from '../../../src/errors.js'
 import type { RequiredAccess } from '../../../src/http/plugins/auth/auth.js'
 import { documentedCodes } from '../../../src/http/plugins/error-docs.js'
+import { errorAnswer } from '../../../src/http/plugins/errors.js'
+import { ParameterError } from '../../../src/hubsoft/parameters.js'
 import { renderOpenapiYaml } from '../../../scripts/openapi-document.js'
 import { bearer, startService, startSimulator } from '../../helpers/service.js'
 
@@ -163,4 +165,10 @@ test('documented codes: every route gets the every-route codes, keyed routes the
     [['route_not_found'], undefined, ['internal_error']]
   ]
   for (const [own, access, expected] of table) assert.deepEqual(documentedCodes(own, access), expected, `${own.join(',')} access=${String(access)}`)
+})
+
+test('a ParameterError from query/ or hubsoft/ answers invalid_parameter with its own message, as a 400', () => {
+  const error = new ParameterError('data_fim', "data_fim must be a date in the form YYYY-MM-DD (got 'x')")
+  assert.deepEqual(errorAnswer(error as unknown as Parameters<typeof errorAnswer>[0]), { code: 'invalid_parameter', msg: "data_fim must be a date in the form YYYY-MM-DD (got 'x')" })
+  assert.equal(ERROR_CATALOGUE.invalid_parameter.status, 400)
 })

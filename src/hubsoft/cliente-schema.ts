@@ -1,6 +1,6 @@
-// TypeBox schema of a HubSoft client as the vendor documents it (shared/seed/cliente-all.rst,
-// SPEC §2). Every field may be null and unknown fields are kept: HubSoft adds fields over time
-// and the mirror passes them through, so objects allow additional properties.
+// TypeBox schema of a HubSoft client and its services as the vendor's integration API
+// documents cliente/all. Every field may be null and unknown fields are kept: HubSoft adds
+// fields over time and the mirror passes them through, so objects allow additional properties.
 import { Type } from '@sinclair/typebox'
 import type { Static, TSchema } from '@sinclair/typebox'
 
