@@ -3,12 +3,10 @@
 // settled RSS against the single-process memory budget. Runs a redis-server of its own (skipped,
 // with a note, where none is installed) and two compiled replica processes against the bench's
 // simulator. Self-contained: bench/run.ts calls fleetFigures once.
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort, kill, spawnRedis } from '../test/helpers/redis-process.js'
 import { Worker } from './ipc.js'
 
 const MiB = 1024 * 1024
@@ -31,39 +29,12 @@ export interface FleetBenchOptions {
   readonly log: (line: string) => void
 }
 
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
-    })
-  })
-}
-
 /** A throwaway redis-server on loopback, or null when it is not installed. */
 async function startRedis (dir: string): Promise<{ url: string, stop: () => Promise<void> } | null> {
   const port = await freePort()
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] })
-  const ready = await new Promise<boolean>((resolve) => {
-    let output = ''
-    child.once('error', () => resolve(false))
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      if (output.includes('Ready to accept connections')) resolve(true)
-    })
-    child.once('exit', () => resolve(false))
-  })
-  if (!ready) return null
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGKILL')
-      await exited
-    }
-  }
+  const child = await spawnRedis(port, dir)
+  if (child === 'missing') return null
+  return { url: `redis://127.0.0.1:${port}`, stop: async () => await kill(child) }
 }
 
 interface Started { ms: number, rssPeak: number, clients: number, version: string, role: string, upstreamRequests: number, publishedBytes: number }

@@ -1,5 +1,6 @@
 // The real process (src/server.ts, as `npm start` runs it) on loopback, read through its JSON
-// log lines on stdout: started, watched until a line matches, then killed without warning.
+// log lines on stdout: started, watched until a line matches, then killed without warning; or
+// left running until the test ends (the replicas of a fleet).
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { DEMO_CREDENTIALS } from '../../src/simulator/simulator.js'
@@ -32,37 +33,14 @@ export interface ServerRun {
 
 /** Starts the server with only `env` (and PATH), waits for a log line whose msg matches `until`, then for `before`, and SIGKILLs it. */
 export async function runServerUntil (env: Record<string, string>, until: RegExp, before: () => Promise<void> = async () => undefined): Promise<ServerRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  const lines: Array<Record<string, unknown>> = []
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const matched = await new Promise<string>((resolve, reject) => {
-    let pending = ''
-    const guard = setTimeout(() => reject(new Error(`no log line matching ${String(until)} within ${WAIT_MS} ms; stderr: ${stderr}`)), WAIT_MS)
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending += chunk.toString()
-      const complete = pending.split('\n')
-      pending = complete.pop() ?? ''
-      for (const text of complete) {
-        const line = JSON.parse(text) as Record<string, unknown>
-        lines.push(line)
-        if (typeof line.msg === 'string' && until.test(line.msg)) {
-          clearTimeout(guard)
-          resolve(line.msg)
-        }
-      }
-    })
-    child.once('exit', (code) => reject(new Error(`the server exited (${String(code)}) before a line matched ${String(until)}; stderr: ${stderr}`)))
-  })
-  await before()
-  child.kill('SIGKILL')
-  await exited
-  return { matched, lines }
+  const server = spawnServer(env)
+  try {
+    const matched = String((await server.waitForLine(until)).msg)
+    await before()
+    return { matched, lines: server.lines }
+  } finally {
+    await server.kill()
+  }
 }
 
 /** A server process left running: its port once it listens, its log lines so far, and a way to kill it. */
@@ -76,6 +54,16 @@ export interface RunningServer {
 
 /** Starts the server with only `env` (and PATH) and resolves once it listens; it is SIGKILLed when the test ends. */
 export async function startServerProcess (t: { after: (fn: () => Promise<void>) => void }, env: Record<string, string>): Promise<RunningServer> {
+  const server = spawnServer(env)
+  t.after(async () => await server.kill())
+  // Several processes start at once on a shared machine: tsx's first compile takes a while.
+  const listening = await server.waitForLine(/^Server listening at /, 120_000)
+  const port = Number(/:(\d+)$/.exec(String(listening.msg))?.[1])
+  return { port, ...server }
+}
+
+/** The process, its parsed log lines (a line that is not JSON fails the run) and a wait for one of them. */
+function spawnServer (env: Record<string, string>): Omit<RunningServer, 'port'> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -86,11 +74,6 @@ export async function startServerProcess (t: { after: (fn: () => Promise<void>) 
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
-    await exited
-  }
-  t.after(async () => await kill())
   let pending = ''
   child.stdout.on('data', (chunk: Buffer) => {
     pending += chunk.toString()
@@ -116,8 +99,9 @@ export async function startServerProcess (t: { after: (fn: () => Promise<void>) 
       child.once('exit', (code) => { clearTimeout(guard); reject(new Error(`the server exited (${String(code)}) before a line matched ${String(msg)}; stderr: ${stderr}`)) })
     })
   }
-  // Several processes start at once on a shared machine: tsx's first compile takes a while.
-  const listening = await waitForLine(/^Server listening at /, 120_000)
-  const port = Number(/:(\d+)$/.exec(String(listening.msg))?.[1])
-  return { port, lines, waitForLine, kill }
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    await exited
+  }
+  return { lines, waitForLine, kill }
 }
