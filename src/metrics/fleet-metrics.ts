@@ -2,8 +2,8 @@
 // Prometheus scrapes (deploy/prometheus/alerts.yml alerts on them).
 import { Counter, Gauge } from 'prom-client'
 import type { Registry } from 'prom-client'
+import type { FleetCoordinator } from '../fleet/coordinator.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
-import type { FleetCoordinator } from './coordinator.js'
 
 const PREFIX = 'hubsoft_bff_fleet_'
 

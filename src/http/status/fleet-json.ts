@@ -1,7 +1,7 @@
 // The fleet's part of /status, read from the coordinator at one moment.
-import type { FleetStatusJson } from '../http/schemas/fleet.js'
-import type { Snapshot } from '../snapshot/snapshot.js'
-import type { FleetCoordinator, FleetEvent } from './coordinator.js'
+import type { FleetCoordinator, FleetEvent } from '../../fleet/coordinator.js'
+import type { Snapshot } from '../../snapshot/snapshot.js'
+import type { FleetStatusJson } from '../schemas/fleet.js'
 
 const eventJson = (event: FleetEvent | null): FleetStatusJson['last_publication'] => event === null
   ? null

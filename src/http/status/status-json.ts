@@ -1,10 +1,10 @@
 // What GET /status answers, as JSON and as the HTML page alike: the snapshot's freshness and
 // counts, the refreshes, persistence and what was asked of HubSoft, read at one moment.
 import type { FleetCoordinator } from '../../fleet/coordinator.js'
-import { fleetStatusJson } from '../../fleet/status.js'
 import type { RefreshOutcome, Refresher } from '../../refresh/refresher.js'
 import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
 import type { StatusJson } from '../schemas/operations.js'
+import { fleetStatusJson } from './fleet-json.js'
 
 export interface StatusSources {
   readonly refresher: Refresher
