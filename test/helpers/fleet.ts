@@ -4,7 +4,7 @@ import type { TestContext } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { HubsoftSimulator } from '../../src/simulator/simulator.js'
 import type { RedisServer } from './redis-server.js'
-import { serverEnv, startServerProcess } from './server-process.js'
+import { serverEnv, startWatchedServer } from './server-process.js'
 import type { RunningServer } from './server-process.js'
 import { KEYS, snapshotDir } from './service.js'
 
@@ -36,7 +36,7 @@ export function fleetEnv (simulator: HubsoftSimulator, redis: RedisServer, env: 
 }
 
 export async function startReplica (t: TestContext, name: string, env: Record<string, string>, dir = snapshotDir(t)): Promise<Replica> {
-  const server = await startServerProcess(t, { ...env, SNAPSHOT_DIR: dir })
+  const server = await startWatchedServer(t, { ...env, SNAPSHOT_DIR: dir })
   const base = `http://127.0.0.1:${server.port}`
   const headers = { authorization: `Bearer ${KEYS.admin}` }
   const get = async (path: string) => {
