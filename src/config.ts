@@ -470,13 +470,8 @@ export interface FleetConfig {
 function fleetConfig (checks: EnvChecks, readFile: (path: string) => string): FleetConfig | null {
   const e = checks.env
   const url = e.REDIS_URL
-  if (url === undefined) {
-    for (const name of ['REDIS_PASSWORD_FILE', 'REDIS_KEY_PREFIX', 'REDIS_LEADER_TTL', 'REDIS_LOCK_TTL', 'REDIS_POLL_INTERVAL'] as const) {
-      if (e[name] !== undefined) checks.problem(name, `${name} is set but REDIS_URL is not: expected REDIS_URL too, or neither`)
-    }
-    return null
-  }
-  if (checks.isBad('REDIS_URL')) return null
+  // The other REDIS_* variables mean nothing without it (an env file may show their defaults).
+  if (url === undefined || checks.isBad('REDIS_URL')) return null
   let password: string | undefined
   if (e.REDIS_PASSWORD_FILE !== undefined) {
     try {
