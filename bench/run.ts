@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
 import autocannon from 'autocannon'
 import { request } from 'undici'
+import { fleetFigures } from './fleet.js'
 import { Worker } from './ipc.js'
 import { BENCH_KEYS } from './keys.js'
 import { summariseProfiles } from './profile-summary.js'
@@ -202,6 +203,9 @@ async function main (): Promise<number> {
     const changed = await service.request('ingest') as typeof ingest
     log(`refresh with every client changed: ${(changed.ms / 1000).toFixed(1)} s, peak RSS ${(changed.rssPeak / MiB).toFixed(0)} MiB`)
     figures.push({ figure: 'Peak RSS during a refresh that changes every client / JSON bytes of /all', value: changed.rssPeak / MiB, unit: 'MiB', baseline: all.bytes / MiB, ratio: changed.rssPeak / all.bytes, target: { op: '≤', bound: 3.5 }, note: `loop delay p99 ${changed.loopDelay.p99.toFixed(1)} ms` })
+    // The fleet (REDIS_URL): bench/fleet.ts, alone with the simulator.
+    await service.stop()
+    figures.push(...await fleetFigures({ compiled: COMPILED, serviceEnv: { BENCH_HUBSOFT_URL: String(sim.url), BENCH_CLIENT_ID: credentials.clientId!, BENCH_CLIENT_SECRET: credentials.clientSecret!, BENCH_USERNAME: credentials.username!, BENCH_PASSWORD: credentials.password! }, log }))
   } finally {
     await baseline?.stop()
     await service.stop()

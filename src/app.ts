@@ -23,9 +23,11 @@ import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
 import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
 import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
 import { parseQueryString } from './hubsoft/query-string.js'
+import { registerFleetMetrics } from './metrics/fleet-metrics.js'
 import { ServiceMetrics } from './metrics/service-metrics.js'
 import type { Timers } from './refresh/backoff.js'
 import { buildLogger } from './log.js'
+import { FleetCoordinator } from './fleet/coordinator.js'
 import { refreshPeriodMs } from './refresh/period.js'
 import { Refresher } from './refresh/refresher.js'
 import { SnapshotStore } from './snapshot/persist.js'
@@ -48,6 +50,8 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     refresher: Refresher
+    /** This replica's part in the fleet (REDIS_URL), or null for a process on its own. */
+    fleet: FleetCoordinator | null
   }
 }
 
@@ -117,6 +121,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     tlsInsecure: upstream.tlsInsecure,
     now
   })
+  const fleet = config.fleet === null ? null : new FleetCoordinator({ config: config.fleet, log: app.log.child({ module: 'fleet' }), now })
   const refresher = new Refresher({
     client: hubsoft,
     fetch: { source: upstream.source, pageSize: upstream.pageSize, pageDelayMs: upstream.pageDelayMs },
@@ -131,7 +136,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     now,
     timers: deps.timers,
     random: deps.random,
-    events: metrics.refreshEvents
+    events: metrics.refreshEvents,
+    ...(fleet === null ? {} : { coordinator: fleet })
   })
   const projections = new ProjectionCache()
   metrics.collectFrom({
@@ -141,9 +147,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     refreshPeriodMs: refreshPeriodMs(config.refresh.cron, config.refresh.timezone, config.refresh.minIntervalMs, new Date(now())),
     now
   })
+  if (fleet !== null) metrics.registerWith((registry) => registerFleetMetrics(registry, fleet, () => refresher.snapshot))
   app.decorate('refresher', refresher)
+  app.decorate('fleet', fleet)
   app.addHook('onClose', async () => {
     await refresher.stop()
+    await fleet?.stop()
     await hubsoft.close()
   })
 
@@ -169,7 +178,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // After the rate limit: the document and the UI are anonymous, so limited per address.
   await app.register(documentRoutesPlugin)
   await app.register(oauthRoutes)
-  await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now })
+  await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now, fleet })
   await app.register(clientesRoutes, { refresher, projections, now })
   return app
 }

@@ -93,6 +93,8 @@ export interface Config {
   readonly port: number
   readonly host: string
   readonly logLevel: string
+  /** null without REDIS_URL: one process on its own. */
+  readonly fleet: FleetConfig | null
 }
 
 export class ConfigError extends Error {
@@ -108,6 +110,16 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const integer = '^\\d{1,12}$'
 const duration = '^\\d{1,9}(ms|s|m|h|d)?$'
 const variable = (pattern: string, description: string) => Type.Optional(Type.String({ pattern, description }))
+
+/** REDIS_* (see FleetConfig at the end of this file). */
+const FleetEnvProperties = {
+  REDIS_URL: variable('^rediss?://[^\\s]+$', 'a redis:// or rediss:// URL such as redis://redis:6379/0'),
+  REDIS_PASSWORD_FILE: variable('.', 'the path of a file holding the Redis password'),
+  REDIS_KEY_PREFIX: variable('^[\\w:.{}-]{1,64}$', 'up to 64 letters, digits and : . _ - { }, such as hubsoft-bff:'),
+  REDIS_LEADER_TTL: variable('^[1-9]\\d{0,6}(ms|s|m)?$', 'a duration from 1s to 5m such as 10s'),
+  REDIS_LOCK_TTL: variable('^[1-9]\\d{0,6}(ms|s|m)?$', 'a duration from 1s to 10m such as 30s'),
+  REDIS_POLL_INTERVAL: variable('^[1-9]\\d{0,6}(ms|s|m)?$', 'a duration from 1s to 10m such as 15s')
+}
 
 /** What each variable may hold; `description` is the "expected …" of its error message. */
 export const EnvSchema = Type.Object({
@@ -149,7 +161,8 @@ export const EnvSchema = Type.Object({
   HOST: variable('.', 'a listen address such as 0.0.0.0 or 127.0.0.1'),
   LOG_LEVEL: variable(`^(${LOG_LEVELS.join('|')})$`, LOG_LEVELS.join(', ')),
   DEMO_CLIENTS: variable('^[1-9]\\d{0,6}$', 'a whole number of demo clients from 1 to 9999999'),
-  DEMO_SEED: variable(integer, 'a whole number')
+  DEMO_SEED: variable(integer, 'a whole number'),
+  ...FleetEnvProperties
 })
 
 type Env = Static<typeof EnvSchema>
@@ -444,6 +457,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
   const accessTokenTtlMs = checks.ranged('ACCESS_TOKEN_TTL', parseDurationMs, '1h', { min: 60_000, max: 30 * DAY_MS, expected: 'a duration from 1m to 30d such as 1h' })
   const openFileLimit = options.openFileLimit === undefined ? readOpenFileLimit() : options.openFileLimit
   const limits = limitsConfig(checks, options.heapLimitBytes ?? getHeapStatistics().heap_size_limit, openFileLimit)
+  const fleet = fleetConfig(checks, readFile)
   if (checks.problems.length > 0) throw new ConfigError(checks.problems)
   return {
     upstream,
@@ -458,7 +472,8 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
     corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
     port,
     host: e.HOST ?? '0.0.0.0',
-    logLevel: e.LOG_LEVEL ?? 'info'
+    logLevel: e.LOG_LEVEL ?? 'info',
+    fleet
   }
 }
 
@@ -487,6 +502,49 @@ export function describeConfig (config: Config): Record<string, unknown> {
     accessTokenTtlMs: config.accessTokenTtlMs,
     limits: config.limits,
     corsOrigins: config.corsOrigins,
-    listen: `${config.host}:${config.port}`
+    listen: `${config.host}:${config.port}`,
+    fleet: config.fleet === null ? null : { url: maskUserinfo(config.fleet.url), password: config.fleet.password === undefined ? null : '***', keyPrefix: config.fleet.keyPrefix, leaderTtlMs: config.fleet.leaderTtlMs, lockTtlMs: config.fleet.lockTtlMs, pollIntervalMs: config.fleet.pollIntervalMs }
+  }
+}
+
+// The fleet (README, Deployment): replicas that share their floor, refresh and snapshot through
+// one Redis or Valkey. Unset REDIS_URL keeps the single process exactly as it is.
+
+export interface FleetConfig {
+  /** redis:// or rediss:// (TLS), possibly with user and password. */
+  readonly url: string
+  /** From REDIS_PASSWORD_FILE, so the password need not sit in the URL or the environment. */
+  readonly password?: string
+  readonly keyPrefix: string
+  /** A leader that stops renewing is replaced after this. */
+  readonly leaderTtlMs: number
+  /** A refresh lock whose holder died frees itself after this. */
+  readonly lockTtlMs: number
+  /** How often a replica reads the fleet's manifest, in case it missed an announcement. */
+  readonly pollIntervalMs: number
+}
+
+/** The REDIS_* variables, already matched by their patterns; null without REDIS_URL. */
+function fleetConfig (checks: EnvChecks, readFile: (path: string) => string): FleetConfig | null {
+  const e = checks.env
+  const url = e.REDIS_URL
+  // The other REDIS_* variables mean nothing without it (an env file may show their defaults).
+  if (url === undefined || checks.isBad('REDIS_URL')) return null
+  let password: string | undefined
+  if (e.REDIS_PASSWORD_FILE !== undefined) {
+    try {
+      password = readFile(e.REDIS_PASSWORD_FILE).trim()
+      if (password === '') checks.problem('REDIS_PASSWORD_FILE', `REDIS_PASSWORD_FILE='${e.REDIS_PASSWORD_FILE}' is empty: expected the Redis password`)
+    } catch (error) {
+      checks.problem('REDIS_PASSWORD_FILE', `REDIS_PASSWORD_FILE='${e.REDIS_PASSWORD_FILE}' cannot be read: ${(error as Error).message}`)
+    }
+  }
+  return {
+    url,
+    password,
+    keyPrefix: e.REDIS_KEY_PREFIX ?? 'hubsoft-bff:',
+    leaderTtlMs: checks.ranged('REDIS_LEADER_TTL', parseDurationMs, '10s', { min: 1000, max: 300_000, expected: 'a duration from 1s to 5m such as 10s' }),
+    lockTtlMs: checks.ranged('REDIS_LOCK_TTL', parseDurationMs, '30s', { min: 1000, max: 600_000, expected: 'a duration from 1s to 10m such as 30s' }),
+    pollIntervalMs: checks.ranged('REDIS_POLL_INTERVAL', parseDurationMs, '15s', { min: 1000, max: 600_000, expected: 'a duration from 1s to 10m such as 15s' })
   }
 }

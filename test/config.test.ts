@@ -473,3 +473,29 @@ test('parseDurationMs: units ms, s, m, h, d; a bare number is seconds', () => {
     assert.throws(() => parseDurationMs(input), Error, input)
   }
 })
+
+test('REDIS_*: unset is a process on its own; set, the fleet with its defaults, a password file, and a masked URL', () => {
+  assert.equal(loadConfig(UPSTREAM, { readFile: files({}) }).fleet, null)
+  // The other REDIS_* variables alone change nothing (an env file may show their defaults).
+  assert.equal(loadConfig({ ...UPSTREAM, REDIS_KEY_PREFIX: 'x:', REDIS_LOCK_TTL: '30s' }, { readFile: files({}) }).fleet, null)
+  assert.deepEqual(loadConfig({ ...UPSTREAM, REDIS_URL: 'redis://redis:6379/0' }, { readFile: files({}) }).fleet, {
+    url: 'redis://redis:6379/0', password: undefined, keyPrefix: 'hubsoft-bff:', leaderTtlMs: 10_000, lockTtlMs: 30_000, pollIntervalMs: 15_000
+  })
+  const withFile = loadConfig({ ...UPSTREAM, REDIS_URL: 'rediss://cache.internal:6380', REDIS_PASSWORD_FILE: '/run/secrets/redis', REDIS_KEY_PREFIX: 'isp-a:', REDIS_LEADER_TTL: '5s', REDIS_LOCK_TTL: '1m', REDIS_POLL_INTERVAL: '2s' }, { readFile: files({ '/run/secrets/redis': 's3cret-redis-password\n' }) })
+  assert.deepEqual(withFile.fleet, { url: 'rediss://cache.internal:6380', password: 's3cret-redis-password', keyPrefix: 'isp-a:', leaderTtlMs: 5000, lockTtlMs: 60_000, pollIntervalMs: 2000 })
+  const described = inspect(describeConfig(loadConfig({ ...UPSTREAM, REDIS_URL: 'redis://bff:hunter2-redis@redis:6379' }, { readFile: files({}) })), { depth: 5 })
+  assert.ok(!described.includes('hunter2-redis'), described)
+  assert.match(described, /redis:\/\/\*\*\*@redis:6379/)
+  assert.ok(!inspect(describeConfig(withFile), { depth: 5 }).includes('s3cret-redis-password'))
+})
+
+test('REDIS_*: a bad URL, an unreadable or empty password file and out-of-range TTLs are named', () => {
+  const problems = problemsOf({ ...UPSTREAM, REDIS_URL: 'http://user:pw-in-url@redis:6379', REDIS_LOCK_TTL: '20m', REDIS_LEADER_TTL: '500ms' })
+  assert.deepEqual(problems, ["REDIS_URL='http://***@redis:6379' is invalid: expected a redis:// or rediss:// URL such as redis://redis:6379/0"])
+  assert.deepEqual(problemsOf({ ...UPSTREAM, REDIS_URL: 'redis://redis', REDIS_LOCK_TTL: '20m', REDIS_LEADER_TTL: '500ms' }), [
+    "REDIS_LEADER_TTL='500ms' is invalid: expected a duration from 1s to 5m such as 10s",
+    "REDIS_LOCK_TTL='20m' is invalid: expected a duration from 1s to 10m such as 30s"
+  ])
+  assert.match(problemsOf({ ...UPSTREAM, REDIS_URL: 'redis://redis', REDIS_PASSWORD_FILE: '/nope' })[0]!, /^REDIS_PASSWORD_FILE='\/nope' cannot be read: ENOENT/)
+  assert.deepEqual(problemsOf({ ...UPSTREAM, REDIS_URL: 'redis://redis', REDIS_PASSWORD_FILE: '/empty' }, files({ '/empty': ' \n' })), ["REDIS_PASSWORD_FILE='/empty' is empty: expected the Redis password"])
+})

@@ -107,7 +107,7 @@ export class ServiceMetrics {
     this.#pages = new Counter({ name: `${PREFIX}refresh_pages_total`, help: 'Pages of the customer list fetched from HubSoft.', registers })
     this.#fetchedBytes = new Counter({ name: `${PREFIX}refresh_fetched_bytes_total`, help: 'Bytes of customer-list bodies fetched from HubSoft (decoded).', registers })
     this.#replacedCharacters = new Counter({ name: `${PREFIX}refresh_replaced_characters_total`, help: 'Bytes of customer-list bodies from HubSoft that were not UTF-8, each kept as U+FFFD.', registers })
-    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409) or credentials (paused after HubSoft refused them).', labelNames: ['trigger', 'reason'], registers })
+    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409), credentials (paused after HubSoft refused them) or fleet_unreachable (REDIS_URL set and Redis not answering: the fleet floor cannot be checked; 429).', labelNames: ['trigger', 'reason'], registers })
   }
 
   /** The content type of `exposition`. */
@@ -190,6 +190,11 @@ export class ServiceMetrics {
     counter('projection_cache_misses_total', 'Answers in a non-prepared projection rendered from the snapshot.', () => projections.stats.misses)
     gauge('projection_cache_bytes', 'Bytes of answers held by the projection cache.', () => projections.stats.bytes)
     gauge('projection_cache_entries', 'Answers held by the projection cache.', () => projections.stats.entries)
+  }
+
+  /** Lets a part of the service that owns its metrics (the fleet's) register them with this app's. */
+  registerWith (register: (registry: Registry) => void): void {
+    register(this.#own)
   }
 
   /** Counts one answered request. */

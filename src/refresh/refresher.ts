@@ -22,6 +22,7 @@ import type { FetchClientesOptions } from '../upstream/fetch-clientes.js'
 import type { HubsoftClient } from '../upstream/hubsoft-client.js'
 import { realTimers, retryDelayMs } from './backoff.js'
 import type { Timers } from './backoff.js'
+import type { FleetGrant, RefreshCoordinator } from './coordinator.js'
 import { REFRESH_REASONS } from './outcome.js'
 import type { RefreshOutcomeKind, RefreshReason } from './outcome.js'
 
@@ -53,9 +54,12 @@ export interface RefreshRequest {
 
 /** Why a refresh did not start. */
 export type RefreshRefusal =
-  | { readonly refused: 'running' }
+  /** `retryAt`: when another replica's lock runs out, in a fleet. */
+  | { readonly refused: 'running', readonly retryAt?: Date }
   | { readonly refused: 'floor', readonly retryAt: Date }
   | { readonly refused: 'credentials' }
+  /** In a fleet: Redis cannot be asked, so the fleet floor cannot be checked (being unsure never allows a fetch). */
+  | { readonly refused: 'fleet_unreachable', readonly retryAt: Date }
 
 /** A refresh that started; `done` settles with its outcome and never rejects. */
 export interface RefreshStarted {
@@ -101,6 +105,8 @@ export interface RefresherOptions {
   /** Jitter source in [0, 1). */
   readonly random?: () => number
   readonly events?: RefreshEvents
+  /** The fleet this replica belongs to (REDIS_URL); without one, a process on its own. */
+  readonly coordinator?: RefreshCoordinator
 }
 
 export class Refresher {
@@ -110,6 +116,12 @@ export class Refresher {
   readonly #random: () => number
   #snapshot: Snapshot | null = null
   #running: Promise<RefreshOutcome> | null = null
+  /** True while a fleet's permission for an attempt is being asked. */
+  #acquiring = false
+  /** start() has made its first decision (a new fleet leader's catching up waits for it). */
+  #started = false
+  /** The write to SNAPSHOT_DIR of a snapshot adopted from the fleet, while it runs. */
+  #adoptedSave: Promise<void> | null = null
   #lastAttemptAt: number | null = null
   #recentOutcomes: readonly RefreshOutcome[] = []
   #consecutiveFailures = 0
@@ -146,7 +158,7 @@ export class Refresher {
   }
 
   get running (): boolean {
-    return this.#running !== null
+    return this.#running !== null || this.#acquiring
   }
 
   /** HubSoft refused the credentials: automatic refreshes wait for a manual one or a restart. */
@@ -194,41 +206,55 @@ export class Refresher {
     })
     this.#lastAttemptAt = attempt?.getTime() ?? null
     await this.#loadPersisted()
+    await this.#options.coordinator?.start(this)
 
     this.#cron?.stop()
     this.#cron = new Cron(this.#options.cron, { timezone: this.#options.timezone, protect: true }, () => this.#fireAndForget('schedule'))
     if (this.#snapshot !== null && !this.#missedScheduledRun(this.#snapshot)) {
+      this.#started = true
       log.info({ nextScheduledAt: this.nextScheduledAt?.toISOString() }, 'serving the persisted snapshot; next fetch at the schedule')
       return { loaded: this.#snapshot.version }
     }
     const result = await this.refresh('startup')
-    if ('refused' in result && result.refused === 'floor') this.#scheduleRetry(result.retryAt.getTime())
+    this.#started = true
+    if ('refused' in result && 'retryAt' in result && result.retryAt !== undefined) this.#scheduleRetry(result.retryAt.getTime())
     return result
   }
 
   /** Runs a refresh and waits for its outcome, unless it is refused. */
   async refresh (trigger: RefreshTrigger, request: RefreshRequest = {}): Promise<RefreshOutcome | RefreshRefusal> {
-    const started = this.begin(trigger, request)
+    const started = await this.begin(trigger, request)
     return 'refused' in started ? started : await started.done
   }
 
   /** Starts a refresh without waiting for it (POST /admin/refresh answers 202 at once). */
-  begin (trigger: RefreshTrigger, request: RefreshRequest = {}): RefreshStarted | RefreshRefusal {
-    const refusal = this.#refusal(trigger)
-    if (refusal !== null) {
+  async begin (trigger: RefreshTrigger, request: RefreshRequest = {}): Promise<RefreshStarted | RefreshRefusal> {
+    // Checked and marked running before the first await: two calls in a row never both start.
+    const refusal = this.#refusal(trigger) ?? (this.#options.coordinator === undefined ? null : await this.#fleetGrant(trigger, this.#options.coordinator))
+    if (refusal !== null && 'refused' in refusal) {
       this.#options.events?.refused?.(trigger, refusal)
       return refusal
     }
     const startedAt = this.#now()
-    const done = this.#run(trigger, request, startedAt).finally(() => { this.#running = null })
+    const done = this.#run(trigger, request, startedAt, refusal).finally(() => { this.#running = null })
     this.#running = done
     return { startedAt: new Date(startedAt), done }
+  }
+
+  /** The fleet's lock and floor for this attempt, or why not. */
+  async #fleetGrant (trigger: RefreshTrigger, coordinator: RefreshCoordinator): Promise<RefreshRefusal | FleetGrant> {
+    this.#acquiring = true
+    try {
+      return await coordinator.acquire(trigger, this.#options.minIntervalMs)
+    } finally {
+      this.#acquiring = false
+    }
   }
 
   /** Why a refresh asked for now must not start, or null when it may. */
   #refusal (trigger: RefreshTrigger): RefreshRefusal | null {
     const { log } = this.#options
-    if (this.#running !== null) return { refused: 'running' }
+    if (this.running) return { refused: 'running' }
     if (this.#credentialsRejected && trigger !== 'manual') {
       log.warn({ trigger }, 'refresh skipped: HubSoft rejected the credentials; fix them and restart, or ask POST /admin/refresh')
       return { refused: 'credentials' }
@@ -244,6 +270,7 @@ export class Refresher {
   /** Waits for a running refresh, if any. */
   async idle (): Promise<void> {
     await this.#running
+    await this.#adoptedSave
   }
 
   /** Stops the schedule and retries, and aborts a running refresh (nothing partial is persisted). */
@@ -256,12 +283,42 @@ export class Refresher {
 
   /** Timers cannot await: a refresh they start reports through the log, never as a rejection. */
   #fireAndForget (trigger: RefreshTrigger): void {
-    const started = this.begin(trigger)
-    if ('refused' in started) {
-      if (started.refused === 'floor' && trigger === 'retry') this.#scheduleRetry(started.retryAt.getTime())
-      return
-    }
-    started.done.catch((error: unknown) => this.#options.log.error({ err: error, trigger }, 'refresh crashed'))
+    // In a fleet the schedule and the retries are the leader's; a follower's timers stay quiet.
+    if (this.#options.coordinator?.runsSchedule === false) return
+    this.begin(trigger).then((started) => {
+      if ('refused' in started) {
+        if (trigger === 'retry' && 'retryAt' in started && started.retryAt !== undefined) this.#scheduleRetry(started.retryAt.getTime())
+        return
+      }
+      started.done.catch((error: unknown) => this.#options.log.error({ err: error, trigger }, 'refresh crashed'))
+    }, (error: unknown) => this.#options.log.error({ err: error, trigger }, 'refresh crashed'))
+  }
+
+  /**
+   * A snapshot another replica of the fleet fetched: served from now on unless the one served is
+   * as recent, and persisted like one fetched here. A retry pending here is moot then.
+   */
+  adopt (snapshot: Snapshot): boolean {
+    const current = this.#snapshot
+    if (current !== null && current.fetchedAt.getTime() >= snapshot.fetchedAt.getTime()) return false
+    this.#snapshot = snapshot
+    this.#consecutiveFailures = 0
+    this.#cancelRetry()
+    const saved = this.#save(snapshot, this.#abort.signal)
+    this.#adoptedSave = saved.finally(() => { if (this.#adoptedSave === saved) this.#adoptedSave = null })
+    return true
+  }
+
+  /**
+   * This replica now runs the fleet's schedule: it fetches (as a retry, under the floor) when the
+   * fleet has no snapshot, missed a scheduled run, or its last attempt left nothing newer behind
+   * (the previous leader failed or died during it).
+   */
+  takeOver (lastFleetAttemptAt: Date | null): void {
+    if (!this.#started || this.running || this.#retry !== null || this.#abort.signal.aborted) return
+    const snapshot = this.#snapshot
+    const unfinished = lastFleetAttemptAt !== null && (snapshot === null || lastFleetAttemptAt.getTime() > snapshot.fetchedAt.getTime())
+    if (snapshot === null || unfinished || this.#missedScheduledRun(snapshot)) this.#fireAndForget('retry')
   }
 
   async #loadPersisted (): Promise<void> {
@@ -300,10 +357,11 @@ export class Refresher {
     return due !== undefined && due !== null && due.getTime() <= this.#now()
   }
 
-  async #run (trigger: RefreshTrigger, request: RefreshRequest, startedAt: number): Promise<RefreshOutcome> {
+  async #run (trigger: RefreshTrigger, request: RefreshRequest, startedAt: number, grant: FleetGrant | null): Promise<RefreshOutcome> {
     const { log, store } = this.#options
     let progress = { pages: 0, bytes: 0, clients: 0, replacedCharacters: 0 }
     let outcome: OutcomeDetails
+    let swappedIn: Snapshot | null = null
     const deadline = AbortSignal.timeout(this.#options.deadlineMs)
     const signal = AbortSignal.any([this.#abort.signal, deadline])
     try {
@@ -326,11 +384,14 @@ export class Refresher {
       signal.throwIfAborted()
       const unchanged = this.#snapshot?.version === next.version
       this.#snapshot = next
+      swappedIn = next
       outcome = { outcome: unchanged ? 'unchanged' : 'success' }
       await this.#save(next, signal)
     } catch (error) {
       outcome = this.#describeFailure(error, deadline)
     }
+    // The fleet gets what was fetched; an attempt stopped before its first request gives the floor back.
+    await grant?.finish({ snapshot: swappedIn, sentNothing: outcome.reason === 'persistence' && progress.pages === 0 })
     const finishedAt = this.#now()
     // HubSoft's own msg goes to the log line only, never into what /status and metrics keep.
     const { upstreamMsg, ...details } = outcome

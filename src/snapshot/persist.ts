@@ -195,6 +195,11 @@ function parseLine (line: string, lineNumber: number): unknown {
   }
 }
 
+/** The snapshot as SNAPSHOT_DIR holds it (gzip'd lines with their checksummed trailer), as a stream. */
+export function persistedForm (snapshot: Snapshot): Readable {
+  return Readable.from(snapshotLines(snapshot)).pipe(createGzip({ level: 6 }))
+}
+
 function parseHeader (line: string | undefined): Header {
   if (line === undefined) throw new Error('the file is empty')
   const header = parseLine(line, 1) as Partial<Header>
@@ -207,15 +212,24 @@ function parseHeader (line: string | undefined): Header {
   return header as Header
 }
 
+/** The longest line read back by default: the default HUBSOFT_MAX_RESPONSE_MB, since no client is larger than one upstream answer. */
+const DEFAULT_MAX_LINE_BYTES = 256 * 1024 * 1024
+
 /**
  * Reads and checks a snapshot file, handing its clients to `consume` in batches as it goes (the
  * whole parsed list never exists); any problem throws with a description of it. The consumer
  * must not make a snapshot of what it got until this resolves: the checksum comes last.
  */
 async function readSnapshotFile (handle: FileHandle, size: number, maxLineBytes: number, consume: ClientesConsumer): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
-  const input = createReadStream('', { fd: handle })
-  const gunzip = input.pipe(createGunzip())
-  const lines = boundedLines(gunzip, maxLineBytes)
+  return await readSnapshotStream(createReadStream('', { fd: handle }), size, consume, maxLineBytes)
+}
+
+/** Like readSnapshotFile, from any stream of the persisted (gzip'd) form: the fleet's copy in Redis is one. */
+export async function readSnapshotStream (input: Readable, size: number, consume: ClientesConsumer, maxLineBytes = DEFAULT_MAX_LINE_BYTES): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
+  const gunzip = createGunzip()
+  // A source that fails (a chunk missing in Redis) fails the read like damage does.
+  input.once('error', (error) => gunzip.destroy(error))
+  const lines = boundedLines(input.pipe(gunzip), maxLineBytes)
   const hash = createHash('sha256')
   let batch: unknown[] = []
   let clients = 0
@@ -263,7 +277,7 @@ export class SnapshotStore {
   readonly #maxLineBytes: number
 
   /** `maxLineBytes` bounds one client's line: no client is larger than one upstream answer. */
-  constructor (dir: string, now: () => number = Date.now, maxLineBytes = 256 * 1024 * 1024) {
+  constructor (dir: string, now: () => number = Date.now, maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
     this.dir = dir
     this.#now = now
     this.#maxLineBytes = maxLineBytes
@@ -316,7 +330,7 @@ export class SnapshotStore {
   }
 
   async save (snapshot: Snapshot, signal?: AbortSignal): Promise<SaveResult> {
-    return { bytes: await writeAtomically(this.dir, SNAPSHOT_FILE, Readable.from(snapshotLines(snapshot)).pipe(createGzip({ level: 6 })), signal) }
+    return { bytes: await writeAtomically(this.dir, SNAPSHOT_FILE, persistedForm(snapshot), signal) }
   }
 
   /**

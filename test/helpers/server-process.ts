@@ -1,6 +1,7 @@
 // The real process (src/server.ts, as `npm start` runs it) on loopback, read through its stdout:
 // started, watched until a JSON log line matches, then killed without warning; or kept running
-// while a test talks to it, and stopped by PID when the test ends.
+// while a test talks to it (a fleet's replicas: watched line by line, killed when the test says),
+// and stopped by PID when the test ends.
 import { spawn } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -43,6 +44,39 @@ export interface ServerRun {
  * `ulimit -n`.
  */
 export async function runServerUntil (env: Record<string, string>, until: RegExp, before: (lines: ReadonlyArray<Record<string, unknown>>) => Promise<void> = async () => undefined, openFileLimit?: number): Promise<ServerRun> {
+  const server = spawnServer(env, openFileLimit)
+  try {
+    const matched = String((await server.waitForLine(until)).msg)
+    await before(server.lines)
+    return { matched, lines: server.lines, aliveAtKill: server.alive() }
+  } finally {
+    await server.kill()
+  }
+}
+
+/** A server process left running: its port once it listens, its log lines so far, and a way to kill it. */
+export interface RunningServer {
+  readonly port: number
+  readonly lines: Array<Record<string, unknown>>
+  /** Resolves with the first line (already logged or still to come) whose msg matches. */
+  waitForLine: (msg: RegExp, waitMs?: number) => Promise<Record<string, unknown>>
+  kill: (signal?: NodeJS.Signals) => Promise<void>
+  /** Whether the process is still running. */
+  alive: () => boolean
+}
+
+/** Starts the server with only `env` (and PATH) and resolves once it listens, its log lines parsed as they come; it is SIGKILLed when the test ends. */
+export async function startWatchedServer (t: TestContext, env: Record<string, string>): Promise<RunningServer> {
+  const server = spawnServer(env)
+  t.after(async () => await server.kill())
+  // Several processes start at once on a shared machine: tsx's first compile takes a while.
+  const listening = await server.waitForLine(/^Server listening at /, 120_000)
+  const port = Number(/:(\d+)$/.exec(String(listening.msg))?.[1])
+  return { port, ...server }
+}
+
+/** The process, its parsed log lines (a line that is not JSON fails the run) and a wait for one of them. */
+function spawnServer (env: Record<string, string>, openFileLimit?: number): Omit<RunningServer, 'port'> {
   const command = [process.execPath, '--import', 'tsx', 'src/server.ts']
   const [file, ...args] = openFileLimit === undefined ? command : ['/bin/sh', '-c', `ulimit -n ${openFileLimit} && exec "$@"`, 'sh', ...command]
   const child = spawn(file!, args, {
@@ -51,34 +85,41 @@ export async function runServerUntil (env: Record<string, string>, until: RegExp
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const lines: Array<Record<string, unknown>> = []
+  const waiters: Array<{ msg: RegExp, resolve: (line: Record<string, unknown>) => void }> = []
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  let alive = true
-  child.once('exit', () => { alive = false })
-  const matched = await new Promise<string>((resolve, reject) => {
-    let pending = ''
-    const guard = setTimeout(() => reject(new Error(`no log line matching ${String(until)} within ${WAIT_MS} ms; stderr: ${stderr}`)), WAIT_MS)
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending += chunk.toString()
-      const complete = pending.split('\n')
-      pending = complete.pop() ?? ''
-      for (const text of complete) {
-        const line = JSON.parse(text) as Record<string, unknown>
-        lines.push(line)
-        if (typeof line.msg === 'string' && until.test(line.msg)) {
-          clearTimeout(guard)
-          resolve(line.msg)
+  let pending = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString()
+    const complete = pending.split('\n')
+    pending = complete.pop() ?? ''
+    for (const text of complete) {
+      const line = JSON.parse(text) as Record<string, unknown>
+      lines.push(line)
+      for (const waiter of [...waiters]) {
+        if (typeof line.msg === 'string' && waiter.msg.test(line.msg)) {
+          waiters.splice(waiters.indexOf(waiter), 1)
+          waiter.resolve(line)
         }
       }
-    })
-    child.once('exit', (code) => reject(new Error(`the server exited (${String(code)}) before a line matched ${String(until)}; stderr: ${stderr}`)))
+    }
   })
-  await before(lines)
-  const aliveAtKill = alive
-  child.kill('SIGKILL')
-  await exited
-  return { matched, lines, aliveAtKill }
+  const waitForLine = async (msg: RegExp, waitMs = WAIT_MS) => {
+    const logged = lines.find((line) => typeof line.msg === 'string' && msg.test(line.msg))
+    if (logged !== undefined) return logged
+    return await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const guard = setTimeout(() => reject(new Error(`no log line matching ${String(msg)} within ${waitMs} ms; stderr: ${stderr}`)), waitMs)
+      waiters.push({ msg, resolve: (line) => { clearTimeout(guard); resolve(line) } })
+      child.once('exit', (code) => { clearTimeout(guard); reject(new Error(`the server exited (${String(code)}) before a line matched ${String(msg)}; stderr: ${stderr}`)) })
+    })
+  }
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+    await exited
+  }
+  const alive = () => child.exitCode === null && child.signalCode === null
+  return { lines, waitForLine, kill, alive }
 }
 
 /** A free loopback port: bound once by the OS and released, for a process that must be told its PORT. */

@@ -803,6 +803,53 @@ export interface components {
                 /** @description Tokens renewed after a 401. */
                 token_renewals: number;
             };
+            /** @description This replica's part in the fleet sharing REDIS_URL; null for a process on its own. */
+            fleet?: {
+                /** @description This replica's name in the fleet (host name and a random suffix). */
+                replica: string;
+                /** @description leader runs REFRESH_CRON and the retries; any replica may run a manual refresh. */
+                role: "leader" | "follower";
+                /** @description Redis answers. While it does not, this replica serves what it has and fetches nothing. */
+                redis_reachable: boolean;
+                /** @description The version of the fleet's published snapshot, as last read from Redis. */
+                version: string | null;
+                /** @description When the fleet's published snapshot was fetched. */
+                fetched_at: string | null;
+                /** @description When it was published. */
+                published_at: string | null;
+                /** @description The replica that published it. */
+                publisher: string | null;
+                /** @description This replica serves the fleet's published version. */
+                in_sync: boolean;
+                /** @description The last time this replica published a snapshot it fetched, or null. */
+                last_publication: {
+                    /**
+                     * Format: date-time
+                     * @description When it happened.
+                     */
+                    at: string;
+                    /** @description ok, or failed (see error). */
+                    outcome: "ok" | "failed";
+                    /** @description The snapshot version concerned, when known. */
+                    version: string | null;
+                    /** @description What went wrong. */
+                    error?: string;
+                } | null;
+                /** @description The last time this replica took the fleet's snapshot from Redis, or null. */
+                last_ingest: {
+                    /**
+                     * Format: date-time
+                     * @description When it happened.
+                     */
+                    at: string;
+                    /** @description ok, or failed (see error). */
+                    outcome: "ok" | "failed";
+                    /** @description The snapshot version concerned, when known. */
+                    version: string | null;
+                    /** @description What went wrong. */
+                    error?: string;
+                } | null;
+            } | null;
         };
         /** @description A refresh has started; its outcome will show in /status. */
         RefreshAccepted: {

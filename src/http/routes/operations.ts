@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { RefreshRunningError, RefreshThrottledError } from '../../errors.js'
 import type { Refresher } from '../../refresh/refresher.js'
+import type { FleetCoordinator } from '../../fleet/coordinator.js'
 import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
 import { HTML_CONTENT_SECURITY_HEADERS, HTML_TYPE, prefersHtml } from '../status/html.js'
 import { KEYED_SECURITY } from '../plugins/docs.js'
@@ -17,9 +18,10 @@ export interface OperationsRoutesOptions {
   readonly refresher: Refresher
   readonly upstreamCounters: UpstreamCounters
   readonly now: () => number
+  readonly fleet?: FleetCoordinator | null
 }
 
-export default async function operationsRoutes (app: FastifyInstance, { refresher, upstreamCounters, now }: OperationsRoutesOptions) {
+export default async function operationsRoutes (app: FastifyInstance, { refresher, upstreamCounters, now, fleet }: OperationsRoutesOptions) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
   const health = Type.Ref(HealthSchema)
 
@@ -61,7 +63,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     }
   }, async (request, reply) => {
     const moment = now()
-    const status = statusJson({ refresher, upstreamCounters }, moment)
+    const status = statusJson({ refresher, upstreamCounters, fleet }, moment)
     reply.header('vary', 'accept')
     if (!prefersHtml(request.headers.accept)) return status
     return await reply.type(`${HTML_TYPE}; charset=utf-8`).header('cache-control', 'no-store').headers(HTML_CONTENT_SECURITY_HEADERS).send(renderStatusPage(status, new Date(moment)))
@@ -87,8 +89,12 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
       }
     }
   }, async (request, reply) => {
-    const started = refresher.begin('manual', { acceptShrink: request.query.accept_shrink === 'true' })
+    const started = await refresher.begin('manual', { acceptShrink: request.query.accept_shrink === 'true' })
     if ('refused' in started) {
+      if (started.refused === 'fleet_unreachable') {
+        reply.header('retry-after', String(Math.max(1, Math.ceil((started.retryAt.getTime() - now()) / 1000))))
+        throw new RefreshThrottledError('Redis is unreachable, so the fleet\'s REFRESH_MIN_INTERVAL cannot be checked: no fetch from HubSoft until it answers')
+      }
       if (started.refused === 'floor') {
         const seconds = Math.max(1, Math.ceil((started.retryAt.getTime() - now()) / 1000))
         reply.header('retry-after', String(seconds))

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
 import { REFRESH_OUTCOMES, REFRESH_REASON_NAMES, reasonsFor } from '../../refresh/outcome.js'
 import { RECENT_OUTCOMES } from '../../refresh/refresher.js'
+import { FleetStatusSchema } from './fleet.js'
 import { StringEnum } from './string-enum.js'
 
 // The error envelope lives with the error catalogue's schemas; re-exported for the operations routes.
@@ -75,7 +76,8 @@ export const StatusSchema = Type.Object({
     requests: counters,
     token_requests: Type.Integer({ description: 'Tokens requested from HubSoft.' }),
     token_renewals: Type.Integer({ description: 'Tokens renewed after a 401.' })
-  })
+  }),
+  fleet: Type.Optional(Type.Union([FleetStatusSchema, Type.Null()], { description: FleetStatusSchema.description }))
 }, { $id: 'Status', description: 'Freshness and health of the service.' })
 
 export type StatusJson = Static<typeof StatusSchema>

@@ -1,17 +1,20 @@
 // What GET /status answers, as JSON and as the HTML page alike: the snapshot's freshness and
 // counts, the refreshes, persistence and what was asked of HubSoft, read at one moment.
+import type { FleetCoordinator } from '../../fleet/coordinator.js'
 import type { RefreshOutcome, Refresher } from '../../refresh/refresher.js'
 import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
 import type { StatusJson } from '../schemas/operations.js'
+import { fleetStatusJson } from './fleet-json.js'
 
 export interface StatusSources {
   readonly refresher: Refresher
   readonly upstreamCounters: UpstreamCounters
+  readonly fleet?: FleetCoordinator | null
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
-export function statusJson ({ refresher, upstreamCounters }: StatusSources, now: number): StatusJson {
+export function statusJson ({ refresher, upstreamCounters, fleet }: StatusSources, now: number): StatusJson {
   const snapshot = refresher.snapshot
   const last = refresher.lastOutcome
   return {
@@ -45,7 +48,8 @@ export function statusJson ({ refresher, upstreamCounters }: StatusSources, now:
       requests: upstreamCounters.requests,
       token_requests: upstreamCounters.tokenRequests,
       token_renewals: upstreamCounters.tokenRenewals
-    }
+    },
+    fleet: fleet === undefined || fleet === null ? null : fleetStatusJson(fleet, snapshot)
   }
 }
 
