@@ -61,6 +61,13 @@ function sampleRss (): () => number {
 
 const MS = 1e6
 
+/** The C allocator this process runs with, as its environment chose it. */
+function allocatorInUse (): string {
+  if (process.env.LD_PRELOAD?.includes('jemalloc') === true) return `jemalloc${process.env.MALLOC_CONF === undefined ? '' : ` (${process.env.MALLOC_CONF})`}`
+  const tuning = Object.entries(process.env).filter(([name]) => name.startsWith('MALLOC_')).map(([name, value]) => `${name}=${String(value)}`)
+  return `glibc malloc${tuning.length === 0 ? '' : ` (${tuning.join(' ')})`}`
+}
+
 /** The kernel's view of this process's memory (kB figures of /proc/self/smaps_rollup, in bytes). */
 function smapsRollup (): Record<string, number> {
   const figures: Record<string, number> = {}
@@ -118,16 +125,19 @@ serve({
     }
   },
 
-  /** Memory after full collections, and the JSON size of the clients as received (counted after reading it). */
+  /**
+   * Memory after full collections, and the JSON size of the clients as received (counted
+   * first: the strings it makes are collected before anything is read). Node's figures and
+   * the kernel's are read at the same moment.
+   */
   memory: async () => {
-    await gcNow()
-    const usage = process.memoryUsage()
     const snapshot = app.refresher.snapshot
     let rawJsonBytes = 0
     for (let position = 0; position < (snapshot?.size ?? 0); position++) rawJsonBytes += Buffer.byteLength(snapshot!.clienteJson(position)) + 1
     await gcNow()
+    const usage = process.memoryUsage()
     const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size]))
     const smaps = smapsRollup()
-    return { rss: usage.rss, heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rawJsonBytes, spaces, anonymous: smaps.Anonymous, fileBacked: (smaps.Rss ?? 0) - (smaps.Anonymous ?? 0), allocator: process.env.LD_PRELOAD?.includes('jemalloc') === true ? 'jemalloc' : `glibc${process.env.MALLOC_ARENA_MAX === undefined ? '' : ` MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}`}` }
+    return { rss: usage.rss, heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rawJsonBytes, spaces, anonymous: smaps.Anonymous, fileBacked: (smaps.Rss ?? 0) - (smaps.Anonymous ?? 0), allocator: allocatorInUse() }
   }
 })
