@@ -12,6 +12,7 @@ import { getHeapSpaceStatistics } from 'node:v8'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { fetchClientPages } from '../src/upstream/fetch-clientes.js'
+import { HubsoftClient } from '../src/upstream/hubsoft-client.js'
 import { serve } from './ipc.js'
 import { BENCH_KEYS } from './keys.js'
 
@@ -93,9 +94,16 @@ serve({
 
   /** Fetches every page and only parses it (getJson), as the ingest baseline. */
   parseOnly: async () => {
-    const started = performance.now()
-    const result = await fetchClientPages(app.hubsoft, config.upstream, async () => {})
-    return { ms: performance.now() - started, ...result }
+    // A client of its own (the simulator is plain loopback HTTP), so the app exposes none.
+    const { upstream } = config
+    const hubsoft = new HubsoftClient({ baseUrl: upstream.url!, credentials: upstream, timeoutMs: upstream.timeoutMs, maxResponseBytes: upstream.maxResponseBytes })
+    try {
+      const started = performance.now()
+      const result = await fetchClientPages(hubsoft, upstream, async () => {})
+      return { ms: performance.now() - started, ...result }
+    } finally {
+      await hubsoft.close()
+    }
   },
 
   /** One refresh, timed, with the event-loop delay and peak RSS while it runs. */

@@ -2,7 +2,7 @@
 // generate clients from) and the types the typed-client test generates from it.
 // test/openapi.test.ts fails when either committed file is stale.
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { renderOpenapiYaml } from '../src/http/openapi-document.js'
+import { renderOpenapiYaml } from './openapi-document.js'
 import { OPENAPI_TYPES_FILE, renderOpenapiTypes } from './openapi-types.js'
 
 const yaml = await renderOpenapiYaml()

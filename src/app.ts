@@ -4,12 +4,13 @@ import Fastify from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import auditPlugin from './http/plugins/audit.js'
-import authPlugin from './http/plugins/auth.js'
+import authPlugin from './http/plugins/auth/auth.js'
 import cachingPlugin from './http/plugins/caching.js'
 import compressionPlugin from './http/plugins/compression.js'
 import docsPlugin from './http/plugins/docs.js'
+import errorDocsPlugin from './http/plugins/error-docs.js'
 import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
-import limitsPlugin from './http/plugins/limits.js'
+import limitsPlugin from './http/plugins/limits/limits.js'
 import metricsPlugin from './http/plugins/metrics.js'
 import prettyPlugin from './http/plugins/pretty.js'
 import clientesRoutes from './http/routes/clientes.js'
@@ -19,7 +20,7 @@ import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './
 import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
 import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
 import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
-import { ServiceMetrics } from './http/service-metrics.js'
+import { ServiceMetrics } from './metrics/service-metrics.js'
 import type { Timers } from './refresh/backoff.js'
 import { buildLogger } from './log.js'
 import { refreshPeriodMs } from './refresh/period.js'
@@ -44,7 +45,6 @@ export interface AppDeps {
 declare module 'fastify' {
   interface FastifyInstance {
     refresher: Refresher
-    hubsoft: HubsoftClient
   }
 }
 
@@ -107,7 +107,6 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     refreshPeriodMs: refreshPeriodMs(config.refresh.cron, config.refresh.timezone, config.refresh.minIntervalMs, new Date(now())),
     now
   })
-  app.decorate('hubsoft', hubsoft)
   app.decorate('refresher', refresher)
   app.addHook('onClose', async () => {
     await refresher.stop()
@@ -118,6 +117,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     app.addSchema(schema)
   }
   await app.register(errorsPlugin)
+  // Before any documented route, so its onRoute hook sees every one.
+  await app.register(errorDocsPlugin)
   await app.register(cachingPlugin)
   await app.register(compressionPlugin)
   await app.register(prettyPlugin)

@@ -1,4 +1,4 @@
-// Environment → typed, validated Config (SPEC §3). The only module that reads environment
+// Environment → typed, validated Config (the README's configuration table). The only module that reads environment
 // variables; everything else receives the Config. Each bad variable gets one message naming it,
 // the bad value (never for secrets) and what is expected; all of them are reported at once.
 import { createHash } from 'node:crypto'
@@ -62,7 +62,7 @@ export interface UpstreamConfig {
 
 export interface Config {
   readonly upstream: UpstreamConfig
-  /** Set when HUBSOFT_URL is unset: the embedded simulator stands in for HubSoft (SPEC §7). */
+  /** Set when HUBSOFT_URL is unset: the embedded simulator stands in for HubSoft (demo mode). */
   readonly demo: { readonly clients: number, readonly seed: number } | null
   readonly refresh: {
     readonly cron: string
@@ -146,7 +146,7 @@ function maskUserinfo (value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@')
 }
 
-/** The floor protects HubSoft (SPEC §5 G1): below a minute it no longer does. */
+/** The floor keeps restarts and retries from hammering HubSoft: below a minute it no longer does. */
 const MIN_REFRESH_INTERVAL_MS = 60_000
 
 const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -207,148 +207,198 @@ export interface LoadConfigOptions {
 const DEFAULT_HEAP_FRACTION = 0.9
 const MIB = 1024 * 1024
 
-/** Parses a duration variable already matched by its pattern and checks its range. */
-function durationVariable (problems: string[], bad: Set<string>, name: string, value: string | undefined, fallback: string, [minMs, maxMs]: readonly [number, number], expected: string): number {
-  if (bad.has(name)) return 0
-  const ms = parseDurationMs(value ?? fallback)
-  if (ms < minMs || ms > maxMs) problems.push(`${name}='${value}' is invalid: expected ${expected}`)
-  return ms
+/** The bounds a number variable must lie within, and the "expected …" of its message. */
+interface Range {
+  readonly min: number
+  readonly max: number
+  readonly expected: string
 }
 
-export function loadConfig (rawEnv: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
-  const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'))
-  const problems: string[] = []
-  // Empty values count as unset: orchestrators often pass `NAME=`.
-  const env: Record<string, string> = {}
-  for (const name of Object.keys(EnvSchema.properties)) {
-    const value = rawEnv[name]
-    if (value !== undefined && value.trim() !== '') env[name] = value.trim()
-  }
-  for (const error of Value.Errors(EnvSchema, env)) {
-    const name = error.path.slice(1)
-    const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : `'${maskUserinfo(String(error.value))}'`
-    problems.push(`${name}=${shown} is invalid: expected ${error.schema.description ?? 'a valid value'}`)
-  }
-  const bad = new Set(problems.map((problem) => problem.slice(0, problem.indexOf('='))))
-  const e = env as Env
-  const demo = e.HUBSOFT_URL === undefined
+/**
+ * The environment after the schema check, and the problems found so far. A variable with a
+ * problem is kept in `#bad`, so a later check of it (range, cross-variable) stays quiet.
+ */
+class EnvChecks {
+  readonly env: Env
+  readonly problems: string[] = []
+  readonly #bad = new Set<string>()
 
+  constructor (rawEnv: Record<string, string | undefined>) {
+    // Empty values count as unset: orchestrators often pass `NAME=`.
+    const env: Record<string, string> = {}
+    for (const name of Object.keys(EnvSchema.properties)) {
+      const value = rawEnv[name]
+      if (value !== undefined && value.trim() !== '') env[name] = value.trim()
+    }
+    this.env = env as Env
+    for (const error of Value.Errors(EnvSchema, env)) {
+      this.invalid(error.path.slice(1) as keyof Env, error.schema.description ?? 'a valid value')
+    }
+  }
+
+  /** Records a problem with `name`. */
+  problem (name: string, message: string): void {
+    this.#bad.add(name)
+    this.problems.push(message)
+  }
+
+  /** `NAME='value' is invalid: expected …`, the value hidden for secrets and a URL's credentials masked. */
+  invalid (name: keyof Env, expected: string): void {
+    const shown = SECRET_VARIABLES.has(name) ? '(hidden)' : `'${maskUserinfo(String(this.env[name]))}'`
+    this.problem(name, `${name}=${shown} is invalid: expected ${expected}`)
+  }
+
+  isBad (name: string): boolean {
+    return this.#bad.has(name)
+  }
+
+  /** A variable its pattern already matched, parsed (or its fallback) and held to its range; 0 when bad. */
+  ranged (name: keyof Env, parse: (value: string) => number, fallback: string, range: Range): number {
+    if (this.#bad.has(name)) return 0
+    const value = parse(this.env[name] ?? fallback)
+    if (value < range.min || value > range.max) this.invalid(name, range.expected)
+    return value
+  }
+}
+
+const PAGE_SIZE_RANGES: Readonly<Record<UpstreamSourceName, Range>> = {
+  todos: { min: 1, max: 500, expected: '1 to 500 with HUBSOFT_SOURCE=todos' },
+  all: { min: 0, max: 100_000, expected: '0 (one request) to 100000 with HUBSOFT_SOURCE=all' }
+}
+const HUBSOFT_CREDENTIALS = ['HUBSOFT_CLIENT_ID', 'HUBSOFT_CLIENT_SECRET', 'HUBSOFT_USERNAME', 'HUBSOFT_PASSWORD'] as const
+const DAY_MS = 86_400_000
+
+function upstreamConfig (checks: EnvChecks, readFile: (path: string) => string, demo: boolean): UpstreamConfig {
+  const e = checks.env
   const source: UpstreamSourceName = e.HUBSOFT_SOURCE === 'all' ? 'all' : 'todos'
-  const pageSize = e.HUBSOFT_PAGE_SIZE === undefined ? 200 : Number(e.HUBSOFT_PAGE_SIZE)
-  const pageSizeRange = source === 'todos' ? [1, 500] : [0, 100_000]
-  if (!bad.has('HUBSOFT_PAGE_SIZE') && (pageSize < pageSizeRange[0]! || pageSize > pageSizeRange[1]!)) {
-    problems.push(`HUBSOFT_PAGE_SIZE='${pageSize}' is invalid: expected ${source === 'todos' ? '1 to 500 with HUBSOFT_SOURCE=todos' : '0 (one request) to 100000 with HUBSOFT_SOURCE=all'}`)
-  }
-
+  const pageSize = checks.ranged('HUBSOFT_PAGE_SIZE', Number, '200', PAGE_SIZE_RANGES[source])
   if (!demo) {
-    for (const name of ['HUBSOFT_CLIENT_ID', 'HUBSOFT_CLIENT_SECRET', 'HUBSOFT_USERNAME', 'HUBSOFT_PASSWORD'] as const) {
-      if (e[name] === undefined) problems.push(`${name} is required when HUBSOFT_URL is set`)
+    for (const name of HUBSOFT_CREDENTIALS) {
+      if (e[name] === undefined) checks.problem(name, `${name} is required when HUBSOFT_URL is set`)
     }
   }
-
-  let caPem: string | undefined
-  if (e.HUBSOFT_CA_FILE !== undefined) {
-    try {
-      caPem = readFile(e.HUBSOFT_CA_FILE)
-      if (!caPem.includes('-----BEGIN CERTIFICATE-----')) problems.push(`HUBSOFT_CA_FILE='${e.HUBSOFT_CA_FILE}' is invalid: expected a PEM file with a CERTIFICATE block`)
-    } catch (error) {
-      problems.push(`HUBSOFT_CA_FILE='${e.HUBSOFT_CA_FILE}' cannot be read: ${(error as Error).message}`)
-    }
+  return {
+    url: e.HUBSOFT_URL?.replace(/\/+$/, '') ?? null,
+    clientId: e.HUBSOFT_CLIENT_ID ?? '',
+    clientSecret: e.HUBSOFT_CLIENT_SECRET ?? '',
+    username: e.HUBSOFT_USERNAME ?? '',
+    password: e.HUBSOFT_PASSWORD ?? '',
+    caPem: privateCa(checks, readFile),
+    tlsInsecure: ['true', '1', 'yes'].includes(e.HUBSOFT_TLS_INSECURE ?? 'false'),
+    source,
+    pageSize,
+    pageDelayMs: Number(e.HUBSOFT_PAGE_DELAY_MS ?? 0),
+    timeoutMs: Number(e.HUBSOFT_TIMEOUT_MS ?? 120_000),
+    maxResponseBytes: Number(e.HUBSOFT_MAX_RESPONSE_MB ?? 256) * MIB
   }
+}
 
+function privateCa (checks: EnvChecks, readFile: (path: string) => string): string | undefined {
+  const path = checks.env.HUBSOFT_CA_FILE
+  if (path === undefined) return undefined
+  try {
+    const caPem = readFile(path)
+    if (!caPem.includes('-----BEGIN CERTIFICATE-----')) checks.invalid('HUBSOFT_CA_FILE', 'a PEM file with a CERTIFICATE block')
+    return caPem
+  } catch (error) {
+    checks.problem('HUBSOFT_CA_FILE', `HUBSOFT_CA_FILE='${path}' cannot be read: ${(error as Error).message}`)
+    return undefined
+  }
+}
+
+function refreshConfig (checks: EnvChecks): Config['refresh'] {
+  const e = checks.env
   const timezone = e.REFRESH_TZ ?? 'America/Sao_Paulo'
   try {
     Intl.DateTimeFormat('en-US', { timeZone: timezone })
   } catch {
-    problems.push(`REFRESH_TZ='${timezone}' is invalid: expected an IANA time zone such as America/Sao_Paulo`)
+    checks.problem('REFRESH_TZ', `REFRESH_TZ='${timezone}' is invalid: expected an IANA time zone such as America/Sao_Paulo`)
   }
   const cron = e.REFRESH_CRON ?? '0 3,15 * * *'
   try {
     new Cron(cron, { paused: true }).stop()
   } catch (error) {
-    problems.push(`REFRESH_CRON='${cron}' is invalid: ${(error as Error).message}; expected a cron expression such as "0 3,15 * * *"`)
+    checks.problem('REFRESH_CRON', `REFRESH_CRON='${cron}' is invalid: ${(error as Error).message}; expected a cron expression such as "0 3,15 * * *"`)
   }
+  const minIntervalMs = checks.ranged('REFRESH_MIN_INTERVAL', parseDurationMs, '15m', {
+    min: MIN_REFRESH_INTERVAL_MS,
+    max: Number.POSITIVE_INFINITY,
+    expected: 'at least 1m; the floor is what keeps HubSoft from being hammered'
+  })
+  const maxShrinkPercent = checks.ranged('REFRESH_MAX_SHRINK', Number.parseFloat, '30%', { min: 0, max: 100, expected: 'a percentage from 0% to 100%' })
+  // Its pattern already holds it above 0; there is no upper bound.
+  const deadlineMs = checks.ranged('REFRESH_DEADLINE', parseDurationMs, '1h', { min: 1, max: Number.POSITIVE_INFINITY, expected: 'a duration greater than 0' })
+  return { cron, timezone, minIntervalMs, maxShrink: maxShrinkPercent / 100, deadlineMs }
+}
 
-  const minIntervalMs = bad.has('REFRESH_MIN_INTERVAL') ? 0 : parseDurationMs(e.REFRESH_MIN_INTERVAL ?? '15m')
-  if (!bad.has('REFRESH_MIN_INTERVAL') && minIntervalMs < MIN_REFRESH_INTERVAL_MS) {
-    problems.push(`REFRESH_MIN_INTERVAL='${e.REFRESH_MIN_INTERVAL}' is invalid: expected at least 1m; the floor is what keeps HubSoft from being hammered`)
-  }
-  const port = e.PORT === undefined ? 3000 : Number(e.PORT)
-  if (!bad.has('PORT') && port > 65535) problems.push(`PORT='${port}' is invalid: expected a port number from 0 to 65535`)
-  const maxShrinkPercent = e.REFRESH_MAX_SHRINK === undefined ? 30 : Number.parseFloat(e.REFRESH_MAX_SHRINK)
-  if (!bad.has('REFRESH_MAX_SHRINK') && maxShrinkPercent > 100) problems.push(`REFRESH_MAX_SHRINK='${e.REFRESH_MAX_SHRINK}' is invalid: expected a percentage from 0% to 100%`)
-
-  let apiKeys: ApiKeyConfig[] | null = null
+/** API_KEYS or API_KEYS_FILE, parsed; null when neither is set. Every problem is recorded under API_KEYS. */
+function apiKeysConfig (checks: EnvChecks, readFile: (path: string) => string, demo: boolean): ApiKeyConfig[] | null {
+  const e = checks.env
   const minKeyLength = demo ? 1 : MIN_API_KEY_LENGTH
+  const parse = (entries: readonly string[], origin: string) => {
+    const parsed = parseApiKeys(entries, origin, minKeyLength)
+    for (const problem of parsed.problems) checks.problem('API_KEYS', problem)
+    return parsed.keys
+  }
+  let apiKeys: ApiKeyConfig[] | null = null
   if (e.API_KEYS !== undefined && e.API_KEYS_FILE !== undefined) {
-    problems.push('API_KEYS and API_KEYS_FILE are both set: expected only one of them')
+    checks.problem('API_KEYS', 'API_KEYS and API_KEYS_FILE are both set: expected only one of them')
   } else if (e.API_KEYS !== undefined) {
-    const parsed = parseApiKeys(e.API_KEYS.split(',').map((entry) => entry.trim()), 'API_KEYS', minKeyLength)
-    problems.push(...parsed.problems)
-    apiKeys = parsed.keys
+    apiKeys = parse(e.API_KEYS.split(',').map((entry) => entry.trim()), 'API_KEYS')
   } else if (e.API_KEYS_FILE !== undefined) {
     try {
       const lines = readFile(e.API_KEYS_FILE).split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'))
-      const parsed = parseApiKeys(lines, 'API_KEYS_FILE', minKeyLength)
-      problems.push(...parsed.problems)
-      apiKeys = parsed.keys
+      apiKeys = parse(lines, 'API_KEYS_FILE')
     } catch (error) {
-      problems.push(`API_KEYS_FILE='${e.API_KEYS_FILE}' cannot be read: ${(error as Error).message}`)
+      checks.problem('API_KEYS', `API_KEYS_FILE='${e.API_KEYS_FILE}' cannot be read: ${(error as Error).message}`)
     }
   }
-  if (!demo && apiKeys === null && !problems.some((problem) => problem.startsWith('API_KEYS'))) {
-    problems.push('API_KEYS (or API_KEYS_FILE) is required when HUBSOFT_URL is set: the service refuses to serve customer data without keys')
+  if (checks.isBad('API_KEYS')) return apiKeys
+  if (!demo && apiKeys === null) {
+    checks.problem('API_KEYS', 'API_KEYS (or API_KEYS_FILE) is required when HUBSOFT_URL is set: the service refuses to serve customer data without keys')
+  } else if (apiKeys !== null && apiKeys.length === 0) {
+    checks.problem('API_KEYS', 'API_KEYS holds no key: expected at least one name:key:scope entry')
   }
-  if (apiKeys !== null && apiKeys.length === 0 && !problems.some((problem) => problem.startsWith('API_KEYS'))) {
-    problems.push('API_KEYS holds no key: expected at least one name:key:scope entry')
-  }
+  return apiKeys
+}
 
-  const accessTokenTtlMs = durationVariable(problems, bad, 'ACCESS_TOKEN_TTL', e.ACCESS_TOKEN_TTL, '1h', [60_000, 30 * 86_400_000], 'a duration from 1m to 30d such as 1h')
-  const rateLimitWindowMs = durationVariable(problems, bad, 'RATE_LIMIT_WINDOW', e.RATE_LIMIT_WINDOW, '1m', [1000, 86_400_000], 'a duration from 1s to 1d such as 1m')
-  const requestTimeoutMs = durationVariable(problems, bad, 'REQUEST_TIMEOUT', e.REQUEST_TIMEOUT, '30s', [1000, 3_600_000], 'a duration from 1s to 1h such as 30s')
-  const heapLimitBytes = options.heapLimitBytes ?? getHeapStatistics().heap_size_limit
+function limitsConfig (checks: EnvChecks, heapLimitBytes: number): LimitsConfig {
+  const e = checks.env
   const megabytes = (value: string | undefined, fallbackBytes: number) => value === undefined ? fallbackBytes : Number(value) * MIB
-
-  if (problems.length > 0) throw new ConfigError(problems)
-
   return {
-    upstream: {
-      url: e.HUBSOFT_URL?.replace(/\/+$/, '') ?? null,
-      clientId: e.HUBSOFT_CLIENT_ID ?? '',
-      clientSecret: e.HUBSOFT_CLIENT_SECRET ?? '',
-      username: e.HUBSOFT_USERNAME ?? '',
-      password: e.HUBSOFT_PASSWORD ?? '',
-      caPem,
-      tlsInsecure: ['true', '1', 'yes'].includes(e.HUBSOFT_TLS_INSECURE ?? 'false'),
-      source,
-      pageSize,
-      pageDelayMs: Number(e.HUBSOFT_PAGE_DELAY_MS ?? 0),
-      timeoutMs: Number(e.HUBSOFT_TIMEOUT_MS ?? 120_000),
-      maxResponseBytes: Number(e.HUBSOFT_MAX_RESPONSE_MB ?? 256) * 1024 * 1024
-    },
+    rateLimitMax: Number(e.RATE_LIMIT_MAX ?? 600),
+    rateLimitWindowMs: checks.ranged('RATE_LIMIT_WINDOW', parseDurationMs, '1m', { min: 1000, max: DAY_MS, expected: 'a duration from 1s to 1d such as 1m' }),
+    fullDumpConcurrency: Number(e.FULL_DUMP_CONCURRENCY ?? 4),
+    requestTimeoutMs: checks.ranged('REQUEST_TIMEOUT', parseDurationMs, '30s', { min: 1000, max: 3_600_000, expected: 'a duration from 1s to 1h such as 30s' }),
+    maxEventLoopDelayMs: Number(e.OVERLOAD_EVENT_LOOP_DELAY_MS ?? 1000),
+    maxHeapUsedBytes: megabytes(e.OVERLOAD_HEAP_MB, Math.floor(heapLimitBytes * DEFAULT_HEAP_FRACTION)),
+    maxRssBytes: megabytes(e.OVERLOAD_RSS_MB, 0),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY ?? 'false')
+  }
+}
+
+export function loadConfig (rawEnv: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'))
+  const checks = new EnvChecks(rawEnv)
+  const e = checks.env
+  const demo = e.HUBSOFT_URL === undefined
+  const upstream = upstreamConfig(checks, readFile, demo)
+  const refresh = refreshConfig(checks)
+  const port = checks.ranged('PORT', Number, '3000', { min: 0, max: 65535, expected: 'a port number from 0 to 65535' })
+  const apiKeys = apiKeysConfig(checks, readFile, demo)
+  const accessTokenTtlMs = checks.ranged('ACCESS_TOKEN_TTL', parseDurationMs, '1h', { min: 60_000, max: 30 * DAY_MS, expected: 'a duration from 1m to 30d such as 1h' })
+  const limits = limitsConfig(checks, options.heapLimitBytes ?? getHeapStatistics().heap_size_limit)
+  if (checks.problems.length > 0) throw new ConfigError(checks.problems)
+  return {
+    upstream,
     demo: demo ? { clients: Number(e.DEMO_CLIENTS ?? 2000), seed: Number(e.DEMO_SEED ?? 42) } : null,
-    refresh: {
-      cron,
-      timezone,
-      minIntervalMs,
-      maxShrink: maxShrinkPercent / 100,
-      deadlineMs: bad.has('REFRESH_DEADLINE') ? 0 : parseDurationMs(e.REFRESH_DEADLINE ?? '1h')
-    },
+    refresh,
     // Demo mode fetches from its own in-process simulator: without an explicit SNAPSHOT_DIR it
     // persists into a fresh temporary directory, so a demo restart never waits for the floor.
     snapshotDir: e.SNAPSHOT_DIR ?? (demo ? null : './data'),
     apiKeys,
     accessTokenTtlMs,
-    limits: {
-      rateLimitMax: Number(e.RATE_LIMIT_MAX ?? 600),
-      rateLimitWindowMs,
-      fullDumpConcurrency: Number(e.FULL_DUMP_CONCURRENCY ?? 4),
-      requestTimeoutMs,
-      maxEventLoopDelayMs: Number(e.OVERLOAD_EVENT_LOOP_DELAY_MS ?? 1000),
-      maxHeapUsedBytes: megabytes(e.OVERLOAD_HEAP_MB, Math.floor(heapLimitBytes * DEFAULT_HEAP_FRACTION)),
-      maxRssBytes: megabytes(e.OVERLOAD_RSS_MB, 0),
-      trustProxy: parseTrustProxy(e.TRUST_PROXY ?? 'false')
-    },
+    limits,
     port,
     host: e.HOST ?? '0.0.0.0',
     logLevel: e.LOG_LEVEL ?? 'info'

@@ -1,8 +1,10 @@
-// The one catalogue of errors a caller can see (SPEC §4). Each entry is a stable
+// The one catalogue of errors a caller can see (the README's Errors). Each entry is a stable
 // machine-readable `code` of the `{"status":"error","msg","code"}` envelope with its HTTP
 // status, a sentence for the OpenAPI document, and where it can happen. Adding an entry is
-// all it takes: the error class, the envelope's code enum and the routes' documented
-// responses are derived from it.
+// all it takes: the envelope's code enum and the routes' documented responses are derived
+// from it. Classes exist for the codes the service throws; the others (payload_too_large,
+// unsupported_media_type, internal_error) are answered straight from Fastify's own errors
+// by the errors plugin.
 import createError from '@fastify/error'
 
 /**
@@ -58,11 +60,8 @@ export const ForbiddenError = catalogueError('forbidden')
 export const NotFoundError = catalogueError('not_found')
 export const RouteNotFoundError = catalogueError('route_not_found', 'Route %s %s not found')
 export const MethodNotAllowedError = catalogueError('method_not_allowed', 'Method %s is not allowed on %s; this path answers %s')
-export const PayloadTooLargeError = catalogueError('payload_too_large')
-export const UnsupportedMediaTypeError = catalogueError('unsupported_media_type')
 export const RefreshRunningError = catalogueError('refresh_running', 'A refresh is already running; its outcome will show in /status')
 export const RefreshThrottledError = catalogueError('refresh_throttled')
-export const InternalError = catalogueError('internal_error', 'Internal server error')
 export const NoSnapshotError = catalogueError('no_snapshot', 'No customer snapshot has been loaded yet; try again after the first refresh')
 // Abuse limits and the drop-in token route (SECURITY.md).
 export const InvalidCredentialsError = catalogueError('invalid_credentials', 'The user credentials were incorrect.')

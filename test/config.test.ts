@@ -1,4 +1,4 @@
-// Proves environment → Config (SPEC §3): defaults in demo mode, one problem naming each bad variable, all reported together, API keys and files, and secrets never echoed.
+// Proves environment → Config (the README's configuration table): defaults in demo mode, one problem naming each bad variable, all reported together, API keys and files, and secrets never echoed.
 import { createHash } from 'node:crypto'
 import { test } from 'node:test'
 import { inspect } from 'node:util'

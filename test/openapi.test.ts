@@ -8,7 +8,7 @@ import { createConfig, lintFromString } from '@redocly/openapi-core'
 import { parse } from 'yaml'
 import { OPENAPI_TYPES_FILE, renderOpenapiTypes } from '../scripts/openapi-types.js'
 import { ERROR_CATALOGUE, ERROR_CODE_LIST } from '../src/errors.js'
-import { renderOpenapiYaml } from '../src/http/openapi-document.js'
+import { renderOpenapiYaml } from '../scripts/openapi-document.js'
 import { startService, startSimulator } from './helpers/service.js'
 
 interface Operation { operationId?: string, responses: Record<string, { description: string, headers?: Record<string, unknown>, content?: Record<string, unknown> }> }

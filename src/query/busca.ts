@@ -1,29 +1,16 @@
-// The vendor's lookup route `cliente?busca=…&termo_busca=…` (SPEC §2): which field a busca
-// searches, how a term and a stored value are normalised to the same index key, and the
-// validation of the term. Exact-match keys go through indexes; names are substring matches.
-import { InvalidParameterError } from '../errors.js'
-import type { Cliente } from '../snapshot/cliente-schema.js'
+// The vendor's lookup route `cliente?busca=…&termo_busca=…`: which field a busca searches, how
+// a term and a stored value are normalised to the same index key, and the validation of the
+// term. Exact-match keys go through indexes; names are substring matches.
+import { BUSCA_LIMIT_DEFAULT } from '../hubsoft/busca.js'
+import type { BuscaTipo } from '../hubsoft/busca.js'
+import type { Cliente } from '../hubsoft/cliente-schema.js'
+import { ParameterError, clip } from '../hubsoft/parameters.js'
+import type { SimNao } from '../hubsoft/parameters.js'
+import { DEFAULT_RELACOES } from '../hubsoft/relacoes.js'
 import { cpfCnpjIndexKey, parseCpfCnpj } from './cpf-cnpj.js'
 import type { ServicoPredicate } from './filter.js'
-import { clip } from './list-query.js'
-import type { OrderBy, OrderType, SimNao } from './list-query.js'
+import type { ClienteListQuery, OrderBy, OrderType } from './list-query.js'
 
-export const BUSCA_TIPOS = [
-  'nome_razaosocial',
-  'nome_fantasia',
-  'cpf_cnpj',
-  'codigo_cliente',
-  'telefone',
-  'login_radius',
-  'ipv4',
-  'mac',
-  'id_cliente_servico'
-] as const
-
-export type BuscaTipo = typeof BUSCA_TIPOS[number]
-
-export const BUSCA_LIMIT_DEFAULT = 5
-export const BUSCA_LIMIT_MAX = 100
 const NAME_MIN_LENGTH = 3
 
 export interface RawBuscaQuery {
@@ -66,10 +53,10 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 const INTEGER = /^\d{1,15}$/
 
 function invalid (busca: BuscaTipo, termo: string, expected: string): never {
-  throw new InvalidParameterError(`termo_busca '${clip(termo)}' is not a valid ${busca}: expected ${expected}`)
+  throw new ParameterError('termo_busca', `termo_busca '${clip(termo)}' is not a valid ${busca}: expected ${expected}`)
 }
 
-/** Normalises and validates a term for its busca; a malformed term is a 400 that says why. */
+/** Normalises and validates a term for its busca; a malformed term is a ParameterError that says why. */
 export function buscaKey (busca: BuscaTipo, termo: string): string {
   const trimmed = termo.trim()
   switch (busca) {
@@ -122,6 +109,11 @@ export function parseBuscaQuery (raw: RawBuscaQuery): BuscaQuery {
     orderBy: raw.order_by ?? 'data_cadastro',
     orderType: raw.order_type ?? 'asc'
   }
+}
+
+/** The list a busca answers: its first `limit` clients in its order, with the default relations. */
+export function buscaListQuery ({ includeCancelado, limit, orderBy, orderType }: BuscaQuery): ClienteListQuery {
+  return { includeCancelado, limit, orderBy, orderType, relacoes: DEFAULT_RELACOES, offset: 0 }
 }
 
 /**

@@ -1,8 +1,8 @@
-// Which clients and services a query keeps (SPEC §4): date bounds on data_cadastro,
+// Which clients and services a query keeps: date bounds on data_cadastro,
 // cancelled services, package code, and the sub-routes' service predicates. They read only
 // the fields below, so they run alike on a whole parsed client (the simulator) and on the
 // slim facts a snapshot keeps per client instead of the parsed object.
-import type { Cliente, Servico } from '../snapshot/cliente-schema.js'
+import type { Cliente, Servico } from '../hubsoft/cliente-schema.js'
 import type { ClienteFilter } from './list-query.js'
 
 /** What filters, buscas on services and orderings read of a service. */
@@ -70,7 +70,7 @@ export function clienteMatches (cliente: FilterableCliente, filter: ClienteFilte
   return true
 }
 
-/** Technologies are provider-defined; compare them case-insensitively (SPEC §4). */
+/** Technologies are provider-defined (FIBRA, Fibra, fibra): compare them case-insensitively. */
 export function foldTecnologia (tecnologia: string): string {
   return tecnologia.normalize('NFC').trim().toLocaleLowerCase('pt-BR')
 }
@@ -78,6 +78,11 @@ export function foldTecnologia (tecnologia: string): string {
 /** Services in any of the given statuses (the paginated route's servico_status takes a list). */
 export function hasStatusPrefixo (...statusPrefixos: string[]): ServicoPredicate {
   return (servico) => typeof servico.status_prefixo === 'string' && statusPrefixos.includes(servico.status_prefixo)
+}
+
+/** cliente/todos' servico_status list as a predicate; none when the parameter is absent. */
+export function servicoStatusPredicate (statuses: readonly string[] | undefined): ServicoPredicate | undefined {
+  return statuses === undefined ? undefined : hasStatusPrefixo(...statuses)
 }
 
 export function hasTecnologia (tecnologia: string): ServicoPredicate {

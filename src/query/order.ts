@@ -1,5 +1,6 @@
-// Ordering by data_cadastro or data_fechamento (SPEC §2): clients without the date come last
-// in both directions, and equal dates fall back to id_cliente ascending so pages are stable.
+// Ordering by data_cadastro or data_fechamento (the vendor's order_by): clients without the
+// date come last in both directions, and equal dates fall back to id_cliente ascending so
+// pages are stable.
 import type { FilterableCliente } from './filter.js'
 import type { Ordering } from './list-query.js'
 

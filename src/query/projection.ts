@@ -1,10 +1,10 @@
 // What an answer shows of a client: the visible services, only the requested relations, and
-// service passwords redacted for callers without the secrets scope (SPEC §4). Every other
+// service passwords redacted for callers without the secrets scope (README). Every other
 // field, known or not, passes through unchanged and in the upstream's key order.
-import type { Cliente, Servico } from '../snapshot/cliente-schema.js'
+import type { Cliente, Servico } from '../hubsoft/cliente-schema.js'
 import { visibleServicos } from './filter.js'
-import { RELACOES } from './relacoes.js'
-import type { Relacao } from './relacoes.js'
+import { RELACOES } from '../hubsoft/relacoes.js'
+import type { Relacao } from '../hubsoft/relacoes.js'
 
 export interface Projection {
   readonly relacoes: readonly Relacao[]

@@ -1,14 +1,15 @@
-// Owns the serving snapshot and every upstream full fetch (SPEC §5). A fetch happens at start-up
+// Owns the serving snapshot and every upstream full fetch. A fetch happens at start-up
 // only without a usable persisted snapshot (or when a scheduled run was missed), then on
 // REFRESH_CRON, on a manual request, or as a retry after a failure, and always under these rules:
 // - the floor: never two fetch attempts within REFRESH_MIN_INTERVAL; the attempt time is
-//   persisted before the fetch starts, so restarts and crash loops obey it too (G1);
+//   persisted before the fetch starts, so restarts and crash loops obey it too;
 // - single flight: one refresh at a time;
 // - retries back off exponentially with jitter from the floor upwards; rejected credentials stop
 //   automatic refreshes instead of retrying in a loop;
 // - a refresh has a total deadline, and stop() aborts it without persisting anything partial;
 // - the next snapshot is built beside the current one, validated, and swapped by one assignment,
-//   then persisted (G4, G6).
+//   then persisted: a reader never sees a half-built snapshot, and a bad list never replaces a
+//   good one.
 import { Cron } from 'croner'
 import type { FastifyBaseLogger } from 'fastify'
 import { SnapshotBuilder, SnapshotValidationError } from '../snapshot/snapshot.js'
@@ -20,8 +21,8 @@ import type { FetchClientesOptions } from '../upstream/fetch-clientes.js'
 import type { HubsoftClient } from '../upstream/hubsoft-client.js'
 import { realTimers, retryDelayMs } from './backoff.js'
 import type { Timers } from './backoff.js'
-
-export type RefreshOutcomeKind = 'success' | 'unchanged' | 'rejected' | 'failed'
+import { REFRESH_REASONS } from './outcome.js'
+import type { RefreshOutcomeKind, RefreshReason } from './outcome.js'
 
 export interface RefreshOutcome {
   readonly outcome: RefreshOutcomeKind
@@ -34,11 +35,8 @@ export interface RefreshOutcome {
   readonly clients: number
   /** Our own description of what went wrong; never an upstream body. */
   readonly error?: string
-  /**
-   * Why it did not succeed: a validation kind (schema, duplicate_id, empty, shrink) when
-   * rejected; an upstream failure reason, deadline, aborted, persistence or internal when failed.
-   */
-  readonly reason?: string
+  /** Why it did not succeed (see outcome.ts); absent on success. */
+  readonly reason?: RefreshReason
   /** HubSoft's HTTP status, when the failure came with one. */
   readonly httpStatus?: number
 }
@@ -397,9 +395,9 @@ export class Refresher {
 
   #describeFailure (error: unknown, deadline: AbortSignal): OutcomeDetails {
     if (deadline.aborted && !this.#abort.signal.aborted) {
-      return { outcome: 'failed', reason: 'deadline', error: `the refresh did not finish within REFRESH_DEADLINE (${this.#options.deadlineMs} ms)` }
+      return failure('deadline', `the refresh did not finish within REFRESH_DEADLINE (${this.#options.deadlineMs} ms)`)
     }
-    if (this.#abort.signal.aborted) return { outcome: 'failed', reason: 'aborted', error: 'the refresh was aborted by shutdown' }
+    if (this.#abort.signal.aborted) return failure('aborted', 'the refresh was aborted by shutdown')
     return describeFailure(error)
   }
 
@@ -435,15 +433,16 @@ class AttemptNotRecordedError extends Error {
 /** What went wrong, with HubSoft's clipped msg kept for the log line only. */
 type OutcomeDetails = Pick<RefreshOutcome, 'outcome' | 'error' | 'reason' | 'httpStatus'> & { readonly upstreamMsg?: string }
 
+/** A refresh that did not succeed; the reason decides whether it was rejected or failed. */
+function failure (reason: RefreshReason, error: string, upstream: Pick<OutcomeDetails, 'httpStatus' | 'upstreamMsg'> = {}): OutcomeDetails {
+  return { outcome: REFRESH_REASONS[reason].outcome, reason, error, ...upstream }
+}
+
 function describeFailure (error: unknown): OutcomeDetails {
   if (error instanceof UpstreamError) {
-    return { outcome: 'failed', reason: error.reason, httpStatus: error.httpStatus, error: error.message, upstreamMsg: error.upstreamMsg }
+    return failure(error.reason, error.message, { httpStatus: error.httpStatus, upstreamMsg: error.upstreamMsg })
   }
-  if (error instanceof SnapshotValidationError) {
-    return { outcome: 'rejected', reason: error.kind, error: error.message }
-  }
-  if (error instanceof AttemptNotRecordedError) {
-    return { outcome: 'failed', reason: 'persistence', error: error.message }
-  }
-  return { outcome: 'failed', reason: 'internal', error: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error' }
+  if (error instanceof SnapshotValidationError) return failure(error.kind, error.message)
+  if (error instanceof AttemptNotRecordedError) return failure('persistence', error.message)
+  return failure('internal', error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error')
 }

@@ -1,5 +1,5 @@
 // Deterministic synthetic HubSoft customers shaped like the vendor's example (shared/seed/cliente-all.rst), with the quirks a real tenant has, so demo mode and tests exercise the same paths as production.
-import type { Cliente, Endereco, Pacote, Senha, Servico } from '../snapshot/cliente-schema.js'
+import type { Cliente, Endereco, Pacote, Senha, Servico } from '../hubsoft/cliente-schema.js'
 import { cnpjCheckDigits, cpfCheckDigits } from '../query/cpf-cnpj.js'
 
 export interface DatasetOptions { clients: number, seed: number }

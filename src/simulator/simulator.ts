@@ -1,22 +1,26 @@
-// The embedded HubSoft (SPEC §7): the vendor's auth and customer routes over real HTTP, with
-// the vendor's quirks (validation errors as HTTP 200 + status "error", 401 for any bad token,
-// a legacy cliente/all that can answer 403), fault injection for tests, and counters of every
-// request it receives so tests can prove how often the service calls HubSoft.
+// The embedded HubSoft of demo mode and the tests: the vendor's auth and customer routes over
+// real HTTP, with the vendor's quirks (validation errors as HTTP 200 + status "error", 401 for
+// any bad token, a legacy cliente/all that can answer 403), fault injection for tests, and
+// counters of every request it receives so tests can prove how often the service calls HubSoft.
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { gzipSync } from 'node:zlib'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { BUSCA_LIMIT_MAX, BUSCA_TIPOS, buscaKey, buscaServicoPredicate, clienteFieldMatches } from '../query/busca.js'
-import type { BuscaTipo } from '../query/busca.js'
-import { clienteMatches, hasStatusPrefixo } from '../query/filter.js'
-import { parseDateBounds, parseListQuery, parseRelacoes } from '../query/list-query.js'
-import type { RawListQuery } from '../query/list-query.js'
+import { BUSCA_LIMIT_MAX, BUSCA_TIPOS } from '../hubsoft/busca.js'
+import type { BuscaTipo } from '../hubsoft/busca.js'
+import type { Cliente } from '../hubsoft/cliente-schema.js'
+import { SUCCESS_ENVELOPE } from '../hubsoft/envelope.js'
+import { ParameterError } from '../hubsoft/parameters.js'
+import { TODOS_PER_PAGE_MAX, parseTodosQuery, todosPage } from '../hubsoft/todos.js'
+import { buscaListQuery, buscaServicoPredicate, clienteFieldMatches, parseBuscaQuery } from '../query/busca.js'
+import { clienteMatches, servicoStatusPredicate } from '../query/filter.js'
+import type { ServicoPredicate } from '../query/filter.js'
+import { parseListQuery } from '../query/list-query.js'
+import type { ClienteListQuery, RawListQuery } from '../query/list-query.js'
 import { compareClientes, pageWindow } from '../query/order.js'
 import { projectCliente } from '../query/projection.js'
-import { DEFAULT_RELACOES } from '../query/relacoes.js'
-import type { Relacao } from '../query/relacoes.js'
-import type { Cliente } from '../snapshot/cliente-schema.js'
+import type { Projection } from '../query/projection.js'
 import type { HubsoftCredentials } from '../upstream/hubsoft-client.js'
 import { DEMO_DEFAULT_CLIENTS, DEMO_DEFAULT_SEED, generateDataset } from './dataset.js'
 
@@ -82,11 +86,6 @@ export const DEMO_CREDENTIALS: HubsoftCredentials = Object.freeze({
   password: 'demo-password'
 })
 
-const OK_MSG = 'Dados consultados com sucesso'
-const TODOS_MAX_PER_PAGE = 500
-
-class VendorValidationError extends Error {}
-
 function vendorError (reply: FastifyReply, msg: string, errors: string[] = [msg]) {
   // HubSoft answers validation errors with HTTP 200.
   return reply.code(200).send({ status: 'error', msg, errors })
@@ -95,7 +94,7 @@ function vendorError (reply: FastifyReply, msg: string, errors: string[] = [msg]
 function single (query: Record<string, unknown>, name: string): string | undefined {
   const value = query[name]
   if (value === undefined) return undefined
-  if (typeof value !== 'string') throw new VendorValidationError(`O campo ${name} deve ser um valor único.`)
+  if (typeof value !== 'string') throw new ParameterError(name, `O campo ${name} deve ser um valor único.`)
   return value
 }
 
@@ -103,13 +102,19 @@ function integerParam (query: Record<string, unknown>, name: string, min: number
   const value = single(query, name)
   if (value === undefined) return undefined
   const number = /^\d+$/.test(value) ? Number(value) : NaN
-  if (!(number >= min && number <= max)) throw new VendorValidationError(`O campo ${name} deve ser um número inteiro entre ${min} e ${max}.`)
+  if (!(number >= min && number <= max)) throw new ParameterError(name, `O campo ${name} deve ser um número inteiro entre ${min} e ${max}.`)
   return number
+}
+
+/** What the vendor shows of a client: its visible services with the asked-for relations, passwords and all. */
+function shown (query: Pick<Projection, 'relacoes' | 'includeCancelado'>): (cliente: Cliente) => Cliente {
+  const projection = { relacoes: query.relacoes, includeCancelado: query.includeCancelado, redactSecrets: false }
+  return (cliente) => projectCliente(cliente, projection)
 }
 
 function simNao (query: Record<string, unknown>, name: string): 'sim' | 'nao' | undefined {
   const value = single(query, name)
-  if (value !== undefined && value !== 'sim' && value !== 'nao') throw new VendorValidationError(`O campo ${name} deve ser sim ou nao.`)
+  if (value !== undefined && value !== 'sim' && value !== 'nao') throw new ParameterError(name, `O campo ${name} deve ser sim ou nao.`)
   return value
 }
 
@@ -242,7 +247,8 @@ export class HubsoftSimulator {
     try {
       payload = answer(this.#visibleDataset(faults.shrinkTo))
     } catch (error) {
-      if (error instanceof VendorValidationError) return vendorError(reply, error.message)
+      // A malformed parameter, whether the vendor's checks or the shared parsers found it.
+      if (error instanceof ParameterError) return vendorError(reply, error.message)
       throw error
     }
     const json = JSON.stringify(payload)
@@ -276,68 +282,43 @@ export class HubsoftSimulator {
     return shrinkTo === undefined ? this.dataset : this.dataset.slice(0, shrinkTo)
   }
 
-  #relacoes (query: Record<string, unknown>): readonly Relacao[] {
-    try {
-      return parseRelacoes(single(query, 'relacoes'))
-    } catch (error) {
-      throw new VendorValidationError((error as Error).message)
-    }
-  }
-
   #todos (request: FastifyRequest, dataset: readonly Cliente[]): object {
     const query = request.query as Record<string, unknown>
     const pagina = integerParam(query, 'pagina', 0)
-    const porPagina = integerParam(query, 'itens_por_pagina', 1, TODOS_MAX_PER_PAGE)
-    if (pagina === undefined || porPagina === undefined) throw new VendorValidationError('Os campos pagina e itens_por_pagina são obrigatórios.')
-    let bounds
-    try {
-      bounds = parseDateBounds({ data_inicio: single(query, 'data_inicio'), data_fim: single(query, 'data_fim') })
-    } catch (error) {
-      throw new VendorValidationError((error as Error).message)
-    }
-    const includeCancelado = simNao(query, 'cancelado') === 'sim'
-    const possuiPacote = simNao(query, 'possui_pacote')
-    const servicoStatus = single(query, 'servico_status')?.split(',').map((status) => status.trim())
-    const filter = { ...bounds, includeCancelado, codigoPacote: single(query, 'codigo_pacote'), possuiPacote: possuiPacote === undefined ? undefined : possuiPacote === 'sim' }
-    const relacoes = this.#relacoes(query)
-    const servicoPredicate = servicoStatus === undefined ? undefined : hasStatusPrefixo(...servicoStatus)
-    const matching = dataset.filter((cliente) => clienteMatches(cliente, filter, servicoPredicate))
-    const lastPage = Math.max(0, Math.ceil(matching.length / porPagina) - 1)
-    const clientes = matching.slice(pagina * porPagina, (pagina + 1) * porPagina)
-      .map((cliente) => projectCliente(cliente, { relacoes, includeCancelado, redactSecrets: false }))
-    return {
-      status: 'success',
-      msg: OK_MSG,
-      paginacao: { primeira_pagina: 0, ultima_pagina: lastPage, pagina_atual: pagina, total_registros: matching.length },
-      clientes
-    }
+    const perPage = integerParam(query, 'itens_por_pagina', 1, TODOS_PER_PAGE_MAX)
+    if (pagina === undefined || perPage === undefined) throw new ParameterError('pagina', 'Os campos pagina e itens_por_pagina são obrigatórios.')
+    const todos = parseTodosQuery({
+      pagina,
+      itens_por_pagina: perPage,
+      data_inicio: single(query, 'data_inicio'),
+      data_fim: single(query, 'data_fim'),
+      cancelado: simNao(query, 'cancelado'),
+      possui_pacote: simNao(query, 'possui_pacote'),
+      codigo_pacote: single(query, 'codigo_pacote'),
+      servico_status: single(query, 'servico_status'),
+      relacoes: single(query, 'relacoes')
+    })
+    const servicoPredicate = servicoStatusPredicate(todos.statuses)
+    const { page, paginacao } = todosPage(dataset.filter((cliente) => clienteMatches(cliente, todos, servicoPredicate)), todos)
+    return { ...SUCCESS_ENVELOPE, paginacao, clientes: page.map(shown(todos)) }
   }
 
   #all (request: FastifyRequest, dataset: readonly Cliente[]): object {
     const query = request.query as Record<string, unknown>
-    let parsed
-    try {
-      const raw: RawListQuery = {
-        data_inicio: single(query, 'data_inicio'),
-        data_fim: single(query, 'data_fim'),
-        cancelado: simNao(query, 'cancelado'),
-        codigo_pacote: single(query, 'codigo_pacote'),
-        relacoes: single(query, 'relacoes'),
-        limit: integerParam(query, 'limit', 1),
-        offset: integerParam(query, 'offset', 0),
-        order_by: single(query, 'order_by') as RawListQuery['order_by'],
-        order_type: single(query, 'order_type') as RawListQuery['order_type']
-      }
-      if (raw.order_by !== undefined && raw.order_by !== 'data_cadastro' && raw.order_by !== 'data_fechamento') throw new VendorValidationError('O campo order_by é inválido.')
-      if (raw.order_type !== undefined && raw.order_type !== 'asc' && raw.order_type !== 'desc') throw new VendorValidationError('O campo order_type é inválido.')
-      parsed = parseListQuery(raw)
-    } catch (error) {
-      throw new VendorValidationError((error as Error).message)
+    const raw: RawListQuery = {
+      data_inicio: single(query, 'data_inicio'),
+      data_fim: single(query, 'data_fim'),
+      cancelado: simNao(query, 'cancelado'),
+      codigo_pacote: single(query, 'codigo_pacote'),
+      relacoes: single(query, 'relacoes'),
+      limit: integerParam(query, 'limit', 1),
+      offset: integerParam(query, 'offset', 0),
+      order_by: single(query, 'order_by') as RawListQuery['order_by'],
+      order_type: single(query, 'order_type') as RawListQuery['order_type']
     }
-    const projection = { relacoes: parsed.relacoes, includeCancelado: parsed.includeCancelado, redactSecrets: false }
-    const matching = dataset.filter((cliente) => clienteMatches(cliente, parsed)).sort(compareClientes(parsed))
-    const clientes = pageWindow(matching, parsed.offset, parsed.limit).map((cliente) => projectCliente(cliente, projection))
-    return { status: 'success', msg: OK_MSG, clientes }
+    if (raw.order_by !== undefined && raw.order_by !== 'data_cadastro' && raw.order_by !== 'data_fechamento') throw new ParameterError('order_by', 'O campo order_by é inválido.')
+    if (raw.order_type !== undefined && raw.order_type !== 'asc' && raw.order_type !== 'desc') throw new ParameterError('order_type', 'O campo order_type é inválido.')
+    return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset, parseListQuery(raw)) }
   }
 
   #busca (request: FastifyRequest, dataset: readonly Cliente[]): object {
@@ -345,24 +326,22 @@ export class HubsoftSimulator {
     const busca = single(query, 'busca')
     const termo = single(query, 'termo_busca')
     if (busca === undefined || termo === undefined || !(BUSCA_TIPOS as readonly string[]).includes(busca)) {
-      throw new VendorValidationError(`Os campos busca (${BUSCA_TIPOS.join(', ')}) e termo_busca são obrigatórios.`)
+      throw new ParameterError('busca', `Os campos busca (${BUSCA_TIPOS.join(', ')}) e termo_busca são obrigatórios.`)
     }
-    const limit = integerParam(query, 'limit', 1, BUSCA_LIMIT_MAX) ?? 5
-    const includeCancelado = simNao(query, 'cancelado') === 'sim'
-    let key: string
-    try {
-      key = buscaKey(busca as BuscaTipo, termo)
-    } catch (error) {
-      throw new VendorValidationError((error as Error).message)
-    }
-    const relacoes = DEFAULT_RELACOES
-    const servicoPredicate = buscaServicoPredicate(busca as BuscaTipo, key)
-    const clientes = dataset
-      .filter((cliente) => clienteMatches(cliente, { includeCancelado }, servicoPredicate) &&
-        (servicoPredicate !== undefined || clienteFieldMatches(cliente, busca as BuscaTipo, key)))
-      .sort(compareClientes({ orderBy: 'data_cadastro', orderType: 'asc' }))
-      .slice(0, limit)
-      .map((cliente) => projectCliente(cliente, { relacoes, includeCancelado, redactSecrets: false }))
-    return { status: 'success', msg: OK_MSG, clientes }
+    const parsed = parseBuscaQuery({
+      busca: busca as BuscaTipo,
+      termo_busca: termo,
+      limit: integerParam(query, 'limit', 1, BUSCA_LIMIT_MAX),
+      cancelado: simNao(query, 'cancelado')
+    })
+    const servicoPredicate = buscaServicoPredicate(parsed.busca, parsed.key)
+    const matches = servicoPredicate !== undefined ? () => true : (cliente: Cliente) => clienteFieldMatches(cliente, parsed.busca, parsed.key)
+    return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset.filter(matches), buscaListQuery(parsed), servicoPredicate) }
+  }
+
+  /** The clients a list query keeps, in its order and window, as the vendor shows them. */
+  #list (dataset: readonly Cliente[], query: ClienteListQuery, servicoPredicate?: ServicoPredicate): Cliente[] {
+    const matching = dataset.filter((cliente) => clienteMatches(cliente, query, servicoPredicate)).sort(compareClientes(query))
+    return pageWindow(matching, query.offset, query.limit).map(shown(query))
   }
 }

@@ -1,6 +1,6 @@
 // The last good snapshot and the time of the last upstream fetch attempt, kept in SNAPSHOT_DIR
-// so a restart serves at once and never fetches sooner than REFRESH_MIN_INTERVAL allows (SPEC §5
-// G1, G5). Every write is atomic: a temporary file, fsync, rename, fsync of the directory. The
+// so a restart serves at once and never fetches sooner than REFRESH_MIN_INTERVAL allows, even
+// after a crash. Every write is atomic: a temporary file, fsync, rename, fsync of the directory. The
 // snapshot file is gzip'd lines: a header, one client per line exactly as HubSoft sent it, and a
 // trailer with the count and a SHA-256 of everything before it. A missing file is normal; a
 // truncated or corrupt one is renamed aside and reported, never trusted and never fatal.

@@ -3,18 +3,30 @@
 // list of edits against it, with their inserted bytes in an overlay, turns it into the default
 // answer with secrets or into the client exactly as HubSoft sent it (cancelled services,
 // every relation). Keeping only this, and no parsed object, is what holds memory near the
-// size of the JSON (SPEC §6). The variants equal JSON.stringify of projectCliente (default
+// size of the JSON. The variants equal JSON.stringify of projectCliente (default
 // relations, cancelado=nao) and of the client itself, byte for byte.
 import { isCancelado } from '../query/filter.js'
-import { DEFAULT_RELACOES, RELACOES } from '../query/relacoes.js'
-import type { Cliente, Servico } from './cliente-schema.js'
+import { DEFAULT_RELACOES, RELACOES } from '../hubsoft/relacoes.js'
+import type { Cliente, Servico } from '../hubsoft/cliente-schema.js'
 
 /** Variant bits of a segment or edit. */
 export const VARIANT = { redacted: 1, full: 2, raw: 4 } as const
 const ALL = VARIANT.redacted | VARIANT.full | VARIANT.raw
 const SECRET = VARIANT.full | VARIANT.raw
 
-/** Ints per edit in `edits`: at (byte offset in base), removed bytes, overlay start, overlay length, variant mask. */
+// An edit is EDIT_WIDTH ints of a flat array (one array for all of a snapshot's clients, read
+// per client when rendering): plain offsets, so reading a field allocates nothing.
+/** Byte offset in the base where the edit applies. */
+const EDIT_AT = 0
+/** Base bytes the edit removes from its variants. */
+const EDIT_REMOVED = 1
+/** Where the bytes it inserts start in the overlay. */
+const EDIT_OVERLAY_AT = 2
+/** How many overlay bytes it inserts. */
+const EDIT_OVERLAY_LENGTH = 3
+/** The VARIANT bits it applies to. */
+const EDIT_VARIANTS = 4
+/** Ints per edit. */
 export const EDIT_WIDTH = 5
 
 export interface SerialisedCliente {
@@ -51,12 +63,12 @@ class SegmentWriter {
     if ((mask & VARIANT.redacted) !== 0) {
       // In the base but not in the other variants in the complement: they remove it.
       const edit = this.#editFor(ALL & ~mask)
-      this.edits[edit + 1]! += bytes
+      this.edits[edit + EDIT_REMOVED]! += bytes
       this.base += text
       this.#baseBytes += bytes
     } else {
       const edit = this.#editFor(mask)
-      this.edits[edit + 3]! += bytes
+      this.edits[edit + EDIT_OVERLAY_LENGTH]! += bytes
       this.overlay += text
       this.#overlayBytes += bytes
     }
@@ -66,8 +78,11 @@ class SegmentWriter {
   #editFor (mask: number): number {
     const open = this.#open
     const edits = this.edits
-    if (open >= 0 && edits[open + 4] === mask && edits[open]! + edits[open + 1]! === this.#baseBytes && edits[open + 2]! + edits[open + 3]! === this.#overlayBytes) return open
+    if (open >= 0 && edits[open + EDIT_VARIANTS] === mask &&
+      edits[open + EDIT_AT]! + edits[open + EDIT_REMOVED]! === this.#baseBytes &&
+      edits[open + EDIT_OVERLAY_AT]! + edits[open + EDIT_OVERLAY_LENGTH]! === this.#overlayBytes) return open
     this.#open = edits.length
+    // In field order: at, removed, overlay at, overlay length, variants.
     edits.push(this.#baseBytes, 0, this.#overlayBytes, 0, mask)
     return this.#open
   }
@@ -160,7 +175,7 @@ export function serialiseCliente (cliente: Cliente): SerialisedCliente {
 export function variantLength (baseLength: number, edits: ArrayLike<number>, from: number, to: number, variant: number): number {
   let length = baseLength
   for (let e = from; e < to; e += EDIT_WIDTH) {
-    if ((edits[e + 4]! & variant) !== 0) length += edits[e + 3]! - edits[e + 1]!
+    if ((edits[e + EDIT_VARIANTS]! & variant) !== 0) length += edits[e + EDIT_OVERLAY_LENGTH]! - edits[e + EDIT_REMOVED]!
   }
   return length
 }
@@ -172,11 +187,12 @@ export function applyEdits (base: Buffer, overlay: Buffer, edits: ArrayLike<numb
   let written = 0
   let cursor = 0
   for (let e = from; e < to; e += EDIT_WIDTH) {
-    if ((edits[e + 4]! & variant) === 0) continue
-    const at = edits[e]!
+    if ((edits[e + EDIT_VARIANTS]! & variant) === 0) continue
+    const at = edits[e + EDIT_AT]!
+    const overlayAt = edits[e + EDIT_OVERLAY_AT]!
     written += base.copy(out, written, cursor, at)
-    written += overlay.copy(out, written, edits[e + 2]!, edits[e + 2]! + edits[e + 3]!)
-    cursor = at + edits[e + 1]!
+    written += overlay.copy(out, written, overlayAt, overlayAt + edits[e + EDIT_OVERLAY_LENGTH]!)
+    cursor = at + edits[e + EDIT_REMOVED]!
   }
   base.copy(out, written, cursor)
   return out

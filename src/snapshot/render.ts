@@ -4,13 +4,12 @@
 // socket drains, never one giant string (V8 strings stop near 512 MiB and a provider's full
 // list can exceed it), so a slow reader holds one chunk, not the body.
 import { Readable } from 'node:stream'
-import { isDefaultRelacoes } from '../query/list-query.js'
+import type { Cliente } from '../hubsoft/cliente-schema.js'
+import { CLIENTES_ENVELOPE_HEAD } from '../hubsoft/envelope.js'
+import { isDefaultRelacoes } from '../hubsoft/relacoes.js'
 import { projectCliente } from '../query/projection.js'
 import type { Projection } from '../query/projection.js'
-import type { Cliente } from './cliente-schema.js'
 import type { Snapshot } from './snapshot.js'
-
-export const SUCCESS_MSG = 'Dados consultados com sucesso'
 
 export interface RenderedBody {
   /** A Buffer for small answers, a stream of chunks for large ones. */
@@ -19,7 +18,7 @@ export interface RenderedBody {
   readonly byteLength?: number
 }
 
-const HEAD = Buffer.from(`{"status":"success","msg":${JSON.stringify(SUCCESS_MSG)},"clientes":[`)
+const HEAD = Buffer.from(CLIENTES_ENVELOPE_HEAD)
 const COMMA = Buffer.from(',')
 /** Answers up to this size are concatenated; larger ones stream. */
 const SINGLE_BUFFER_MAX = 1024 * 1024

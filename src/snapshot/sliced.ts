@@ -1,6 +1,6 @@
 // Work on 100 000 clients split into slices of a few milliseconds, yielding to the event loop
 // between slices, so that building the next snapshot never stalls the routes serving the
-// current one (SPEC §6: event-loop delay p99 ≤ 50 ms during ingest).
+// current one (the README's performance targets: event-loop delay p99 ≤ 50 ms during ingest).
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import { performance } from 'node:perf_hooks'
 

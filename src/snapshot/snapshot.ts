@@ -16,10 +16,10 @@ import { ORDER_BY, ORDER_TYPE } from '../query/list-query.js'
 import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
 import { ByteSlab } from './byte-slab.js'
-import { ClienteSchema, ClienteSchemaRefs } from './cliente-schema.js'
+import { ClienteSchema, ClienteSchemaRefs } from '../hubsoft/cliente-schema.js'
 import { ServicoTally } from './servico-counts.js'
 import type { ServicoCounts } from './servico-counts.js'
-import type { Cliente, Servico } from './cliente-schema.js'
+import type { Cliente, Servico } from '../hubsoft/cliente-schema.js'
 import { applyEdits, serialiseCliente, VARIANT, variantLength } from './prepared-cliente.js'
 import type { SerialisedCliente } from './prepared-cliente.js'
 import { forEachSliced, Slicer, sortSliced } from './sliced.js'
@@ -109,7 +109,8 @@ export interface SnapshotMeta {
 }
 
 /** Why a list was refused: a client breaks the schema, an id repeats, nothing came, or too few did. */
-export type ValidationFailureKind = 'schema' | 'duplicate_id' | 'empty' | 'shrink'
+export const VALIDATION_FAILURE_KINDS = ['schema', 'duplicate_id', 'empty', 'shrink'] as const
+export type ValidationFailureKind = typeof VALIDATION_FAILURE_KINDS[number]
 
 export class SnapshotValidationError extends Error {
   override name = 'SnapshotValidationError'
@@ -378,17 +379,73 @@ export class SnapshotBuilder {
     this.#overlay.releaseSparse()
   }
 
+  /** Puts the clients in id order, indexes, hashes and sorts them, and packs their bytes. */
   async finish (meta: SnapshotMeta): Promise<Snapshot> {
     const count = this.#stored.length
     if (count === 0) throw new SnapshotValidationError('empty', 'the customer list is empty')
     const slicer = this.#slicer
-    const ids = Float64Array.from(this.#stored, (stored) => stored.id).sort()
-    await slicer.maybeYield()
-    const byPosition = Array.from(ids, (id) => this.#stored[this.#slotOf.get(id)!]!)
-    await slicer.maybeYield()
+    const { ids, byPosition } = await this.#inIdOrder()
     await this.#compact(slicer)
+    const layout = new ColumnsWriter(byPosition, this.#base, this.#overlay, this.#edits)
+    const catalogue = new CatalogueWriter(count)
+    await forEachSliced(count, (position) => {
+      const stored = byPosition[position]!
+      layout.write(position, stored)
+      catalogue.write(position, stored)
+    }, slicer)
+    const { version, columns, edits } = layout.end()
+    const orderings = await sortOrderings(catalogue.facts, slicer)
+    // A refresh beside a previous snapshot keeps its layout (see packInOrder).
+    const base = this.#previous === null ? await packInOrder(this.#base, columns, orderings['data_cadastro:asc'], slicer) : this.#base
+    base.trim()
+    this.#overlay.trim()
+    this.#release()
+    return assembleSnapshot({
+      version,
+      meta,
+      facts: catalogue.facts,
+      servicosCount: catalogue.servicosCount,
+      servicosByStatus: catalogue.tally.byStatus(),
+      servicosByTecnologia: catalogue.tally.byTecnologia(),
+      indexes: { ...catalogue.indexes, byIdCliente: new SortedIds(ids) },
+      orderings,
+      foldedNames: catalogue.foldedNames,
+      prepared: new PreparedClientes(base, this.#overlay, columns, edits),
+      shownByDefault: columns.visible,
+      preparedBytes: base.bytes + this.#overlay.bytes + edits.byteLength
+    })
+  }
 
-    const columns = {
+  /** The sorted ids, and each position's record: positions are in id_cliente order. */
+  async #inIdOrder (): Promise<{ ids: Float64Array, byPosition: StoredCliente[] }> {
+    const ids = Float64Array.from(this.#stored, (stored) => stored.id).sort()
+    await this.#slicer.maybeYield()
+    const byPosition = Array.from(ids, (id) => this.#stored[this.#slotOf.get(id)!]!)
+    await this.#slicer.maybeYield()
+    return { ids, byPosition }
+  }
+
+  /** One snapshot per builder: the per-client records are not needed any more. */
+  #release (): void {
+    this.#stored.length = 0
+    this.#edits.length = 0
+    this.#slotOf.clear()
+  }
+}
+
+/** Where each position's bytes and edits are, written in position order, and the content hash over them. */
+class ColumnsWriter {
+  readonly columns: PreparedColumns
+  readonly edits: Int32Array
+  readonly #hash = createHash('sha256')
+  readonly #base: ByteSlab
+  readonly #overlay: ByteSlab
+  readonly #builderEdits: readonly number[]
+  #editAt = 0
+
+  constructor (byPosition: readonly StoredCliente[], base: ByteSlab, overlay: ByteSlab, builderEdits: readonly number[]) {
+    const count = byPosition.length
+    this.columns = {
       baseAt: new Float64Array(count),
       baseLength: new Int32Array(count),
       overlayAt: new Float64Array(count),
@@ -398,99 +455,105 @@ export class SnapshotBuilder {
     }
     let editInts = 0
     for (const stored of byPosition) editInts += stored.editCount
-    const edits = new Int32Array(editInts)
-    const facts: FilterableCliente[] = new Array(count)
-    const foldedNames = { razaoSocial: new Array<string>(count), fantasia: new Array<string>(count) }
-    const indexes = {
-      byCodigoCliente: new CompactIndex(),
-      byCpfCnpj: new CompactIndex(),
-      byStatusPrefixo: new CompactIndex(),
-      byTecnologia: new CompactIndex(),
-      byPacoteCodigo: new CompactIndex(),
-      byLogin: new CompactIndex(),
-      byIpv4: new CompactIndex(),
-      byTelefone: new CompactIndex(),
-      byMac: new CompactIndex(),
-      byIdClienteServico: new CompactIndex()
-    }
-    const hash = createHash('sha256')
-    // A provider has a handful of technologies; folding (locale-aware) once each is enough.
-    const folded = new Map<string, string>()
-    const foldedTecnologia = (tecnologia: string) => {
-      let key = folded.get(tecnologia)
-      if (key === undefined) folded.set(tecnologia, key = foldTecnologia(tecnologia))
-      return key
-    }
-    let servicosCount = 0
-    const tally = new ServicoTally()
-    let editAt = 0
-
-    await forEachSliced(count, (position) => {
-      const stored = byPosition[position]!
-      columns.baseAt[position] = stored.baseAt
-      columns.baseLength[position] = stored.baseLength
-      columns.overlayAt[position] = stored.overlayAt
-      columns.overlayLength[position] = stored.overlayLength
-      columns.visible[position] = stored.visibleByDefault ? 1 : 0
-      columns.editStart[position] = editAt
-      for (let i = 0; i < stored.editCount; i++) edits[editAt + i] = this.#edits[stored.editStart + i]!
-      // The bytes determine the client exactly, so hashing them in id order hashes the content.
-      hash.update(this.#base.read(stored.baseAt, stored.baseLength)).update(this.#overlay.read(stored.overlayAt, stored.overlayLength))
-      if (stored.editCount > 0) hash.update(new Uint8Array(edits.buffer, editAt * 4, stored.editCount * 4))
-      editAt += stored.editCount
-      hash.update('\n')
-
-      facts[position] = stored.facts
-      const { keys } = stored
-      foldedNames.razaoSocial[position] = keys.razaoSocial
-      foldedNames.fantasia[position] = keys.fantasia
-      indexes.byCodigoCliente.add(keys.codigoCliente, position)
-      indexes.byCpfCnpj.add(keys.cpfCnpj, position)
-      for (const telefone of keys.telefones) indexes.byTelefone.add(telefone, position)
-      for (const servico of servicosOf(stored.facts)) {
-        servicosCount++
-        tally.add(servico)
-        indexes.byStatusPrefixo.add(servico.status_prefixo, position)
-        if (typeof servico.tecnologia === 'string') indexes.byTecnologia.add(foldedTecnologia(servico.tecnologia), position)
-        indexes.byLogin.add(servico.login, position)
-        indexes.byIpv4.add(servico.ipv4, position)
-        indexes.byMac.add(servico.mac_addr, position)
-        indexes.byIdClienteServico.add(storedBuscaKey('id_cliente_servico', servico.id_cliente_servico), position)
-        for (const pacote of Array.isArray(servico.pacotes) ? servico.pacotes : []) indexes.byPacoteCodigo.add(pacote?.codigo, position)
-      }
-    }, slicer)
-    columns.editStart[count] = editAt
-
-    const orderings = {} as Record<OrderKey, Int32Array>
-    for (const orderBy of ORDER_BY) {
-      for (const orderType of ORDER_TYPE) {
-        const compare = compareClientes({ orderBy, orderType })
-        const positions = Int32Array.from({ length: count }, (_, position) => position)
-        orderings[`${orderBy}:${orderType}`] = await sortSliced(positions, (a, b) => compare(facts[a]!, facts[b]!), slicer)
-      }
-    }
-    const base = this.#previous === null ? await packInOrder(this.#base, columns, orderings['data_cadastro:asc'], slicer) : this.#base
-    base.trim()
-    this.#overlay.trim()
-    // One snapshot per builder: the per-client records are not needed any more.
-    this.#stored.length = 0
-    this.#edits.length = 0
-    this.#slotOf.clear()
-    return assembleSnapshot({
-      version: hash.digest('hex').slice(0, 20),
-      meta,
-      facts,
-      servicosCount,
-      servicosByStatus: tally.byStatus(),
-      servicosByTecnologia: tally.byTecnologia(),
-      indexes: { ...indexes, byIdCliente: new SortedIds(ids) },
-      orderings,
-      foldedNames,
-      prepared: new PreparedClientes(base, this.#overlay, columns, edits),
-      shownByDefault: columns.visible,
-      preparedBytes: base.bytes + this.#overlay.bytes + edits.byteLength
-    })
+    this.edits = new Int32Array(editInts)
+    this.#base = base
+    this.#overlay = overlay
+    this.#builderEdits = builderEdits
   }
+
+  write (position: number, stored: StoredCliente): void {
+    const { columns, edits } = this
+    const editAt = this.#editAt
+    columns.baseAt[position] = stored.baseAt
+    columns.baseLength[position] = stored.baseLength
+    columns.overlayAt[position] = stored.overlayAt
+    columns.overlayLength[position] = stored.overlayLength
+    columns.visible[position] = stored.visibleByDefault ? 1 : 0
+    columns.editStart[position] = editAt
+    for (let i = 0; i < stored.editCount; i++) edits[editAt + i] = this.#builderEdits[stored.editStart + i]!
+    // The bytes determine the client exactly, so hashing them in id order hashes the content.
+    const hash = this.#hash
+    hash.update(this.#base.read(stored.baseAt, stored.baseLength)).update(this.#overlay.read(stored.overlayAt, stored.overlayLength))
+    if (stored.editCount > 0) hash.update(new Uint8Array(edits.buffer, editAt * 4, stored.editCount * 4))
+    hash.update('\n')
+    this.#editAt = editAt + stored.editCount
+  }
+
+  /** After the last position: the version (content hash), the finished columns and the edits. */
+  end (): { readonly version: string, readonly columns: PreparedColumns, readonly edits: Int32Array } {
+    const { columns, edits } = this
+    columns.editStart[columns.editStart.length - 1] = this.#editAt
+    return { version: this.#hash.digest('hex').slice(0, 20), columns, edits }
+  }
+}
+
+/** What filters, lookups and the service tallies read, written in position order. */
+class CatalogueWriter {
+  readonly facts: FilterableCliente[]
+  readonly foldedNames: { razaoSocial: string[], fantasia: string[] }
+  readonly indexes = {
+    byCodigoCliente: new CompactIndex(),
+    byCpfCnpj: new CompactIndex(),
+    byStatusPrefixo: new CompactIndex(),
+    byTecnologia: new CompactIndex(),
+    byPacoteCodigo: new CompactIndex(),
+    byLogin: new CompactIndex(),
+    byIpv4: new CompactIndex(),
+    byTelefone: new CompactIndex(),
+    byMac: new CompactIndex(),
+    byIdClienteServico: new CompactIndex()
+  }
+
+  readonly tally = new ServicoTally()
+  servicosCount = 0
+  /** A provider has a handful of technologies; folding (locale-aware) once each is enough. */
+  readonly #foldedTecnologia = new Map<string, string>()
+
+  constructor (count: number) {
+    this.facts = new Array(count)
+    this.foldedNames = { razaoSocial: new Array<string>(count), fantasia: new Array<string>(count) }
+  }
+
+  write (position: number, stored: StoredCliente): void {
+    const { indexes } = this
+    const { keys } = stored
+    this.facts[position] = stored.facts
+    this.foldedNames.razaoSocial[position] = keys.razaoSocial
+    this.foldedNames.fantasia[position] = keys.fantasia
+    indexes.byCodigoCliente.add(keys.codigoCliente, position)
+    indexes.byCpfCnpj.add(keys.cpfCnpj, position)
+    for (const telefone of keys.telefones) indexes.byTelefone.add(telefone, position)
+    for (const servico of servicosOf(stored.facts)) {
+      this.servicosCount++
+      this.tally.add(servico)
+      indexes.byStatusPrefixo.add(servico.status_prefixo, position)
+      if (typeof servico.tecnologia === 'string') indexes.byTecnologia.add(this.#folded(servico.tecnologia), position)
+      indexes.byLogin.add(servico.login, position)
+      indexes.byIpv4.add(servico.ipv4, position)
+      indexes.byMac.add(servico.mac_addr, position)
+      indexes.byIdClienteServico.add(storedBuscaKey('id_cliente_servico', servico.id_cliente_servico), position)
+      for (const pacote of Array.isArray(servico.pacotes) ? servico.pacotes : []) indexes.byPacoteCodigo.add(pacote?.codigo, position)
+    }
+  }
+
+  #folded (tecnologia: string): string {
+    let key = this.#foldedTecnologia.get(tecnologia)
+    if (key === undefined) this.#foldedTecnologia.set(tecnologia, key = foldTecnologia(tecnologia))
+    return key
+  }
+}
+
+/** Every ordering the list routes offer, as positions. */
+async function sortOrderings (facts: readonly FilterableCliente[], slicer: Slicer): Promise<Record<OrderKey, Int32Array>> {
+  const orderings = {} as Record<OrderKey, Int32Array>
+  for (const orderBy of ORDER_BY) {
+    for (const orderType of ORDER_TYPE) {
+      const compare = compareClientes({ orderBy, orderType })
+      const positions = Int32Array.from({ length: facts.length }, (_, position) => position)
+      orderings[`${orderBy}:${orderType}`] = await sortSliced(positions, (a, b) => compare(facts[a]!, facts[b]!), slicer)
+    }
+  }
+  return orderings
 }
 
 /**
@@ -617,11 +680,4 @@ class PreparedClientes {
     if (redactSecrets) return c.baseLength[position]!
     return variantLength(c.baseLength[position]!, this.#edits, c.editStart[position]!, c.editStart[position + 1]!, VARIANT.full)
   }
-}
-
-/** Builds a snapshot from one list of clients (e.g. a persisted one); a repeated id_cliente is rejected. */
-export async function buildSnapshot (input: readonly unknown[], meta: SnapshotMeta): Promise<Snapshot> {
-  const builder = new SnapshotBuilder()
-  await builder.addPage(input, 'reject')
-  return await builder.finish(meta)
 }

@@ -1,6 +1,6 @@
 // Why an upstream call failed, as a closed set of reasons that /status, logs and the refresh
 // policy can act on. Messages are ours: HubSoft error bodies can carry stack traces and are
-// never relayed (SPEC §2); a clipped first line of HubSoft's msg is kept for the log only.
+// never relayed; a clipped first line of HubSoft's msg is kept for the log only.
 
 export const UPSTREAM_FAILURE_REASONS = [
   'invalid_credentials',

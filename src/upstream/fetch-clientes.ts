@@ -1,12 +1,13 @@
 // One full fetch of the customer list, page by page: from cliente/todos (pages 0…ultima_pagina,
 // count checked against total_registros) or the legacy cliente/all (limit/offset). Always with
 // every relation and cancelled services, so every answer the service gives can be computed
-// from the snapshot. Pages are parsed one at a time (never one giant body, SPEC §8) and
+// from the snapshot. Pages are parsed one at a time (never one giant body, which would
+// need the whole list in memory at once) and
 // clients are de-duplicated by id_cliente across pages, which shift when HubSoft inserts
 // while we page. Each page goes to a sink as soon as it is parsed, so a snapshot can be built
 // page by page without ever holding the whole parsed list.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RELACOES } from '../query/relacoes.js'
+import { RELACOES } from '../hubsoft/relacoes.js'
 import { UpstreamError } from './errors.js'
 import type { HubsoftClient } from './hubsoft-client.js'
 
@@ -31,11 +32,6 @@ export interface FetchPagesResult {
   readonly clients: number
   readonly pages: number
   readonly bytes: number
-}
-
-export interface FetchClientesResult extends FetchPagesResult {
-  /** Unique by id_cliente (the last copy seen), in the order first seen. */
-  readonly clientes: unknown[]
 }
 
 /** A runaway ultima_pagina (or an upstream that never ends a legacy walk) stops here. */
@@ -149,13 +145,4 @@ async function fetchAll (client: HubsoftClient, options: FetchClientesOptions, s
 /** One full walk, each page handed to `sink` once parsed and checked; nothing is kept here. */
 export async function fetchClientPages (client: HubsoftClient, options: FetchClientesOptions, sink: PageSink): Promise<FetchPagesResult> {
   return options.source === 'todos' ? await fetchTodos(client, options, sink) : await fetchAll(client, options, sink)
-}
-
-/** One full walk collected into a list, unique by id_cliente. */
-export async function fetchClientes (client: HubsoftClient, options: FetchClientesOptions): Promise<FetchClientesResult> {
-  const byId = new Map<number, unknown>()
-  const result = await fetchClientPages(client, options, async (clientes) => {
-    for (const cliente of clientes) byId.set((cliente as { id_cliente: number }).id_cliente, cliente)
-  })
-  return { ...result, clientes: [...byId.values()] }
 }

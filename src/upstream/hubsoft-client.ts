@@ -1,7 +1,7 @@
 // HubSoft HTTP client on undici: one token obtained and reused (renewed at expires_in or after
 // 24 h, the vendor's advice), one renewal and one retry on a 401, explicit timeouts and a
-// maximum body size (undici's defaults are 300 s and unlimited, SPEC §8), and request
-// counters by route and status. Bodies with `status:"error"` are failures whatever the HTTP
+// maximum body size (undici's defaults are 300 s and unlimited: one stuck or runaway answer
+// would hold a refresh or the heap), and request counters by route and status. Bodies with `status:"error"` are failures whatever the HTTP
 // status, because HubSoft answers many errors with HTTP 200.
 import { promisify } from 'node:util'
 import { gunzip } from 'node:zlib'

@@ -689,8 +689,11 @@ export interface components {
                 credentials_rejected: boolean;
                 /** @description The last refresh, or null before the first (also recent[0]). */
                 last: {
-                    /** @description success, unchanged, rejected or failed. */
-                    outcome: string;
+                    /**
+                     * @description How it ended.
+                     * @enum {string}
+                     */
+                    outcome: "success" | "unchanged" | "rejected" | "failed";
                     /** @description startup, schedule, retry or manual. */
                     trigger: string;
                     /**
@@ -711,8 +714,11 @@ export interface components {
                     clients: number;
                     /** @description Upstream body bytes fetched. */
                     bytes: number;
-                    /** @description Why it did not succeed: schema, duplicate_id, empty or shrink when rejected; an upstream failure (http_status, error_body, invalid_json, timeout, network, invalid_credentials…), deadline, aborted, persistence or internal when failed. */
-                    reason?: string;
+                    /**
+                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
+                     * @enum {string}
+                     */
+                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
                     /** @description HubSoft's HTTP status, when the failure came with one. */
                     http_status?: number;
                     /** @description What went wrong. */
@@ -720,8 +726,11 @@ export interface components {
                 } | null;
                 /** @description The last refreshes (at most 10), newest first. */
                 recent: {
-                    /** @description success, unchanged, rejected or failed. */
-                    outcome: string;
+                    /**
+                     * @description How it ended.
+                     * @enum {string}
+                     */
+                    outcome: "success" | "unchanged" | "rejected" | "failed";
                     /** @description startup, schedule, retry or manual. */
                     trigger: string;
                     /**
@@ -742,8 +751,11 @@ export interface components {
                     clients: number;
                     /** @description Upstream body bytes fetched. */
                     bytes: number;
-                    /** @description Why it did not succeed: schema, duplicate_id, empty or shrink when rejected; an upstream failure (http_status, error_body, invalid_json, timeout, network, invalid_credentials…), deadline, aborted, persistence or internal when failed. */
-                    reason?: string;
+                    /**
+                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
+                     * @enum {string}
+                     */
+                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
                     /** @description HubSoft's HTTP status, when the failure came with one. */
                     http_status?: number;
                     /** @description What went wrong. */

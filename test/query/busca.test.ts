@@ -1,22 +1,16 @@
-// Proves the vendor's lookup route semantics (SPEC §2, §4): each busca's term normalised to one key, malformed terms refused naming termo_busca, and the field matchers.
+// Proves the vendor's lookup route semantics: each busca's term normalised to one key, malformed terms refused naming termo_busca, and the field matchers.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { InvalidParameterError } from '../../src/errors.js'
+import { assertParameterError } from '../helpers/parameter-error.js'
+import type { BuscaTipo } from '../../src/hubsoft/busca.js'
 import {
   buscaKey, buscaServicoPredicate, clienteFieldMatches, foldName, loginKey, macKey, parseBuscaQuery, telefoneKey
 } from '../../src/query/busca.js'
-import type { BuscaTipo, RawBuscaQuery } from '../../src/query/busca.js'
-import type { Cliente, Servico } from '../../src/snapshot/cliente-schema.js'
+import type { RawBuscaQuery } from '../../src/query/busca.js'
+import type { Cliente, Servico } from '../../src/hubsoft/cliente-schema.js'
 
 function assertInvalidTermo (fn: () => unknown, label: string): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof InvalidParameterError, `${label}: an InvalidParameterError`)
-    const { code, statusCode, message } = error as { code: string, statusCode: number, message: string }
-    assert.equal(code, 'INVALID_PARAMETER', `${label}: code`)
-    assert.equal(statusCode, 400, `${label}: statusCode`)
-    assert.match(message, /termo_busca/, `${label}: message names termo_busca`)
-    return true
-  }, label)
+  assertParameterError(fn, { parameter: 'termo_busca', mentions: /termo_busca/ }, label)
 }
 
 test('foldName, telefoneKey, macKey, loginKey', () => {

@@ -1,4 +1,4 @@
-// Proves which clients and services a query keeps (SPEC §2, §4): date bounds on the day of data_cadastro, cancelado, codigo_pacote, possui_pacote and the sub-routes' predicates.
+// Proves which clients and services a query keeps: date bounds on the day of data_cadastro, cancelado, codigo_pacote, possui_pacote and the sub-routes' predicates.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
@@ -7,7 +7,7 @@ import {
 } from '../../src/query/filter.js'
 import type { ServicoPredicate } from '../../src/query/filter.js'
 import type { ClienteFilter } from '../../src/query/list-query.js'
-import type { Cliente, Servico } from '../../src/snapshot/cliente-schema.js'
+import type { Cliente, Servico } from '../../src/hubsoft/cliente-schema.js'
 
 function servico (id: number, fields: Record<string, unknown> = {}): Servico {
   return { id_cliente_servico: id, status_prefixo: 'servico_habilitado', tecnologia: 'FIBRA', ...fields } as Servico

@@ -1,9 +1,9 @@
-// Proves order_by/order_type (SPEC §2): missing dates last in both directions, ties by id_cliente ascending, and the limit/offset window.
+// Proves order_by/order_type: missing dates last in both directions, ties by id_cliente ascending, and the limit/offset window.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { compareClientes, pageWindow } from '../../src/query/order.js'
 import type { Ordering } from '../../src/query/list-query.js'
-import type { Cliente } from '../../src/snapshot/cliente-schema.js'
+import type { Cliente } from '../../src/hubsoft/cliente-schema.js'
 
 function cliente (id: number, dataCadastro: string | null, dataFechamento?: string | null): Cliente {
   const fixture: Record<string, unknown> = { id_cliente: id, data_cadastro: dataCadastro }

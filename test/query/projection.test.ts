@@ -1,10 +1,10 @@
-// Proves what an answer shows of a client (SPEC §2, §4): requested relations only, unknown fields and key order kept, secrets redacted for read, cancelled services hidden, input never mutated.
+// Proves what an answer shows of a client: requested relations only, unknown fields and key order kept, secrets redacted for read, cancelled services hidden, input never mutated.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { projectCliente, projectServico } from '../../src/query/projection.js'
 import type { Projection } from '../../src/query/projection.js'
-import type { Relacao } from '../../src/query/relacoes.js'
-import type { Cliente, Servico } from '../../src/snapshot/cliente-schema.js'
+import type { Relacao } from '../../src/hubsoft/relacoes.js'
+import type { Cliente, Servico } from '../../src/hubsoft/cliente-schema.js'
 
 function deepFreeze<T> (value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {

@@ -2,8 +2,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { DEMO_DEFAULT_CLIENTS, DEMO_DEFAULT_SEED, EXTRA_CLIENTE_FIELD, EXTRA_SERVICO_FIELD, createRandom, generateDataset } from '../../src/simulator/dataset.js'
-import { RELACOES } from '../../src/query/relacoes.js'
-import type { Cliente, Servico } from '../../src/snapshot/cliente-schema.js'
+import { RELACOES } from '../../src/hubsoft/relacoes.js'
+import type { Cliente, Servico } from '../../src/hubsoft/cliente-schema.js'
 
 // Written here on purpose instead of importing src/query/cpf-cnpj.ts, so a bug there cannot hide
 // a bug in the generator. Uses the "sum × 10 mod 11 mod 10" form of the mod-11 rule.

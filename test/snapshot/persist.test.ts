@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { generateDataset } from '../../src/simulator/dataset.js'
 import { ATTEMPT_FILE, SNAPSHOT_FILE, SnapshotDirError, SnapshotStore } from '../../src/snapshot/persist.js'
-import { buildSnapshot } from '../../src/snapshot/snapshot.js'
+import { buildSnapshot } from '../helpers/build-snapshot.js'
 import type { Snapshot } from '../../src/snapshot/snapshot.js'
 import { snapshotDir } from '../helpers/service.js'
 

@@ -3,10 +3,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { applyEdits, serialiseCliente, VARIANT, variantLength } from '../../src/snapshot/prepared-cliente.js'
-import type { Cliente } from '../../src/snapshot/cliente-schema.js'
+import type { Cliente } from '../../src/hubsoft/cliente-schema.js'
 import { generateDataset } from '../../src/simulator/dataset.js'
 import { projectCliente } from '../../src/query/projection.js'
-import { DEFAULT_RELACOES } from '../../src/query/relacoes.js'
+import { DEFAULT_RELACOES } from '../../src/hubsoft/relacoes.js'
 
 function variants (input: unknown) {
   const cliente = input as Cliente

@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Readable } from 'node:stream'
 import { ProjectionCache } from '../../src/snapshot/projection-cache.js'
-import { buildSnapshot } from '../../src/snapshot/snapshot.js'
+import { buildSnapshot } from '../helpers/build-snapshot.js'
 
 const meta = { fetchedAt: new Date('2026-11-26T03:00:00Z'), source: 'todos' as const }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ServicoTally } from '../../src/snapshot/servico-counts.js'
-import { buildSnapshot } from '../../src/snapshot/snapshot.js'
+import { buildSnapshot } from '../helpers/build-snapshot.js'
 import { generateDataset } from '../../src/simulator/dataset.js'
 
 type Servico = { status_prefixo?: string | null, tecnologia?: string | null }

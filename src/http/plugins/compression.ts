@@ -1,10 +1,10 @@
 // gzip and brotli negotiated with Accept-Encoding (@fastify/compress) for answers over 1 KiB,
-// and the store of full dumps compressed once per snapshot (precompressed.ts), which
-// snapshot-reply.ts serves already encoded so the plugin leaves them alone.
+// and the store of default /all bodies compressed once per snapshot (reply/precompressed.ts),
+// which reply/snapshot-reply.ts serves already encoded so the plugin leaves them alone.
 import compress from '@fastify/compress'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { BROTLI_OPTIONS, PRECOMPRESSED_ENCODINGS, PrecompressedBodies } from '../precompressed.js'
+import { BROTLI_OPTIONS, PRECOMPRESSED_ENCODINGS, PrecompressedBodies } from '../reply/precompressed.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

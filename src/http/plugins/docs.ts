@@ -7,14 +7,14 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { stringify } from 'yaml'
 
-export const OPENAPI_INFO = {
+const OPENAPI_INFO = {
   title: 'hubsoft-bff',
   description: "A caching proxy in front of HubSoft's customer list. HubSoft warns that its full customer route can stop the ERP when called often, so this service fetches the list a few times a day and answers every request from an in-memory snapshot: the vendor's cliente/all contract, filtered sub-routes, the paginated cliente/todos and the cliente?busca lookup. Field names are HubSoft's own (Portuguese).",
   version: '0.1.0',
   license: { name: 'MIT', identifier: 'MIT' }
 }
 
-/** The ways a keyed route accepts an API key (auth.ts): bearer, X-API-Key, or HTTP Basic's password. */
+/** The ways a keyed route accepts an API key (plugins/auth/auth.ts): bearer, X-API-Key, or HTTP Basic's password. */
 export const KEYED_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKeyHeader: [] }, { basicAuth: [] }]
 
 /** The document as YAML without anchors and aliases, which some client generators mishandle. */

@@ -1,26 +1,17 @@
 // One error model: every failure — our catalogue's, Fastify's validation and framework errors,
 // unknown paths, wrong methods — answers `{"status":"error","msg","code"}` with the status
-// the catalogue gives the code (SPEC §4). 5xx bodies are generic and the error goes to the
-// log. An onRoute hook writes each route's documented error responses from the codes it can
-// answer, so a new catalogue entry is documented wherever it applies.
+// the catalogue gives the code (the README's "Errors" paragraph). 5xx bodies are generic and
+// the error goes to the log. What each route documents is error-docs.ts's job.
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
-import { ERROR_CATALOGUE, ERROR_CODE_LIST, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'
-import type { ErrorCode, ErrorPlace } from '../../errors.js'
-import { errorResponses } from '../schemas/errors.js'
-import type { RequiredAccess } from './auth.js'
+import { ERROR_CATALOGUE, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'
+import type { ErrorCode } from '../../errors.js'
+import { ParameterError } from '../../hubsoft/parameters.js'
 
 declare module 'fastify' {
   interface FastifyReply {
     /** The catalogue code this reply answers with, once an error envelope was sent (metrics count them). */
     errorCode: ErrorCode | null
-  }
-  interface FastifyContextConfig {
-    /**
-     * Catalogue codes with place `route` this route can answer, for its documented responses
-     * (error statuses declared as a plain ErrorEnvelope ref add that status's route codes).
-     */
-    errorCodes?: readonly ErrorCode[]
   }
 }
 
@@ -34,7 +25,7 @@ interface ValidationIssue {
 const CONTEXT_NAMES: Record<string, string> = { querystring: 'query parameter', params: 'path parameter', headers: 'header', body: 'body field' }
 
 /** "query parameter limit must be >= 1" from ajv's first issue. */
-export function describeValidation (context: string | undefined, issues: readonly ValidationIssue[]): string {
+function describeValidation (context: string | undefined, issues: readonly ValidationIssue[]): string {
   const issue = issues[0]
   const where = CONTEXT_NAMES[context ?? ''] ?? 'parameter'
   if (issue === undefined) return `invalid ${where}`
@@ -56,7 +47,7 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode, msg: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', msg: 'The body is not valid JSON' }
 }
 
-export interface ErrorAnswer {
+interface ErrorAnswer {
   readonly code: ErrorCode
   readonly msg: string
 }
@@ -72,6 +63,8 @@ export function errorAnswer (error: FastifyError): ErrorAnswer | null {
   if (error.validation !== undefined) {
     return { code: 'invalid_parameter', msg: describeValidation(error.validationContext, error.validation as ValidationIssue[]) }
   }
+  // query/ and hubsoft/ know no HTTP: a malformed parameter they report is answered here.
+  if (error instanceof ParameterError) return { code: 'invalid_parameter', msg: error.message }
   const code = catalogueCode(error)
   if (code !== null) return { code, msg: error.message }
   const framework = FRAMEWORK_ERRORS[String(error.code)]
@@ -83,7 +76,7 @@ export function errorAnswer (error: FastifyError): ErrorAnswer | null {
 /** Headers a snapshot answer may have set before it failed: an error must not look cacheable. */
 const SUCCESS_ONLY_HEADERS = ['etag', 'last-modified', 'cache-control', 'content-encoding', 'content-length', 'x-snapshot-age', 'x-snapshot-version']
 
-export function sendError (reply: FastifyReply, code: ErrorCode, msg: string) {
+function sendError (reply: FastifyReply, code: ErrorCode, msg: string) {
   for (const header of SUCCESS_ONLY_HEADERS) reply.removeHeader(header)
   reply.errorCode = code
   return reply.code(ERROR_CATALOGUE[code].status).type('application/json; charset=utf-8').send({ status: 'error', msg, code })
@@ -99,30 +92,7 @@ function handleError (error: FastifyError, request: FastifyRequest, reply: Fasti
 /** Fastify's `frameworkErrors` option: errors raised before routing (bad URL encoding, over-long parameters). */
 export const frameworkErrors = handleError
 
-/**
- * A route may declare an error status as a plain `Type.Ref(ErrorEnvelopeSchema)` instead of
- * listing codes: it then answers the catalogue's `route` codes of that status.
- */
-export function codesOfDeclaredStatuses (response: Readonly<Record<string, unknown>>): ErrorCode[] {
-  const statuses = new Set(Object.entries(response)
-    .filter(([, schema]) => (schema as { $ref?: unknown } | null)?.$ref === 'ErrorEnvelope')
-    .map(([status]) => Number(status)))
-  return ERROR_CODE_LIST.filter((code) => ERROR_CATALOGUE[code].place === 'route' && statuses.has(ERROR_CATALOGUE[code].status))
-}
-
 const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
-
-/** The error codes a route's documented responses list: every route's, its own (a keyless route may list a keyed one, e.g. rate_limited), and the key and scope ones its access implies. */
-export function documentedCodes (own: readonly ErrorCode[], access: RequiredAccess | undefined): ErrorCode[] {
-  const applies: Record<ErrorPlace, (code: ErrorCode) => boolean> = {
-    every: () => true,
-    keyed: (code) => access !== undefined || own.includes(code),
-    scoped: () => access !== undefined && access !== 'any',
-    route: (code) => own.includes(code),
-    router: () => false
-  }
-  return ERROR_CODE_LIST.filter((code) => applies[ERROR_CATALOGUE[code].place](code))
-}
 
 async function errorsPlugin (app: FastifyInstance) {
   app.decorateReply('errorCode', null)
@@ -138,24 +108,6 @@ async function errorsPlugin (app: FastifyInstance) {
       return sendError(reply, 'method_not_allowed', new MethodNotAllowedError(request.method, shownPath, allowed.join(', ')).message)
     }
     return sendError(reply, 'route_not_found', new RouteNotFoundError(request.method, shownPath).message)
-  })
-
-  // Fastify adds a HEAD route beside each GET with the same schema object: documented once, or
-  // the second pass would read the documented envelopes as declared ones and add every route
-  // code of their statuses.
-  const documented = new WeakSet<object>()
-  app.addHook('onRoute', (route) => {
-    const schema = route.schema
-    if (schema === undefined || schema.hide === true || schema.response === undefined) return
-    const declared = schema.response as Record<string, unknown>
-    if (documented.has(declared)) return
-    const own = [...(route.config?.errorCodes ?? []), ...codesOfDeclaredStatuses(declared)]
-    // A status the route declares with a schema of its own (a health probe's 503, HubSoft's
-    // OAuth error body) keeps it: that is the body the route sends.
-    const ownBodies = Object.fromEntries(Object.entries(declared).filter(([, schema]) => (schema as { $ref?: unknown } | null)?.$ref !== 'ErrorEnvelope'))
-    const response = { ...declared, ...errorResponses(documentedCodes(own, route.config?.access)), ...ownBodies }
-    documented.add(response)
-    schema.response = response
   })
 }
 

@@ -3,7 +3,7 @@
 // auth included. Registered after the docs plugin, so /metrics is in the OpenAPI document.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import type { ServiceMetrics } from '../service-metrics.js'
+import type { ServiceMetrics } from '../../metrics/service-metrics.js'
 import { KEYED_SECURITY } from './docs.js'
 
 export interface MetricsPluginOptions {
@@ -23,8 +23,9 @@ async function metricsPlugin (app: FastifyInstance, { metrics }: MetricsPluginOp
   })
 
   // What Prometheus scrapes; any key may read it (scrape with `authorization: credentials_file`).
+  // Never shed: under load it is what shows ops the overload.
   app.get('/metrics', {
-    config: { access: 'any' },
+    config: { access: 'any', shed: false },
     schema: {
       operationId: 'getMetrics',
       summary: 'Prometheus metrics',

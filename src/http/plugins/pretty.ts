@@ -2,15 +2,8 @@
 // Runs in onSend before compression, on Buffers and streams alike.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { rewriteBody } from '../body-transform.js'
-import { prettyJsonRewriter } from '../pretty-json.js'
-
-/** `?pretty`, `?pretty=` or `?pretty=1` ask for it; `?pretty=false` and `?pretty=0` do not. */
-export function wantsPretty (query: unknown): boolean {
-  const value = (query as Record<string, unknown> | null | undefined)?.pretty
-  if (value === undefined) return false
-  return !['false', '0'].includes(String(value).toLowerCase())
-}
+import { rewriteBody } from '../reply/body-transform.js'
+import { prettyJsonRewriter, wantsPretty } from '../reply/pretty-json.js'
 
 const JSON_TYPE = /^application\/json\b/i
 

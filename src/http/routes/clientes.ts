@@ -1,32 +1,36 @@
-// The customer routes (SPEC §4), all answered from the snapshot: the cliente/all mirror and its
-// sub-routes, the paginated cliente/todos, and the vendor's lookup route. Handlers parse with
-// query/, pick candidates from the snapshot's indexes, and hand rendering to sendFromSnapshot.
+// The customer routes, all answered from the snapshot: the cliente/all mirror and its
+// sub-routes, the paginated cliente/todos, and the vendor's lookup route. A handler reads
+// top-down: parse the request (query/, hubsoft/), look its clients up in the snapshot's indexes
+// (snapshot/lookup.ts), then select, render and reply with the snapshot's caching headers.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { InvalidParameterError, NotFoundError } from '../../errors.js'
-import { buscaServicoPredicate, parseBuscaQuery } from '../../query/busca.js'
-import type { BuscaQuery } from '../../query/busca.js'
-import { parseCpfCnpj } from '../../query/cpf-cnpj.js'
-import { foldTecnologia, hasStatusPrefixo, hasTecnologia } from '../../query/filter.js'
-import type { ServicoPredicate } from '../../query/filter.js'
-import { clip, isDefaultListQuery, parseDateBounds, parseListQuery, parseRelacoes } from '../../query/list-query.js'
+import { clip } from '../../hubsoft/parameters.js'
+import { parseTodosQuery, todosPage } from '../../hubsoft/todos.js'
+import type { TodosQuery } from '../../hubsoft/todos.js'
+import { buscaListQuery, parseBuscaQuery } from '../../query/busca.js'
+import type { ParsedCpfCnpj } from '../../query/cpf-cnpj.js'
+import { servicoStatusPredicate } from '../../query/filter.js'
+import { isDefaultListQuery, parseListQuery } from '../../query/list-query.js'
 import type { ClienteListQuery } from '../../query/list-query.js'
-import { DEFAULT_RELACOES } from '../../query/relacoes.js'
-import type { Refresher } from '../../refresh/refresher.js'
+import { parseCpfCnpjParam, parseStatusPrefixo, parseTecnologia } from '../../query/path-params.js'
 import type { Projection } from '../../query/projection.js'
+import type { Refresher } from '../../refresh/refresher.js'
+import { lookupBusca, lookupCpfCnpj, lookupStatus, lookupTecnologia } from '../../snapshot/lookup.js'
+import type { Lookup } from '../../snapshot/lookup.js'
 import type { ProjectionCache } from '../../snapshot/projection-cache.js'
 import { isPreparedProjection, renderClientes } from '../../snapshot/render.js'
 import type { RenderedBody } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
-import { KEYED_SECURITY } from '../plugins/docs.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
 import { recordResultCount } from '../plugins/audit.js'
-import { canSeeSecrets } from '../plugins/auth.js'
+import { canSeeSecrets } from '../plugins/auth/auth.js'
+import { KEYED_SECURITY } from '../plugins/docs.js'
 import {
   BuscaQuerystringSchema, ClientesEnvelopeSchema, CpfCnpjParamsSchema, ListQuerystringSchema,
   StatusParamsSchema, TecnologiaParamsSchema, TodosEnvelopeSchema, TodosQuerystringSchema, SnapshotRequestHeadersSchema, snapshotResponses
 } from '../schemas/clientes.js'
-import { currentSnapshot, sendFromSnapshot } from '../snapshot-reply.js'
+import { currentSnapshot, sendFromSnapshot } from '../reply/snapshot-reply.js'
 
 export interface ClientesRoutesOptions {
   readonly refresher: Refresher
@@ -36,20 +40,35 @@ export interface ClientesRoutesOptions {
 }
 
 const BASE = '/api/v1/integracao/cliente'
-const STATUS_PREFIXO = /^[a-z0-9_]{1,64}$/
-const DEFAULT_ORDERING = { orderBy: 'data_cadastro', orderType: 'asc' } as const
+/** cliente/todos pages in one fixed order, so a walk of its pages sees every client once. */
+const TODOS_ORDERING = { orderBy: 'data_cadastro', orderType: 'asc' } as const
 
 /** The OpenAPI fields every customer route carries. */
 function doc (operationId: string, summary: string, description: string) {
   return { operationId, summary, description, tags: ['clientes'], security: KEYED_SECURITY }
 }
 
-export default async function clientesRoutes (app: FastifyInstance, { refresher, projections, now }: ClientesRoutesOptions) {
-  const routes = app.withTypeProvider<TypeBoxTypeProvider>()
-  const config = { access: 'data' as const, errorCodes: ['invalid_parameter', 'no_snapshot'] as const }
-  const lookupConfig = { ...config, errorCodes: [...config.errorCodes, 'not_found'] as const }
-  /** Lists whose unlimited answer is a full download, bounded by FULL_DUMP_CONCURRENCY. */
-  const listConfig = { ...config, errorCodes: [...config.errorCodes, 'full_dump_busy'] as const }
+/** A parsed list request: the query, and for a lookup its normalised key and index lookup. */
+interface ListRequest {
+  readonly query: ClienteListQuery
+  /** The normalised path parameter or busca term: with the query, it is what the ETag varies on. */
+  readonly lookup?: unknown
+  /** Runs once the snapshot is known; it may refuse (400/404) before the 304 check. */
+  readonly find?: (snapshot: Snapshot) => Lookup
+}
+
+/** A CPF/CNPJ in no client: wrong check digits are a typo (400), right ones an unknown person (404). */
+function refuseAbsent (cpfCnpj: ParsedCpfCnpj, asSent: string): never {
+  const kind = cpfCnpj.kind.toUpperCase()
+  if (!cpfCnpj.checkDigitsValid) throw new InvalidParameterError(`cpf_cnpj '${clip(asSent)}' has wrong check digits for a ${kind}`)
+  throw new NotFoundError(`No client with ${kind} ${asSent}`)
+}
+
+/** Selecting, rendering and replying, shared by the routes: the answer a parsed request gets. */
+function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
+  function projectionOf (request: FastifyRequest, query: Pick<Projection, 'relacoes' | 'includeCancelado'>): Projection {
+    return { relacoes: query.relacoes, includeCancelado: query.includeCancelado, redactSecrets: !canSeeSecrets(request) }
+  }
 
   /**
    * The render of an answer: a projection the snapshot prepared is written from its bytes; any
@@ -61,28 +80,53 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     return () => projections.render(snapshot, `${projection.redactSecrets ? 'read' : 'secrets'}\n${request.routeOptions.url ?? ''}\n${JSON.stringify(key)}`, render)
   }
 
-  /**
-   * Lists the matching clients of the snapshot with the vendor envelope. `lookup` is the
-   * normalised path parameter or busca term: with the query, it is what the ETag varies on.
-   */
-  async function answerList (request: FastifyRequest, reply: FastifyReply, query: ClienteListQuery, lookup: unknown = null, pick: (snapshot: Snapshot) => { candidates?: readonly number[], servicoPredicate?: ServicoPredicate } = () => ({})) {
+  /** The matching clients of the snapshot in the vendor envelope. */
+  async function list (request: FastifyRequest, reply: FastifyReply, { query, lookup = null, find }: ListRequest) {
     const snapshot = currentSnapshot(refresher)
-    // Picking candidates is an index lookup that may answer 400/404; selecting and rendering wait for the 304 check.
-    const picked = pick(snapshot)
-    const projection = { relacoes: query.relacoes, includeCancelado: query.includeCancelado, redactSecrets: !canSeeSecrets(request) }
+    const found = find?.(snapshot)
+    const projection = projectionOf(request, query)
     return await sendFromSnapshot(request, reply, snapshot, {
       refresher,
       now: now(),
       query: [lookup, query],
       ndjson: true,
-      fullDump: lookup === null && isDefaultListQuery(query),
+      compressOnce: lookup === null && isDefaultListQuery(query),
       render: cached(request, snapshot, projection, [lookup, query], () => {
-        const positions = selectPositions(snapshot, { ...picked, filter: query, ordering: query, offset: query.offset, limit: query.limit })
+        const positions = selectPositions(snapshot, { ...found, filter: query, ordering: query, offset: query.offset, limit: query.limit })
         recordResultCount(reply, positions.length)
         return renderClientes(snapshot, positions, projection)
       })
     })
   }
+
+  /** One page of cliente/todos with its paginacao block. */
+  async function page (request: FastifyRequest, reply: FastifyReply, todos: TodosQuery) {
+    const snapshot = currentSnapshot(refresher)
+    const projection = projectionOf(request, todos)
+    return await sendFromSnapshot(request, reply, snapshot, {
+      refresher,
+      now: now(),
+      query: todos,
+      render: cached(request, snapshot, projection, todos, () => {
+        const servicoPredicate = servicoStatusPredicate(todos.statuses)
+        const matching = selectPositions(snapshot, { filter: todos, servicoPredicate, ordering: TODOS_ORDERING, offset: 0 })
+        const { page, paginacao } = todosPage(matching, todos)
+        recordResultCount(reply, page.length)
+        return renderClientes(snapshot, page, projection, { paginacao })
+      })
+    })
+  }
+
+  return { list, page }
+}
+
+export default async function clientesRoutes (app: FastifyInstance, options: ClientesRoutesOptions) {
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>()
+  const answer = answers(options)
+  const config = { access: 'data' as const, errorCodes: ['invalid_parameter', 'no_snapshot'] as const }
+  const lookupConfig = { ...config, errorCodes: [...config.errorCodes, 'not_found'] as const }
+  /** Lists whose unlimited answer is a full download, bounded by FULL_DUMP_CONCURRENCY. */
+  const listConfig = { ...config, fullDump: true }
 
   const listResponses = snapshotResponses(ClientesEnvelopeSchema, { ndjson: true })
 
@@ -95,7 +139,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
-  }, async (request, reply) => await answerList(request, reply, parseListQuery(request.query)))
+  }, async (request, reply) => await answer.list(request, reply, { query: parseListQuery(request.query) }))
 
   // Lookup by CPF/CNPJ: several clients may share one.
   routes.get(`${BASE}/all/cpf_cnpj/:cpf_cnpj`, {
@@ -108,18 +152,11 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       response: listResponses
     }
   }, async (request, reply) => {
-    const parsed = parseCpfCnpj(request.params.cpf_cnpj)
-    if (parsed === null) throw new InvalidParameterError(`cpf_cnpj '${clip(request.params.cpf_cnpj)}' is neither a CPF (11 digits) nor a CNPJ (12 letters or digits + 2 digits)`)
+    const cpfCnpj = parseCpfCnpjParam(request.params.cpf_cnpj)
     const query = parseListQuery(request.query)
-    return await answerList(request, reply, query, parsed.key, (snapshot) => {
-      const candidates = snapshot.indexes.byCpfCnpj.get(parsed.key)
-      // A stored value is found even with wrong check digits (legacy data has them); an absent one is judged.
-      if (candidates === undefined) {
-        if (!parsed.checkDigitsValid) throw new InvalidParameterError(`cpf_cnpj '${clip(request.params.cpf_cnpj)}' has wrong check digits for a ${parsed.kind.toUpperCase()}`)
-        throw new NotFoundError(`No client with ${parsed.kind.toUpperCase()} ${request.params.cpf_cnpj}`)
-      }
-      return { candidates }
-    })
+    // A stored value is found even with wrong check digits (legacy data has them); an absent one is judged.
+    const find = (snapshot: Snapshot) => lookupCpfCnpj(snapshot, cpfCnpj.key) ?? refuseAbsent(cpfCnpj, request.params.cpf_cnpj)
+    return await answer.list(request, reply, { query, lookup: cpfCnpj.key, find })
   })
 
   routes.get(`${BASE}/all/status/:status_prefixo`, {
@@ -132,12 +169,9 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       response: listResponses
     }
   }, async (request, reply) => {
-    const status = request.params.status_prefixo
-    if (!STATUS_PREFIXO.test(status)) throw new InvalidParameterError(`status_prefixo '${clip(status)}' must be lower-case letters, digits and _ (e.g. servico_habilitado)`)
-    return await answerList(request, reply, parseListQuery(request.query), status, (snapshot) => ({
-      candidates: snapshot.indexes.byStatusPrefixo.get(status) ?? [],
-      servicoPredicate: hasStatusPrefixo(status)
-    }))
+    const status = parseStatusPrefixo(request.params.status_prefixo)
+    const query = parseListQuery(request.query)
+    return await answer.list(request, reply, { query, lookup: status, find: (snapshot) => lookupStatus(snapshot, status) })
   })
 
   routes.get(`${BASE}/all/tecnologia/:tecnologia`, {
@@ -150,13 +184,9 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       response: listResponses
     }
   }, async (request, reply) => {
-    const { tecnologia } = request.params
-    if (tecnologia.trim() === '' || tecnologia.length > 64) throw new InvalidParameterError('tecnologia must be 1 to 64 characters')
-    const folded = foldTecnologia(tecnologia)
-    return await answerList(request, reply, parseListQuery(request.query), folded, (snapshot) => ({
-      candidates: snapshot.indexes.byTecnologia.get(folded) ?? [],
-      servicoPredicate: hasTecnologia(tecnologia)
-    }))
+    const tecnologia = parseTecnologia(request.params.tecnologia)
+    const query = parseListQuery(request.query)
+    return await answer.list(request, reply, { query, lookup: tecnologia, find: (snapshot) => lookupTecnologia(snapshot, tecnologia) })
   })
 
   // The vendor's current paginated route, from the snapshot.
@@ -168,43 +198,7 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
       headers: SnapshotRequestHeadersSchema,
       response: snapshotResponses(TodosEnvelopeSchema)
     }
-  }, async (request, reply) => {
-    const query = request.query
-    const filter = {
-      ...parseDateBounds(query),
-      includeCancelado: query.cancelado === 'sim',
-      codigoPacote: query.codigo_pacote,
-      possuiPacote: query.possui_pacote === undefined ? undefined : query.possui_pacote === 'sim'
-    }
-    const relacoes = parseRelacoes(query.relacoes)
-    const statuses = query.servico_status?.split(',').map((status) => status.trim()).filter((status) => status !== '')
-    const snapshot = currentSnapshot(refresher)
-    const perPage = query.itens_por_pagina
-    const projection = { relacoes, includeCancelado: filter.includeCancelado, redactSecrets: !canSeeSecrets(request) }
-    const normalised = { ...filter, relacoes, statuses: statuses === undefined ? undefined : [...new Set(statuses)].sort(), pagina: query.pagina, perPage }
-    return await sendFromSnapshot(request, reply, snapshot, {
-      refresher,
-      now: now(),
-      query: normalised,
-      render: cached(request, snapshot, projection, normalised, () => {
-        const matching = selectPositions(snapshot, {
-          filter,
-          servicoPredicate: statuses === undefined ? undefined : hasStatusPrefixo(...statuses),
-          ordering: DEFAULT_ORDERING,
-          offset: 0
-        })
-        const page = matching.slice(query.pagina * perPage, (query.pagina + 1) * perPage)
-        const paginacao = {
-          primeira_pagina: 0,
-          ultima_pagina: Math.max(0, Math.ceil(matching.length / perPage) - 1),
-          pagina_atual: query.pagina,
-          total_registros: matching.length
-        }
-        recordResultCount(reply, page.length)
-        return renderClientes(snapshot, page, projection, { paginacao })
-      })
-    })
-  })
+  }, async (request, reply) => await answer.page(request, reply, parseTodosQuery(request.query)))
 
   // The vendor's per-lookup route, so integrations can point here instead of HubSoft.
   routes.get(BASE, {
@@ -217,32 +211,6 @@ export default async function clientesRoutes (app: FastifyInstance, { refresher,
     }
   }, async (request, reply) => {
     const busca = parseBuscaQuery(request.query)
-    const { includeCancelado, limit, orderBy, orderType } = busca
-    const query: ClienteListQuery = { includeCancelado, limit, orderBy, orderType, relacoes: DEFAULT_RELACOES, offset: 0 }
-    return await answerList(request, reply, query, [busca.busca, busca.key], (snapshot) => buscaCandidates(snapshot, busca))
+    return await answer.list(request, reply, { query: buscaListQuery(busca), lookup: [busca.busca, busca.key], find: (snapshot) => lookupBusca(snapshot, busca) })
   })
-}
-
-function positionsWhere (names: readonly string[], key: string): number[] {
-  const positions: number[] = []
-  names.forEach((name, position) => { if (name.includes(key)) positions.push(position) })
-  return positions
-}
-
-function buscaCandidates (snapshot: Snapshot, { busca, key }: BuscaQuery): { candidates: readonly number[], servicoPredicate?: ServicoPredicate } {
-  const { indexes, foldedNames } = snapshot
-  const servicoPredicate = buscaServicoPredicate(busca, key)
-  const fromIndex = {
-    nome_razaosocial: undefined,
-    nome_fantasia: undefined,
-    cpf_cnpj: indexes.byCpfCnpj,
-    codigo_cliente: indexes.byCodigoCliente,
-    telefone: indexes.byTelefone,
-    login_radius: indexes.byLogin,
-    ipv4: indexes.byIpv4,
-    mac: indexes.byMac,
-    id_cliente_servico: indexes.byIdClienteServico
-  }[busca]
-  if (fromIndex !== undefined) return { candidates: fromIndex.get(key) ?? [], servicoPredicate }
-  return { candidates: positionsWhere(busca === 'nome_razaosocial' ? foldedNames.razaoSocial : foldedNames.fantasia, key) }
 }

@@ -1,4 +1,4 @@
-// POST /oauth/token: the drop-in for HubSoft's own token route (SPEC §2), so an integration
+// POST /oauth/token: the drop-in for HubSoft's own token route, so an integration
 // written against HubSoft only changes its base URL. client_id is an API key's name and
 // client_secret the key; the answer is a short-lived random token bound to that key's scopes.
 // Not an upstream call: HubSoft's credential never leaves the service.

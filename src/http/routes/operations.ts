@@ -1,4 +1,4 @@
-// Operations routes (SPEC §4): liveness, readiness (a snapshot is served) and /status, the
+// Operations routes: liveness, readiness (a snapshot is served) and /status, the
 // page ops read (as JSON, or as HTML in a browser) to see freshness, the refreshes and what was
 // asked of HubSoft.
 import { Type } from '@sinclair/typebox'
@@ -7,10 +7,10 @@ import type { FastifyInstance } from 'fastify'
 import { RefreshRunningError, RefreshThrottledError } from '../../errors.js'
 import type { Refresher } from '../../refresh/refresher.js'
 import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
-import { HTML_TYPE, prefersHtml } from '../html.js'
+import { HTML_TYPE, prefersHtml } from '../status/html.js'
 import { KEYED_SECURITY } from '../plugins/docs.js'
-import { renderStatusPage } from '../status-page.js'
-import { statusJson } from '../status-json.js'
+import { renderStatusPage } from '../status/status-page.js'
+import { statusJson } from '../status/status-json.js'
 import { AdminRefreshQuerySchema, ErrorEnvelopeSchema, HealthSchema, RefreshAcceptedSchema, StatusSchema } from '../schemas/operations.js'
 
 export interface OperationsRoutesOptions {
@@ -23,13 +23,17 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
   const health = Type.Ref(HealthSchema)
 
-  // Process up.
+  // Process up. Health checks are never shed nor rate-limited: an orchestrator that cannot
+  // reach them restarts a process that is busy, not broken.
+  const probeConfig = { shed: false, rateLimit: false } as const
   routes.get('/health/live', {
+    config: probeConfig,
     schema: { operationId: 'healthLive', summary: 'Liveness', tags: ['operations'], response: { 200: health } }
   }, async () => ({ status: 'ok' as const }))
 
   // Ready once a snapshot is served.
   routes.get('/health/ready', {
+    config: probeConfig,
     schema: { operationId: 'healthReady', summary: 'Readiness: 200 once a snapshot is served', tags: ['operations'], response: { 200: health, 503: health } }
   }, async (_request, reply) => {
     if (refresher.snapshot === null) return await reply.code(503).send({ status: 'unavailable' })
@@ -63,7 +67,8 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     return await reply.type(`${HTML_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(renderStatusPage(status, new Date(moment)))
   })
 
-  // Ask for a refresh now; the floor and single flight still apply (SPEC §4, §5 G1).
+  // Ask for a refresh now; the REFRESH_MIN_INTERVAL floor and single flight still apply, so no
+  // caller can make the service hit HubSoft's heavy route more often than configured.
   routes.post('/admin/refresh', {
     config: { access: 'admin' },
     schema: {

@@ -1,12 +1,15 @@
-// Request and response schemas of the customer routes (SPEC §4). The query strings mirror the
+// Request and response schemas of the customer routes. The query strings mirror the
 // vendor's parameters; enums and integer shapes are checked here, the rest of the semantics
-// (real dates, date order, relacoes lists, CPF/CNPJ) in query/.
+// (real dates, date order, relacoes lists, CPF/CNPJ) in hubsoft/ and query/.
 import { Type } from '@sinclair/typebox'
 import type { TSchema } from '@sinclair/typebox'
-import { ClienteSchema } from '../../snapshot/cliente-schema.js'
-import { BUSCA_LIMIT_MAX, BUSCA_TIPOS } from '../../query/busca.js'
-import { ORDER_BY, ORDER_TYPE, SIM_NAO } from '../../query/list-query.js'
-import { DEFAULT_RELACOES, RELACOES } from '../../query/relacoes.js'
+import { ClienteSchema } from '../../hubsoft/cliente-schema.js'
+import { BUSCA_LIMIT_DEFAULT, BUSCA_LIMIT_MAX, BUSCA_TIPOS } from '../../hubsoft/busca.js'
+import { SUCCESS_ENVELOPE } from '../../hubsoft/envelope.js'
+import { SIM_NAO } from '../../hubsoft/parameters.js'
+import { DEFAULT_RELACOES, RELACOES } from '../../hubsoft/relacoes.js'
+import { TODOS_PER_PAGE_MAX } from '../../hubsoft/todos.js'
+import { ORDER_BY, ORDER_TYPE } from '../../query/list-query.js'
 import { StringEnum } from './string-enum.js'
 
 const literals = <T extends readonly string[]>(values: T, description: string) => Type.Optional(StringEnum(values, description))
@@ -43,7 +46,7 @@ export const ListQuerystringSchema = Type.Object({
 
 export const TodosQuerystringSchema = Type.Object({
   pagina: Type.Integer({ minimum: 0, maximum: COUNT_MAX, description: 'Page number; the first page is 0.' }),
-  itens_por_pagina: Type.Integer({ minimum: 1, maximum: 500, description: 'Clients per page, 1 to 500.' }),
+  itens_por_pagina: Type.Integer({ minimum: 1, maximum: TODOS_PER_PAGE_MAX, description: `Clients per page, 1 to ${TODOS_PER_PAGE_MAX}.` }),
   ...dateBounds,
   cancelado,
   possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao: only clients without.'),
@@ -56,7 +59,7 @@ export const TodosQuerystringSchema = Type.Object({
 export const BuscaQuerystringSchema = Type.Object({
   busca: StringEnum(BUSCA_TIPOS, 'Field to search.'),
   termo_busca: Type.String({ description: 'Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.' }),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BUSCA_LIMIT_MAX, description: `Maximum number of clients, 1 to ${BUSCA_LIMIT_MAX} (default 5).` })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BUSCA_LIMIT_MAX, description: `Maximum number of clients, 1 to ${BUSCA_LIMIT_MAX} (default ${BUSCA_LIMIT_DEFAULT}).` })),
   cancelado,
   order_by: orderBy,
   order_type: orderType,
@@ -76,8 +79,8 @@ export const TecnologiaParamsSchema = Type.Object({
 })
 
 const envelope = {
-  status: Type.Literal('success', { description: 'Always success on HTTP 200.' }),
-  msg: Type.String({ description: 'Dados consultados com sucesso.' }),
+  status: Type.Literal(SUCCESS_ENVELOPE.status, { description: 'Always success on HTTP 200.' }),
+  msg: Type.String({ description: `${SUCCESS_ENVELOPE.msg}.` }),
   clientes: Type.Array(Type.Ref(ClienteSchema), { description: 'The clients, with the requested relations.' })
 }
 

@@ -1,11 +1,11 @@
 // The client schemas as Fastify and the OpenAPI document know them: the snapshot's own schemas
-// (snapshot/cliente-schema.ts, the single source of fields, types and nullability) with each
+// (hubsoft/cliente-schema.ts, the single source of fields, types and nullability) with each
 // scalar field's example taken from the vendor's example answer, so the examples are HubSoft's
 // and never drift from its documentation.
 import type { TObject } from '@sinclair/typebox'
 import {
   ClienteSchema, CoordenadasSchema, EnderecoSchema, EquipamentoSchema, InterfaceSchema, PacoteSchema, SenhaSchema, ServicoSchema
-} from '../../snapshot/cliente-schema.js'
+} from '../../hubsoft/cliente-schema.js'
 import { VENDOR_EXAMPLE_CLIENTE } from './vendor-example.js'
 
 /**

@@ -1,7 +1,9 @@
 // Schemas of the operations routes (health, status).
 import { Type } from '@sinclair/typebox'
 import type { Static } from '@sinclair/typebox'
+import { REFRESH_OUTCOMES, REFRESH_REASON_NAMES, reasonsFor } from '../../refresh/outcome.js'
 import { RECENT_OUTCOMES } from '../../refresh/refresher.js'
+import { StringEnum } from './string-enum.js'
 
 // The error envelope lives with the error catalogue's schemas; re-exported for the operations routes.
 export { ErrorEnvelopeSchema } from './errors.js'
@@ -15,7 +17,7 @@ const servicoCounts = (description: string) => Type.Record(Type.String(), Type.I
 
 /** One refresh; `refresh.last` and each of `refresh.recent`. */
 const RefreshOutcomeSchema = Type.Object({
-  outcome: Type.String({ description: 'success, unchanged, rejected or failed.' }),
+  outcome: StringEnum(REFRESH_OUTCOMES, 'How it ended.'),
   trigger: Type.String({ description: 'startup, schedule, retry or manual.' }),
   started_at: Type.String({ format: 'date-time', description: 'When the fetch started.' }),
   finished_at: Type.String({ format: 'date-time', description: 'When it ended.' }),
@@ -23,7 +25,7 @@ const RefreshOutcomeSchema = Type.Object({
   pages: Type.Integer({ description: 'Upstream pages fetched.' }),
   clients: Type.Integer({ description: 'Distinct clients fetched.' }),
   bytes: Type.Integer({ description: 'Upstream body bytes fetched.' }),
-  reason: Type.Optional(Type.String({ description: 'Why it did not succeed: schema, duplicate_id, empty or shrink when rejected; an upstream failure (http_status, error_body, invalid_json, timeout, network, invalid_credentials…), deadline, aborted, persistence or internal when failed.' })),
+  reason: Type.Optional(StringEnum(REFRESH_REASON_NAMES, `Why it did not succeed: ${reasonsFor('rejected').join(', ')} when rejected; ${reasonsFor('failed').join(', ')} when failed.`)),
   http_status: Type.Optional(Type.Integer({ description: "HubSoft's HTTP status, when the failure came with one." })),
   error: Type.Optional(Type.String({ description: 'What went wrong.' }))
 }, { description: 'One refresh and its outcome.' })

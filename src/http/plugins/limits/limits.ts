@@ -1,0 +1,86 @@
+// Abuse limits (SECURITY.md): a rate limit per API key (per IP for callers without a valid
+// one, so guessing keys is throttled too), a bound on full downloads served at once, and load
+// shedding with 503 before the event loop stalls or the heap runs out. Routes declare what
+// applies to them: `config.fullDump` on lists whose unlimited answer is the whole base,
+// `config.shed: false` on health checks (an orchestrator must never restart a busy but healthy
+// process) and /metrics (ops must see the overload), and @fastify/rate-limit's own
+// `config.rateLimit: false` on health checks.
+import rateLimit from '@fastify/rate-limit'
+import underPressure from '@fastify/under-pressure'
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { LimitsConfig } from '../../../config.js'
+import { FullDumpBusyError, OverloadedError, RateLimitedError } from '../../../errors.js'
+import { ConcurrencyGate } from './concurrency-gate.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A list whose answer without a small `limit` can be the whole customer base: it takes a
+     * FULL_DUMP_CONCURRENCY slot and may answer full_dump_busy.
+     */
+    fullDump?: boolean
+    /** false: never shed under load (health checks, /metrics). */
+    shed?: boolean
+  }
+  interface FastifyInstance {
+    fullDumps: ConcurrencyGate
+  }
+}
+
+/** A limit above this is as good as none. */
+const FULL_DUMP_MIN_LIMIT = 1000
+/** Seconds a refused full download or an overloaded caller is told to wait. */
+const RETRY_AFTER_SECONDS = 10
+
+function isFullDump (request: FastifyRequest): boolean {
+  if (request.routeOptions.config.fullDump !== true) return false
+  const limit = (request.query as { limit?: unknown } | undefined)?.limit
+  return typeof limit !== 'number' || limit > FULL_DUMP_MIN_LIMIT
+}
+
+export interface LimitsPluginOptions {
+  readonly limits: LimitsConfig
+  /** How often load is sampled; tests shorten it. */
+  readonly pressureSampleIntervalMs?: number
+}
+
+async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleIntervalMs }: LimitsPluginOptions) {
+  await app.register(underPressure, {
+    maxEventLoopDelay: limits.maxEventLoopDelayMs,
+    maxHeapUsedBytes: limits.maxHeapUsedBytes,
+    maxRssBytes: limits.maxRssBytes,
+    sampleInterval: pressureSampleIntervalMs ?? 1000,
+    pressureHandler: async (request, reply) => {
+      if (request.routeOptions.config.shed === false) return
+      reply.header('retry-after', RETRY_AFTER_SECONDS)
+      throw new OverloadedError()
+    }
+  })
+
+  // A route-level onRequest hook, so it runs after auth has named the caller.
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'onRequest',
+    max: limits.rateLimitMax,
+    timeWindow: limits.rateLimitWindowMs,
+    keyGenerator: (request) => request.apiKey === null ? `ip:${request.ip}` : `key:${request.apiKey.name}`,
+    errorResponseBuilder: (_request, context) => new RateLimitedError(context.after)
+  })
+
+  const fullDumps = new ConcurrencyGate(limits.fullDumpConcurrency)
+  app.decorate('fullDumps', fullDumps)
+  // preHandler: after auth and validation, so neither strangers nor bad queries take a slot.
+  app.addHook('preHandler', async (request, reply) => {
+    if (!isFullDump(request)) return
+    const release = fullDumps.tryAcquire()
+    if (release === null) {
+      reply.header('retry-after', RETRY_AFTER_SECONDS)
+      throw new FullDumpBusyError(fullDumps.max)
+    }
+    // 'close' comes once the answer is sent or the caller went away, whichever is first.
+    reply.raw.once('close', release)
+  })
+}
+
+export default fp(limitsPlugin, { name: 'limits' })

@@ -1,0 +1,123 @@
+// How every answer from the snapshot goes out (README, "Decisions"): an ETag from the snapshot
+// version, the caller's scope, the route with its normalised query and the representation;
+// Last-Modified and If-Modified-Since; Cache-Control whose max-age never outlives the next
+// possible refresh; Vary on what changes the body; X-Snapshot-Age/-Version. The conditional
+// checks (RFC 9110 §13.1) run before rendering, so a 304 costs no serialisation, and the
+// default /all body goes out compressed once per snapshot.
+import { createHash } from 'node:crypto'
+import negotiate from '@fastify/accept-negotiator'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { NoSnapshotError } from '../../errors.js'
+import type { Refresher } from '../../refresh/refresher.js'
+import type { RenderedBody } from '../../snapshot/render.js'
+import type { Snapshot } from '../../snapshot/snapshot.js'
+import { rewriteBody } from './body-transform.js'
+import { NDJSON_TYPE, acceptsNdjson, ndjsonRewriter } from './ndjson.js'
+import { wantsPretty } from './pretty-json.js'
+import { canSeeSecrets } from '../plugins/auth/auth.js'
+import { PRECOMPRESSED_ENCODINGS } from './precompressed.js'
+
+export function currentSnapshot (refresher: Pick<Refresher, 'snapshot'>): Snapshot {
+  const snapshot = refresher.snapshot
+  if (snapshot === null) throw new NoSnapshotError()
+  return snapshot
+}
+
+/** What the body is made of besides the snapshot: every input that changes its bytes. */
+export interface AnswerVariant {
+  /** `secrets` callers see passwords; `read` callers never share an ETag with them. */
+  readonly scope: 'read' | 'secrets'
+  /** The route pattern, e.g. /api/v1/integracao/cliente/all/cpf_cnpj/:cpf_cnpj. */
+  readonly route: string
+  /** The parsed query and path parameters with defaults applied, in a fixed key order. */
+  readonly query: unknown
+  readonly format: 'json' | 'pretty' | 'ndjson'
+}
+
+export function snapshotEtag (snapshot: Pick<Snapshot, 'version'>, variant: AnswerVariant): string {
+  const digest = createHash('sha256').update(JSON.stringify([variant.scope, variant.route, variant.query, variant.format])).digest('base64url').slice(0, 16)
+  return `"${snapshot.version}.${digest}"`
+}
+
+/** RFC 9110 §13.1.2: weak comparison, a list of tags or `*`. */
+export function ifNoneMatchHits (header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim()
+    return tag === '*' || tag.replace(/^W\//, '') === etag
+  })
+}
+
+/** RFC 9110 §13.1.3: not modified when Last-Modified (whole seconds) is at or before the date; a bad date is ignored. */
+export function notModifiedSince (header: string | undefined, lastModified: Date): boolean {
+  if (header === undefined) return false
+  const since = Date.parse(header)
+  if (Number.isNaN(since)) return false
+  return Math.floor(lastModified.getTime() / 1000) * 1000 <= since
+}
+
+/**
+ * Seconds a cached answer may be reused: until the earliest moment a refresh could swap the
+ * snapshot (the end of the REFRESH_MIN_INTERVAL floor); 0 while a refresh runs or when one
+ * may start at any moment.
+ */
+export function maxAgeSeconds (refresher: Pick<Refresher, 'running' | 'floorUntil'>, now: number): number {
+  const floorUntil = refresher.floorUntil
+  if (refresher.running || floorUntil === null) return 0
+  return Math.max(0, Math.floor((floorUntil.getTime() - now) / 1000))
+}
+
+const SNAPSHOT_VARY = 'authorization, x-api-key, accept, accept-encoding'
+
+export interface SnapshotAnswer {
+  readonly refresher: Pick<Refresher, 'running' | 'floorUntil'>
+  readonly now: number
+  /** The normalised query and parameters (AnswerVariant.query). */
+  readonly query: unknown
+  /** The route can answer one client per line (`Accept: application/x-ndjson`). */
+  readonly ndjson?: boolean
+  /**
+   * The answer is /all with the default query: the same bytes for every caller of a scope, so
+   * it is compressed once per snapshot and reused (precompressed.ts).
+   */
+  readonly compressOnce?: boolean
+  readonly render: () => RenderedBody
+}
+
+function formatOf (request: FastifyRequest, ndjson: boolean): AnswerVariant['format'] {
+  if (ndjson && acceptsNdjson(request.headers.accept)) return 'ndjson'
+  return wantsPretty(request.query) ? 'pretty' : 'json'
+}
+
+export async function sendFromSnapshot (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, answer: SnapshotAnswer) {
+  const scope = canSeeSecrets(request) ? 'secrets' : 'read'
+  const format = formatOf(request, answer.ndjson === true)
+  const etag = snapshotEtag(snapshot, { scope, route: request.routeOptions.url ?? request.url, query: answer.query, format })
+  const ageSeconds = Math.max(0, Math.floor((answer.now - snapshot.fetchedAt.getTime()) / 1000))
+  reply.headers({
+    etag,
+    'last-modified': snapshot.fetchedAt.toUTCString(),
+    'cache-control': `private, max-age=${maxAgeSeconds(answer.refresher, answer.now)}`,
+    vary: SNAPSHOT_VARY,
+    'x-snapshot-age': String(ageSeconds),
+    'x-snapshot-version': snapshot.version
+  })
+  // If-Modified-Since only counts without If-None-Match (RFC 9110 §13.2.2).
+  const ifNoneMatch = request.headers['if-none-match']
+  const notModified = ifNoneMatch !== undefined ? ifNoneMatchHits(ifNoneMatch, etag) : notModifiedSince(request.headers['if-modified-since'], snapshot.fetchedAt)
+  if (notModified) return await reply.code(304).send()
+
+  if (format === 'ndjson') {
+    return await reply.type(`${NDJSON_TYPE}; charset=utf-8`).send(rewriteBody(answer.render().body, ndjsonRewriter()))
+  }
+  reply.type('application/json; charset=utf-8')
+  const encoding = answer.compressOnce === true && format === 'json' ? negotiate(String(request.headers['accept-encoding'] ?? ''), [...PRECOMPRESSED_ENCODINGS]) : null
+  if (encoding !== null) {
+    const compressed = await request.server.precompressed.get(snapshot, scope, encoding, answer.render)
+    return await reply.header('content-encoding', encoding).header('content-length', compressed.length).send(compressed)
+  }
+  const rendered = answer.render()
+  // Large on-demand answers do not know their length up front and go out chunked.
+  if (rendered.byteLength !== undefined) reply.header('content-length', rendered.byteLength)
+  return await reply.send(rendered.body)
+}

@@ -1,0 +1,75 @@
+// What GET /status answers, as JSON and as the HTML page alike: the snapshot's freshness and
+// counts, the refreshes, persistence and what was asked of HubSoft, read at one moment.
+import type { RefreshOutcome, Refresher } from '../../refresh/refresher.js'
+import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
+import type { StatusJson } from '../schemas/operations.js'
+
+export interface StatusSources {
+  readonly refresher: Refresher
+  readonly upstreamCounters: UpstreamCounters
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null
+
+export function statusJson ({ refresher, upstreamCounters }: StatusSources, now: number): StatusJson {
+  const snapshot = refresher.snapshot
+  const last = refresher.lastOutcome
+  return {
+    ready: snapshot !== null,
+    snapshot: snapshot === null
+      ? null
+      : {
+          version: snapshot.version,
+          fetched_at: snapshot.fetchedAt.toISOString(),
+          age_seconds: Math.max(0, Math.floor((now - snapshot.fetchedAt.getTime()) / 1000)),
+          source: snapshot.source,
+          clients: snapshot.size,
+          services: snapshot.servicosCount,
+          services_by_status: snapshot.servicosByStatus,
+          services_by_technology: snapshot.servicosByTecnologia,
+          prepared_bytes: snapshot.preparedBytes
+        },
+    refresh: {
+      running: refresher.running,
+      last_attempt_at: iso(refresher.lastAttemptAt),
+      next_scheduled_at: iso(refresher.nextScheduledAt),
+      next_retry_at: iso(refresher.nextRetryAt),
+      floor_until: iso(refresher.floorUntil),
+      consecutive_failures: refresher.consecutiveFailures,
+      credentials_rejected: refresher.credentialsRejected,
+      last: last === null ? null : outcomeJson(last),
+      recent: refresher.recentOutcomes.map(outcomeJson)
+    },
+    persistence: persistenceJson(refresher),
+    upstream: {
+      requests: upstreamCounters.requests,
+      token_requests: upstreamCounters.tokenRequests,
+      token_renewals: upstreamCounters.tokenRenewals
+    }
+  }
+}
+
+function outcomeJson (outcome: RefreshOutcome): StatusJson['refresh']['recent'][number] {
+  return {
+    outcome: outcome.outcome,
+    trigger: outcome.trigger,
+    started_at: outcome.startedAt.toISOString(),
+    finished_at: outcome.finishedAt.toISOString(),
+    duration_ms: outcome.durationMs,
+    pages: outcome.pages,
+    clients: outcome.clients,
+    bytes: outcome.bytes,
+    reason: outcome.reason,
+    http_status: outcome.httpStatus,
+    error: outcome.error
+  }
+}
+
+function persistenceJson (refresher: Refresher): StatusJson['persistence'] {
+  const { dir, load, lastSave } = refresher.persistence
+  return {
+    dir,
+    load: load === null ? null : { outcome: load.outcome, error: load.error, set_aside_as: load.setAsideAs ?? undefined },
+    last_save: lastSave === null ? null : { at: lastSave.at.toISOString(), outcome: lastSave.outcome, bytes: lastSave.bytes, error: lastSave.error }
+  }
+}
