@@ -2,6 +2,7 @@
 // personal data (LGPD). Credentials are redacted by path; URLs, the one place callers put
 // CPF/CNPJ, phones and logins, are masked before they are logged (`106.***.***-81`).
 import { pino } from 'pino'
+import type { FastifyBaseLogger } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 
 /** Paths pino blanks in every line: credentials in headers, tokens, passwords, keys. */
@@ -35,17 +36,36 @@ const DOCUMENT_OR_PHONE = /\d{3}\.\d{3}\.\d{3}-\d{2}|\d{2}\.\d{3}\.\d{3}\/\d{4}-
 /** A logged URL is clipped: a long one is abuse, and its tail tells nothing more. */
 const MAX_LOGGED_URL = 512
 
+/** Letters and digits of any script; ASCII is decided without the regular expression. */
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u
+
+function isLetterOrDigit (character: string): boolean {
+  const code = character.charCodeAt(0)
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a)
+  return LETTER_OR_DIGIT.test(character)
+}
+
 /**
  * Keeps the first three and last two letters or digits and stars the rest, punctuation kept:
- * `106.820.836-81` → `106.***.***-81`. Values with fewer than eight are starred whole.
+ * `106.820.836-81` → `106.***.***-81`. Values with fewer than eight are starred whole. Two
+ * plain loops over the code points: every request's log line masks its URL, and a regular
+ * expression with a callback per character cost more than the rest of the line.
  */
 export function maskValue (value: string): string {
-  const alphanumerics = value.match(/[\p{L}\p{N}]/gu)?.length ?? 0
+  let alphanumerics = 0
+  for (const character of value) if (isLetterOrDigit(character)) alphanumerics++
+  const keepsEnds = alphanumerics >= 8
   let seen = 0
-  return value.replace(/[\p{L}\p{N}]/gu, (character) => {
+  let masked = ''
+  for (const character of value) {
+    if (!isLetterOrDigit(character)) {
+      masked += character
+      continue
+    }
     seen++
-    return alphanumerics >= 8 && (seen <= 3 || seen > alphanumerics - 2) ? character : '*'
-  })
+    masked += keepsEnds && (seen <= 3 || seen > alphanumerics - 2) ? character : '*'
+  }
+  return masked
 }
 
 function decoded (value: string): string {
@@ -100,14 +120,37 @@ export function serializeRequest (request: LoggedRequest): Record<string, unknow
 
 export interface LoggerOptions {
   readonly level: string
-  /** Where lines go (default stdout); tests capture them. */
+  /** Where lines go (default stdout, asynchronously); tests capture them. */
   readonly destination?: DestinationStream
 }
+
+/**
+ * Log bytes waiting for stdout at most. Lines are written asynchronously, batched while a
+ * write is in flight, so a request never waits on the pipe; if stdout stalls, lines past this
+ * are dropped rather than held in memory. pino flushes what is buffered when the process exits.
+ */
+const LOG_BUFFER_BYTES = 16 * 1024 * 1024
 
 export function buildLogger ({ level, destination }: LoggerOptions): Logger {
   return pino({
     level,
     redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
     serializers: { req: serializeRequest, err: pino.stdSerializers.err }
-  }, destination ?? pino.destination(1))
+  }, destination ?? pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_BYTES }))
+}
+
+/**
+ * The logger of the one line each request gets (http/plugins/audit.ts). Its fields are safe
+ * by construction: the request through serializeRequest (method, masked URL, no headers), the
+ * route template, the status, the key's name, counts. So it skips the path redaction, which
+ * cost twice the rest of the line (57 against 25 µs a line, measured with the bench's line).
+ */
+/** Whether `logger` writes info lines now (its level may be changed while the service runs). */
+export function logsInfo (logger: FastifyBaseLogger): boolean {
+  return (pino.levels.values[logger.level] ?? Number.POSITIVE_INFINITY) <= pino.levels.values.info!
+}
+
+export function requestLineLogger (logger: FastifyBaseLogger): FastifyBaseLogger {
+  // Its own level: logsInfo(the service's logger) decides, per request, whether it writes.
+  return logger.child({}, { redact: [], level: 'info' })
 }
