@@ -42,11 +42,18 @@ function header (headers: Record<string, string | string[] | undefined>, name: s
   return typeof value === 'string' ? value : undefined
 }
 
+/**
+ * A 200 answer's bytes. On a loaded machine the service may shed right after a build (503
+ * overloaded, its event-loop bound): asked again a second later, a few times.
+ */
 async function fetchSmall (origin: string, path: string, auth: Record<string, string>): Promise<{ body: Buffer, etag: string | undefined }> {
-  const response = await request(`${origin}${path}`, { headers: auth })
-  const body = Buffer.from(await response.body.arrayBuffer())
-  if (response.statusCode !== 200) throw new Error(`${path} answered ${response.statusCode}`)
-  return { body, etag: header(response.headers, 'etag') }
+  for (let attempt = 1; ; attempt++) {
+    const response = await request(`${origin}${path}`, { headers: auth })
+    const body = Buffer.from(await response.body.arrayBuffer())
+    if (response.statusCode === 200) return { body, etag: header(response.headers, 'etag') }
+    if (response.statusCode !== 503 || attempt === 10) throw new Error(`${path} answered ${response.statusCode}: ${body.toString().slice(0, 200)}`)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
 }
 
 async function saveLarge (origin: string, path: string, auth: Record<string, string>, file: string, gzip: boolean) {
@@ -62,8 +69,8 @@ async function saveLarge (origin: string, path: string, auth: Record<string, str
  */
 export async function collectAnswers (origin: string, auth: Record<string, string>, work: string, clients: number, rotation: number): Promise<CollectedAnswers> {
   const offset = Math.max(0, Math.floor(clients / 2) - Math.floor(rotation / 2))
-  const page = await request(`${origin}${BASE}/all?limit=${rotation}&offset=${offset}`, { headers: auth })
-  const documents = [...new Set(((await page.body.json()) as { clientes: Array<{ cpf_cnpj: string }> }).clientes.map((c) => c.cpf_cnpj))]
+  const page = await fetchSmall(origin, `${BASE}/all?limit=${rotation}&offset=${offset}`, auth)
+  const documents = [...new Set((JSON.parse(page.body.toString()) as { clientes: Array<{ cpf_cnpj: string }> }).clientes.map((c) => c.cpf_cnpj))]
   const smallFile = join(work, 'answers.bin')
   const bodies: Buffer[] = []
   let position = 0
