@@ -1,4 +1,4 @@
-// A frontend team's view (issue 4): the types generated from openapi.yaml with openapi-typescript
+// A frontend team's view: the types generated from openapi.yaml with openapi-typescript
 // (test/generated/, kept in sync by `npm run openapi`) type-check these openapi-fetch calls, and
 // every answer of the running service — status, documented headers and body — is checked
 // against the document at run time. Each operation of the document must be called.
