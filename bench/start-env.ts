@@ -1,4 +1,4 @@
-// How the bench starts the service: the way the Docker image, `npm run start:prod` and the
+// How the bench starts the service: the way the Docker image, `npm run start:prod`, the systemd unit and the
 // README's production command start it, so that memory is measured with the allocator settings
 // it runs with. BENCH_ALLOCATOR compares: `deployed` (the default), `glibc` (glibc's defaults),
 // `jemalloc` (Debian's libjemalloc2 preloaded).
