@@ -22,6 +22,10 @@ FROM node:24-bookworm-slim
 # children, also where `docker run --init` is not available (Kubernetes).
 RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production SNAPSHOT_DIR=/data PORT=3000 HOST=0.0.0.0
+# glibc malloc with a fixed mmap threshold and two arenas (README, Performance: memory): by
+# default glibc raises the threshold after freeing a large block (mallopt(3)), and the
+# snapshot's freed 4 MiB slabs then stay resident (~300 MiB at 100 000 clients).
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -30,10 +30,11 @@ export class Worker {
   /**
    * Forks `file` and waits for its `ready` answer: a .ts file under tsx, a compiled .js file
    * under plain node (what is measured runs as deployed, without the loader's memory).
+   * `stdout` is a file descriptor for the child's standard output (the service's log lines).
    */
-  static async start (file: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ worker: Worker, ready: Record<string, unknown> }> {
+  static async start (file: string, env: Record<string, string>, execArgv: string[] = [], stdout: number | 'inherit' = 'inherit'): Promise<{ worker: Worker, ready: Record<string, unknown> }> {
     const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : []
-    const child = fork(file, [], { env: { ...process.env, ...env }, execArgv: [...loader, '--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(file, [], { env: { ...process.env, ...env }, execArgv: [...loader, '--expose-gc', ...execArgv], stdio: ['ignore', stdout, 'inherit', 'ipc'] })
     const worker = new Worker(child)
     const ready = await worker.request('ready') as Record<string, unknown>
     return { worker, ready }

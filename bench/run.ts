@@ -1,33 +1,43 @@
-// npm run bench [-- --quick] [-- --cpu-prof]: the README's performance targets measured on this machine, each figure a
-// ratio against a baseline taken in the same run. The simulator, the service and the baseline
-// servers each run in their own process; autocannon generates load from this one.
-// Writes bench/results/latest.{json,md}; exits 1 when a target is missed.
+// npm run bench [-- --quick] [-- --cpu-prof]: the README's performance targets measured on this
+// machine, each figure a ratio against a baseline the same load generator measured in the same
+// run. The simulator, the service (compiled, as deployed: LOG_LEVEL=info, every feature on) and
+// the two baselines (bare Fastify and bare node:http answering the service's own bytes from
+// constants) each run in their own process; the load comes from wrk, a process of its own
+// (autocannon in a worker thread where wrk is not installed).
+// Writes bench/results/latest.{json,md}, and on a full run the README's Performance table;
+// exits 1 when a target is missed.
 import { execFile } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { promisify } from 'node:util'
-import autocannon from 'autocannon'
 import { request } from 'undici'
 import { fleetFigures } from './fleet.js'
+import { collectAnswers } from './answers.js'
+import { pickGenerator } from './generator.js'
+import type { LoadResult, LoadSpec } from './generator.js'
 import { Worker } from './ipc.js'
 import { BENCH_KEYS } from './keys.js'
 import { summariseProfiles } from './profile-summary.js'
+import { updateReadme } from './readme.js'
+import { serviceStartEnv } from './start-env.js'
 
 const quick = process.argv.includes('--quick')
 const cpuProf = process.argv.includes('--cpu-prof')
 const clients = Number(process.env.BENCH_CLIENTS ?? (quick ? 10_000 : 100_000))
-/** Seconds per measured round; each comparison runs ROUNDS rounds per side. */
-const seconds = quick ? { warmUp: 1, lookup: 3 } : { warmUp: 2, lookup: 6 }
-/** Full /all answers per measured round. */
-const ALL_ANSWERS = quick ? 24 : 8
-const ROUNDS = 2
+/** Seconds per round: an unmeasured warm-up (JIT, connections), then the measured part. */
+const seconds = quick ? { warmUp: 1, lookup: 3, all: 4 } : { warmUp: 2, lookup: 5, all: 10 }
+/** Each comparison alternates its sides over this many rounds and keeps each side's best. */
+const ROUNDS = quick ? 2 : 3
+/** wrk's connections for small answers; a full /all is a few connections, as its callers are. */
+const CONNECTIONS = 32
+const ALL_CONNECTIONS = 2
+/** Lookups rotate over this many distinct CPF/CNPJs. */
+const ROTATION = 1000
 const RESULTS = new URL('./results/', import.meta.url).pathname
 /** Where bench/tsconfig.json compiles src/ and bench/: the measured processes run that, as deployed. */
 const COMPILED = new URL('../dist-bench/bench/', import.meta.url).pathname
-const BASE = '/api/v1/integracao/cliente'
 const AUTH = { authorization: `Bearer ${BENCH_KEYS.read}` }
 const MiB = 1024 * 1024
 
@@ -52,79 +62,73 @@ function log (line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`)
 }
 
-/**
- * Runs autocannon against `url`, after a short unmeasured warm-up (JIT, connections): for
- * `seconds`, or for `amount` answers. autocannon counts an answer's bytes when it completes, so
- * a handful of 300 MB answers in a fixed window would quantise the rate; a fixed number of
- * them over the time they took does not.
- */
-async function load (url: string, options: { seconds?: number, amount?: number, connections: number, headers?: Record<string, string> }) {
-  const headers = { ...AUTH, ...options.headers }
-  const base = { url, connections: options.connections, headers }
-  await autocannon(options.amount === undefined ? { ...base, duration: seconds.warmUp } : { ...base, amount: options.connections })
-  const result = await autocannon(options.amount === undefined ? { ...base, duration: options.seconds } : { ...base, amount: options.amount })
-  // A revalidation must answer 304 every time; anything else, 2xx.
-  const revalidating = options.headers?.['if-none-match'] !== undefined
-  const bad = result.errors + result.timeouts + (revalidating ? result.requests.total - result['3xx'] : result.non2xx)
-  if (bad > 0) throw new Error(`${url}: ${bad} unexpected answers (2xx ${result['2xx']}, 3xx ${result['3xx']}, errors ${result.errors}, timeouts ${result.timeouts})`)
-  const bytesPerSecond = options.amount === undefined ? result.throughput.average : result.throughput.total / result.duration
-  return { rps: result.requests.average, p99: result.latency.p99, bytesPerSecond, requests: result.requests.total }
+/** One side of a comparison: who answers, what is sent, and what to set before its rounds. */
+interface Side {
+  readonly name: string
+  readonly spec: LoadSpec
+  readonly before?: () => Promise<unknown>
 }
 
-type LoadResult = Awaited<ReturnType<typeof load>>
+interface Compared { readonly best: LoadResult, readonly rounds: readonly LoadResult[] }
 
 /**
- * Ours and the baseline in alternating rounds, the best round of each kept: on a shared
- * machine a burst of someone else's work then cannot land on one side only.
+ * The sides in alternating rounds, each side's best kept: on a shared machine a burst of
+ * someone else's work then cannot land on one side only. `score` says what "best" is.
  */
-async function compare (oursUrl: string, bareUrl: string, options: Parameters<typeof load>[1], better: (a: LoadResult, b: LoadResult) => boolean): Promise<{ ours: LoadResult, bare: LoadResult }> {
-  let ours: LoadResult | undefined
-  let bare: LoadResult | undefined
+async function compare (generator: ReturnType<typeof pickGenerator>, sides: readonly Side[], measureS: number, score: (r: LoadResult) => number, check: (side: Side, r: LoadResult) => void = () => {}): Promise<Record<string, Compared>> {
+  const rounds: Record<string, LoadResult[]> = Object.fromEntries(sides.map((s) => [s.name, []]))
   for (let round = 0; round < ROUNDS; round++) {
-    const o = await load(oursUrl, options)
-    const b = await load(bareUrl, options)
-    if (ours === undefined || better(o, ours)) ours = o
-    if (bare === undefined || better(b, bare)) bare = b
+    for (const side of sides) {
+      await side.before?.()
+      await generator.run(side.spec, seconds.warmUp)
+      const result = await generator.run(side.spec, measureS)
+      if (result.failures > 0) throw new Error(`${side.name}: ${result.failures} failed requests of ${result.requests}`)
+      check(side, result)
+      rounds[side.name]!.push(result)
+    }
   }
-  return { ours: ours!, bare: bare! }
+  return Object.fromEntries(Object.entries(rounds).map(([name, results]) => [name, { best: results.reduce((a, b) => score(b) > score(a) ? b : a), rounds: results }]))
 }
 
-async function saveBody (url: string, path: string, headers: Record<string, string> = {}): Promise<{ bytes: number, encoding: string | undefined, etag: string | undefined }> {
-  const response = await request(url, { headers: { ...AUTH, ...headers } })
-  if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`)
-  await pipeline(response.body, createWriteStream(path))
-  const { size } = await stat(path)
-  const header = (name: string) => { const value = response.headers[name]; return typeof value === 'string' ? value : undefined }
-  return { bytes: size, encoding: header('content-encoding'), etag: header('etag') }
-}
+const roundsNote = (c: Compared, unit: (r: LoadResult) => string) => `rounds ${c.rounds.map(unit).join(', ')}`
+const rps = (r: LoadResult) => r.rps.toFixed(0)
+const mibps = (r: LoadResult) => (r.bytesPerSecond / MiB).toFixed(0)
 
 async function main (): Promise<number> {
   const startedAt = new Date()
   const loadBefore = loadavg()
   const work = await mkdtemp(join(tmpdir(), 'hubsoft-bff-bench-'))
+  const generator = pickGenerator(work)
   const profileDir = join(RESULTS, 'profiles')
   if (cpuProf) {
     // Only this run's profiles are summarised.
     await rm(profileDir, { recursive: true, force: true })
     await mkdir(profileDir, { recursive: true })
   }
-  log(`${clients} clients${quick ? ' (quick)' : ''}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`)
+  log(`${clients} clients${quick ? ' (quick)' : ''}; load generator ${generator.name}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`)
   await promisify(execFile)(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', new URL('./tsconfig.json', import.meta.url).pathname])
   log('compiled the service and the baselines')
 
   const { worker: simulator, ready: sim } = await Worker.start(new URL('./simulator-process.ts', import.meta.url).pathname, { BENCH_CLIENTS: String(clients) })
   const credentials = sim.credentials as Record<string, string>
   log(`simulator ready at ${String(sim.url)}`)
+  // As deployed, the service's log lines go to standard output; here into a file.
+  const logFile = join(work, 'service.log')
+  const logFd = openSync(logFile, 'w')
+  const startEnv = serviceStartEnv()
   const { worker: service, ready: svc } = await Worker.start(join(COMPILED, 'service-process.js'), {
+    ...startEnv.env,
     BENCH_HUBSOFT_URL: String(sim.url),
     BENCH_CLIENT_ID: credentials.clientId!,
     BENCH_CLIENT_SECRET: credentials.clientSecret!,
     BENCH_USERNAME: credentials.username!,
     BENCH_PASSWORD: credentials.password!
-  }, cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])
+  }, [...startEnv.execArgv, ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])], logFd)
+  closeSync(logFd)
   const serviceUrl = `http://127.0.0.1:${String(svc.port)}`
   const figures: Figure[] = []
-  let baseline: Worker | null = null
+  const baselines: Worker[] = []
+  const logLevel = (level: string) => async () => await service.request('logLevel', { level })
 
   try {
     // Ingest: the same pages fetched and parsed only, against the whole build.
@@ -136,78 +140,88 @@ async function main (): Promise<number> {
     figures.push({ figure: 'Ingest time vs fetch + JSON.parse only', value: ingest.ms / 1000, unit: 's', baseline: parseMs / 1000, ratio: ingest.ms / parseMs, target: { op: '≤', bound: 2 } })
     // Steady state: V8 gives back heap it grew during the build once allocation calms down.
     await new Promise((resolve) => setTimeout(resolve, (quick ? 3 : 10) * 1000))
-    const memory = await service.request('memory') as { rss: number, heapTotal: number, heapUsed: number, external: number, rawJsonBytes: number }
+    const memory = await service.request('memory') as Memory
 
-    // The bytes both sides answer: the full default /all and one lookup.
-    const allPath = join(work, 'all.json')
-    const all = await saveBody(`${serviceUrl}${BASE}/all`, allPath)
-    const sample = await request(`${serviceUrl}${BASE}/all?limit=1&offset=${Math.floor(clients / 2)}`, { headers: AUTH })
-    const cpf = ((await sample.body.json()) as { clientes: Array<{ cpf_cnpj: string }> }).clientes[0]!.cpf_cnpj
-    const lookupUrl = `${serviceUrl}${BASE}/all/cpf_cnpj/${encodeURIComponent(cpf)}`
-    const lookupPath = join(work, 'lookup.json')
-    const lookup = await saveBody(lookupUrl, lookupPath)
-    const gzipPath = join(work, 'all.json.gz')
-    const gzip = await saveBody(`${serviceUrl}${BASE}/all`, gzipPath, { 'accept-encoding': 'gzip' })
-    const servesGzip = gzip.encoding === 'gzip'
-    log(`/all is ${(all.bytes / MiB).toFixed(1)} MiB; gzip ${servesGzip ? `${(gzip.bytes / MiB).toFixed(1)} MiB` : 'not served'}; lookup ${lookup.bytes} bytes`)
-    const parts = `heap ${(memory.heapUsed / MiB).toFixed(0)} of ${(memory.heapTotal / MiB).toFixed(0)} MiB, external ${(memory.external / MiB).toFixed(0)} MiB (prepared bytes ${(ingest.preparedBytes / MiB).toFixed(0)} MiB)`
-    figures.push({ figure: 'RSS after ingest (settled) / JSON bytes of /all', value: memory.rss / MiB, unit: 'MiB', baseline: all.bytes / MiB, ratio: memory.rss / all.bytes, target: { op: '≤', bound: 2 }, note: parts })
-    figures.push({ figure: 'RSS after ingest (settled) / JSON bytes of the clients as received', value: memory.rss / MiB, unit: 'MiB', baseline: memory.rawJsonBytes / MiB, ratio: memory.rss / memory.rawJsonBytes, target: { op: '≤', bound: 2 }, note: 'every relation and cancelled service, as persisted' })
+    const answers = await collectAnswers(serviceUrl, AUTH, work, clients, ROTATION)
+    log(`/all is ${(answers.allBytes / MiB).toFixed(1)} MiB; gzip ${answers.allGzipBytes === null ? 'not served' : `${(answers.allGzipBytes / MiB).toFixed(1)} MiB`}; lookups ${answers.lookupBytes} bytes on average over ${answers.lookups.length} CPF/CNPJs`)
+    figures.push(restFigure('RSS at rest after ingest / JSON bytes of /all', memory, answers.allBytes))
+    figures.push({ figure: 'RSS at rest after ingest / JSON bytes of the clients as received', value: memory.rss / MiB, unit: 'MiB', baseline: memory.rawJsonBytes / MiB, ratio: memory.rss / memory.rawJsonBytes, target: { op: '≤', bound: 2 }, note: 'every relation and cancelled service, as persisted' })
 
-    const files: Record<string, { path: string, encoding?: string }> = { lookup: { path: lookupPath }, all: { path: allPath } }
-    if (servesGzip) files['all-gzip'] = { path: gzipPath, encoding: 'gzip' }
-    const started = await Worker.start(join(COMPILED, 'baseline-process.js'), { BENCH_BASELINE_FILES: JSON.stringify(files) })
-    baseline = started.worker
-    const baselineUrl = `http://127.0.0.1:${String(started.ready.port)}`
-
-    // Lookups by CPF/CNPJ against a constant answer; then revalidations of the same URL.
-    const lookupLoad = { seconds: seconds.lookup, connections: 20 }
-    const { ours, bare } = await compare(lookupUrl, `${baselineUrl}/lookup`, lookupLoad, (a, b) => a.rps > b.rps)
-    log(`lookups: ${ours.rps.toFixed(0)} req/s (p99 ${ours.p99} ms) vs bare ${bare.rps.toFixed(0)} req/s (p99 ${bare.p99} ms)`)
-    figures.push({ figure: 'Lookup by CPF/CNPJ, req/s', value: ours.rps, unit: 'req/s', baseline: bare.rps, ratio: ours.rps / bare.rps, target: { op: '≥', bound: 0.9 } })
-    figures.push({ figure: 'Lookup by CPF/CNPJ, latency p99', value: ours.p99, unit: 'ms', baseline: bare.p99, ratio: bare.p99 === 0 ? undefined : ours.p99 / bare.p99 })
-    let revalidated: LoadResult | undefined
-    for (let round = 0; round < ROUNDS; round++) {
-      const result = await load(lookupUrl, { ...lookupLoad, headers: { 'if-none-match': lookup.etag ?? '' } })
-      if (revalidated === undefined || result.rps > revalidated.rps) revalidated = result
+    const manifest = join(work, 'manifest.json')
+    await writeFile(manifest, JSON.stringify(answers.manifest))
+    const origins: Record<string, string> = { service: serviceUrl }
+    for (const kind of ['fastify', 'http']) {
+      const started = await Worker.start(join(COMPILED, 'baseline-process.js'), { BENCH_BASELINE: kind, BENCH_BASELINE_MANIFEST: manifest })
+      baselines.push(started.worker)
+      origins[kind] = `http://127.0.0.1:${String(started.ready.port)}`
     }
-    figures.push({ figure: '304 revalidation req/s vs lookups', value: revalidated!.rps, unit: 'req/s', baseline: ours.rps, ratio: revalidated!.rps / ours.rps, target: { op: '≥', bound: 1 } })
+    const sides = (requests: LoadSpec['requests'], connections = CONNECTIONS, withWarn = true): Side[] => [
+      { name: 'info', spec: { origin: origins.service!, requests, connections }, before: logLevel('info') },
+      { name: 'fastify', spec: { origin: origins.fastify!, requests, connections } },
+      { name: 'http', spec: { origin: origins.http!, requests, connections } },
+      ...(withWarn ? [{ name: 'warn', spec: { origin: origins.service!, requests, connections }, before: logLevel('warn') }] : [])
+    ]
+    const byRps = (r: LoadResult) => r.rps
+    const byBytes = (r: LoadResult) => r.bytesPerSecond
 
-    // The full dump against the same bytes from a constant Buffer.
-    const allLoad = { amount: ALL_ANSWERS, connections: 2 }
-    const faster = (a: LoadResult, b: LoadResult) => a.bytesPerSecond > b.bytesPerSecond
-    const { ours: allOurs, bare: allBare } = await compare(`${serviceUrl}${BASE}/all`, `${baselineUrl}/all`, allLoad, faster)
-    log(`/all: ${(allOurs.bytesPerSecond / MiB).toFixed(0)} MiB/s vs constant ${(allBare.bytesPerSecond / MiB).toFixed(0)} MiB/s`)
-    figures.push({ figure: 'Full /all (identity), MiB/s', value: allOurs.bytesPerSecond / MiB, unit: 'MiB/s', baseline: allBare.bytesPerSecond / MiB, ratio: allOurs.bytesPerSecond / allBare.bytesPerSecond, target: { op: '≥', bound: 0.8 }, note: `${allOurs.requests} vs ${allBare.requests} answers` })
-    if (servesGzip) {
-      const { ours: gzOurs, bare: gzBare } = await compare(`${serviceUrl}${BASE}/all`, `${baselineUrl}/all-gzip`, { ...allLoad, headers: { 'accept-encoding': 'gzip' } }, faster)
-      figures.push({ figure: 'Full /all (gzip), MiB/s', value: gzOurs.bytesPerSecond / MiB, unit: 'MiB/s', baseline: gzBare.bytesPerSecond / MiB, ratio: gzOurs.bytesPerSecond / gzBare.bytesPerSecond, target: { op: '≥', bound: 0.8 } })
-    } else {
-      figures.push({ figure: 'Full /all (gzip), MiB/s', value: Number.NaN, unit: 'MiB/s', note: 'the service answered identity to Accept-Encoding: gzip; nothing to compare' })
+    // Lookups by CPF/CNPJ and busca by cpf_cnpj, at info (as deployed) and at warn.
+    for (const [what, requests] of [['Lookup by CPF/CNPJ', answers.lookups], ['busca=cpf_cnpj', answers.busca]] as const) {
+      const r = await compare(generator, sides(requests), seconds.lookup, byRps)
+      const [info, warn, bare, http] = [r.info!, r.warn!, r.fastify!, r.http!]
+      log(`${what}: info ${rps(info.best)} req/s, warn ${rps(warn.best)}, bare Fastify ${rps(bare.best)}, node:http ${rps(http.best)}`)
+      figures.push({ figure: `${what}, LOG_LEVEL=info, req/s vs bare Fastify`, value: info.best.rps, unit: 'req/s', baseline: bare.best.rps, ratio: info.best.rps / bare.best.rps, target: { op: '≥', bound: 0.5 }, note: `p99 ${info.best.p99Ms.toFixed(2)} ms vs ${bare.best.p99Ms.toFixed(2)} ms; ${roundsNote(info, rps)} vs ${roundsNote(bare, rps)}` })
+      figures.push({ figure: `${what}, LOG_LEVEL=warn, req/s vs bare Fastify`, value: warn.best.rps, unit: 'req/s', baseline: bare.best.rps, ratio: warn.best.rps / bare.best.rps, target: { op: '≥', bound: 0.7 }, note: `p99 ${warn.best.p99Ms.toFixed(2)} ms; ${roundsNote(warn, rps)}` })
+      figures.push({ figure: `${what}: bare Fastify vs bare node:http, req/s`, value: bare.best.rps, unit: 'req/s', baseline: http.best.rps, ratio: bare.best.rps / http.best.rps, note: `the framework's own cost; node:http p99 ${http.best.p99Ms.toFixed(2)} ms, ${roundsNote(http, rps)}` })
     }
+
+    // Revalidations: every answer a 304, here and from the bare Fastify answering the same.
+    const notModified = (side: Side, result: LoadResult) => {
+      // A 304 carries headers only: a few hundred bytes against the lookup's thousands.
+      if (result.bytesPerSecond / result.rps > answers.lookupBytes / 2) throw new Error(`${side.name}: revalidations answered bodies (${(result.bytesPerSecond / result.rps).toFixed(0)} bytes each)`)
+    }
+    await expect304(serviceUrl, answers.revalidations[0]!)
+    {
+      const r = await compare(generator, sides(answers.revalidations, CONNECTIONS, false), seconds.lookup, byRps, notModified)
+      const [info, bare, http] = [r.info!, r.fastify!, r.http!]
+      log(`304: ${rps(info.best)} req/s vs bare Fastify ${rps(bare.best)}, node:http ${rps(http.best)}`)
+      figures.push({ figure: '304 revalidation, LOG_LEVEL=info, req/s vs bare Fastify 304', value: info.best.rps, unit: 'req/s', baseline: bare.best.rps, ratio: info.best.rps / bare.best.rps, target: { op: '≥', bound: 0.6 }, note: `p99 ${info.best.p99Ms.toFixed(2)} ms vs ${bare.best.p99Ms.toFixed(2)} ms; node:http ${rps(http.best)} req/s` })
+    }
+
+    // The full dump against the same bytes from a constant Buffer, identity and gzip.
+    for (const [what, all] of [['identity', answers.all], ['gzip', answers.allGzip]] as const) {
+      if (all === null) {
+        figures.push({ figure: `Full /all (${what}), MiB/s vs a constant Buffer`, value: Number.NaN, unit: 'MiB/s', note: 'the service answered identity to Accept-Encoding: gzip; nothing to compare' })
+        continue
+      }
+      const r = await compare(generator, sides([all], ALL_CONNECTIONS, false), seconds.all, byBytes)
+      const [ours, bare, http] = [r.info!, r.fastify!, r.http!]
+      log(`/all ${what}: ${mibps(ours.best)} MiB/s vs constant ${mibps(bare.best)} MiB/s (node:http ${mibps(http.best)})`)
+      figures.push({ figure: `Full /all (${what}), MiB/s vs a constant Buffer`, value: ours.best.bytesPerSecond / MiB, unit: 'MiB/s', baseline: bare.best.bytesPerSecond / MiB, ratio: ours.best.bytesPerSecond / bare.best.bytesPerSecond, target: { op: '≥', bound: 0.8 }, note: `bare Fastify; node:http ${mibps(http.best)} MiB/s; ${roundsNote(ours, mibps)} vs ${roundsNote(bare, mibps)}` })
+    }
+    await service.request('logLevel', { level: 'info' })
 
     // A second refresh while lookups run: the event loop must keep serving.
-    let during: autocannon.Instance | undefined
-    const duringDone = new Promise<autocannon.Result>((resolve, reject) => {
-      during = autocannon({ url: lookupUrl, duration: 3600, connections: 10, headers: AUTH }, (error, result) => error === null || error === undefined ? resolve(result) : reject(error))
-    })
+    const during = generator.start({ origin: serviceUrl, requests: answers.lookups, connections: 10 })
     const refresh = await service.request('ingest') as typeof ingest
-    during!.stop()
-    const duringResult = await duringDone
-    log(`refresh under load: ${(refresh.ms / 1000).toFixed(1)} s, loop delay p99 ${refresh.loopDelay.p99.toFixed(1)} ms (max ${refresh.loopDelay.max.toFixed(0)}), lookups ${duringResult.requests.average.toFixed(0)} req/s p99 ${duringResult.latency.p99} ms`)
-    figures.push({ figure: 'Event-loop delay p99 during a refresh under lookups', value: refresh.loopDelay.p99, unit: 'ms', target: { op: '≤', bound: 50 }, note: `max ${refresh.loopDelay.max.toFixed(0)} ms; lookups meanwhile ${duringResult.requests.average.toFixed(0)} req/s, p99 ${duringResult.latency.p99} ms` })
-    figures.push({ figure: 'Peak RSS during a refresh / JSON bytes of /all', value: refresh.rssPeak / MiB, unit: 'MiB', baseline: all.bytes / MiB, ratio: refresh.rssPeak / all.bytes, target: { op: '≤', bound: 3.5 }, note: 'same data: every client shares its bytes with the serving snapshot' })
+    const duringResult = await during.stop()
+    log(`refresh under load: ${(refresh.ms / 1000).toFixed(1)} s, loop delay p99 ${refresh.loopDelay.p99.toFixed(1)} ms (max ${refresh.loopDelay.max.toFixed(0)}), lookups ${rps(duringResult)} req/s p99 ${duringResult.p99Ms.toFixed(1)} ms`)
+    figures.push({ figure: 'Event-loop delay p99 during a refresh under lookups', value: refresh.loopDelay.p99, unit: 'ms', target: { op: '≤', bound: 50 }, note: `max ${refresh.loopDelay.max.toFixed(0)} ms; lookups meanwhile ${rps(duringResult)} req/s, p99 ${duringResult.p99Ms.toFixed(1)} ms` })
+    figures.push({ figure: 'Peak RSS during a refresh / JSON bytes of /all', value: refresh.rssPeak / MiB, unit: 'MiB', baseline: answers.allBytes / MiB, ratio: refresh.rssPeak / answers.allBytes, target: { op: '≤', bound: 3.5 }, note: 'same data: every client shares its bytes with the serving snapshot' })
 
     // The worst refresh for memory: every client changed, nothing shared.
     await simulator.request('changeEveryClient')
     const changed = await service.request('ingest') as typeof ingest
     log(`refresh with every client changed: ${(changed.ms / 1000).toFixed(1)} s, peak RSS ${(changed.rssPeak / MiB).toFixed(0)} MiB`)
-    figures.push({ figure: 'Peak RSS during a refresh that changes every client / JSON bytes of /all', value: changed.rssPeak / MiB, unit: 'MiB', baseline: all.bytes / MiB, ratio: changed.rssPeak / all.bytes, target: { op: '≤', bound: 3.5 }, note: `loop delay p99 ${changed.loopDelay.p99.toFixed(1)} ms` })
+    figures.push({ figure: 'Peak RSS during a refresh that changes every client / JSON bytes of /all', value: changed.rssPeak / MiB, unit: 'MiB', baseline: answers.allBytes / MiB, ratio: changed.rssPeak / answers.allBytes, target: { op: '≤', bound: 3.5 }, note: `loop delay p99 ${changed.loopDelay.p99.toFixed(1)} ms` })
+    await new Promise((resolve) => setTimeout(resolve, (quick ? 3 : 10) * 1000))
+    figures.push(restFigure('RSS at rest after both refreshes / JSON bytes of /all', await service.request('memory') as Memory, answers.allBytes))
+    const logBytes = (await stat(logFile)).size
+    figures.push({ figure: 'Service log written', value: logBytes / MiB, unit: 'MiB', note: 'one line per request at info; none at warn' })
     // The fleet (REDIS_URL): bench/fleet.ts, alone with the simulator.
     await service.stop()
     figures.push(...await fleetFigures({ compiled: COMPILED, serviceEnv: { BENCH_HUBSOFT_URL: String(sim.url), BENCH_CLIENT_ID: credentials.clientId!, BENCH_CLIENT_SECRET: credentials.clientSecret!, BENCH_USERNAME: credentials.username!, BENCH_PASSWORD: credentials.password! }, log }))
   } finally {
-    await baseline?.stop()
+    for (const baseline of baselines) await baseline.stop()
     await service.stop()
     await simulator.stop()
     await rm(work, { recursive: true, force: true })
@@ -217,6 +231,8 @@ async function main (): Promise<number> {
     cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     memory: `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
     node: process.version,
+    loadGenerator: generator.name,
+    serviceStart: startEnv.description,
     loadAverageBefore: loadBefore.map((l) => Number(l.toFixed(2))),
     loadAverageAfter: loadavg().map((l) => Number(l.toFixed(2)))
   }
@@ -224,9 +240,35 @@ async function main (): Promise<number> {
   const report = { startedAt: startedAt.toISOString(), durationS: Math.round((Date.now() - startedAt.getTime()) / 1000), clients, quick, machine, figures: figures.map((f) => ({ ...f, pass: passes(f) })), profile }
   await mkdir(RESULTS, { recursive: true })
   await writeFile(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
-  await writeFile(join(RESULTS, 'latest.md'), markdown(report))
-  process.stdout.write(markdown(report))
+  const table = markdown(report)
+  await writeFile(join(RESULTS, 'latest.md'), table)
+  if (!quick && !cpuProf) await updateReadme(table)
+  process.stdout.write(table)
   return figures.every((f) => passes(f) !== false) ? 0 : 1
+}
+
+interface Memory {
+  readonly rss: number
+  readonly heapTotal: number
+  readonly heapUsed: number
+  readonly external: number
+  readonly rawJsonBytes: number
+  readonly anonymous?: number
+  readonly fileBacked: number
+  readonly allocator: string
+}
+
+/** RSS against the /all JSON, with where it lives: V8's heap, external buffers, the rest. */
+function restFigure (figure: string, memory: Memory, allBytes: number): Figure {
+  const outside = memory.rss - memory.heapTotal - memory.external - memory.fileBacked
+  const note = `${memory.allocator}: heap ${(memory.heapUsed / MiB).toFixed(0)} of ${(memory.heapTotal / MiB).toFixed(0)} MiB, external ${(memory.external / MiB).toFixed(0)} MiB, file-backed ${(memory.fileBacked / MiB).toFixed(0)} MiB, the rest ${(outside / MiB).toFixed(0)} MiB`
+  return { figure, value: memory.rss / MiB, unit: 'MiB', baseline: allBytes / MiB, ratio: memory.rss / allBytes, target: { op: '≤', bound: 2 }, note }
+}
+
+async function expect304 (origin: string, revalidation: { path: string, headers: Record<string, string> }): Promise<void> {
+  const response = await request(`${origin}${revalidation.path}`, { headers: revalidation.headers })
+  await response.body.dump()
+  if (response.statusCode !== 304) throw new Error(`a revalidation of ${revalidation.path} answered ${response.statusCode}`)
 }
 
 function number (value: number | undefined, digits = 2): string {
@@ -239,13 +281,13 @@ function markdown (report: { startedAt: string, durationS: number, clients: numb
   const rows = report.figures.map((f) => `| ${f.figure} | ${number(f.value)} ${f.unit} | ${f.baseline === undefined ? '—' : `${number(f.baseline)} ${f.unit}`} | ${number(f.ratio)} | ${f.target === undefined ? '—' : `${f.target.op} ${f.target.bound}`} | ${f.pass === null ? '—' : f.pass ? 'pass' : '**FAIL**'} | ${f.note ?? ''} |`)
   const m = report.machine
   return [
-    `### npm run bench — ${report.clients} clients${report.quick ? ' (quick)' : ''}, ${report.startedAt}`,
+    `#### npm run bench — ${report.clients} clients${report.quick ? ' (quick)' : ''}, ${report.startedAt}`,
     '',
     '| Figure | Value | Baseline | Ratio | Target | Result | Note |',
     '|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Machine: ${String(m.cpus)}, ${String(m.memory)}, Node ${String(m.node)}; load average before ${JSON.stringify(m.loadAverageBefore)}, after ${JSON.stringify(m.loadAverageAfter)}; the run took ${report.durationS} s.`,
+    `Load generator: ${String(m.loadGenerator)}. Service started with ${String(m.serviceStart)}. Machine: ${String(m.cpus)}, ${String(m.memory)}, Node ${String(m.node)}; load average before ${JSON.stringify(m.loadAverageBefore)}, after ${JSON.stringify(m.loadAverageAfter)}; the run took ${report.durationS} s.`,
     ...(report.profile === undefined ? [] : ['', 'Service CPU profile (self time, top functions):', '', '```', report.profile, '```']),
     ''
   ].join('\n')

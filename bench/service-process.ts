@@ -1,11 +1,14 @@
-// The service under measurement: buildApp against the bench's simulator, listening on
-// loopback, with probes the bench reads over IPC: ingest time, event-loop delay while a
-// refresh runs, resident memory, and the parse-only baseline (the same pages fetched and
-// JSON.parse-d, nothing built).
-import { mkdtempSync, rmSync } from 'node:fs'
+// The service under measurement, as deployed: buildApp against the bench's simulator with
+// every feature on and LOG_LEVEL=info (its lines go to stdout, which the bench points at a
+// file), listening on loopback, with probes the bench reads over IPC: ingest time, event-loop
+// delay while a refresh runs, where resident memory lives, the log level (the lookup is also
+// measured at warn), and the parse-only baseline (the same pages fetched and JSON.parse-d,
+// nothing built).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { fetchClientPages } from '../src/upstream/fetch-clientes.js'
@@ -30,7 +33,7 @@ const config = loadConfig({
   RATE_LIMIT_MAX: '999999999',
   // Likewise the bound on concurrent full downloads (default 4), below the bench's connections.
   FULL_DUMP_CONCURRENCY: '1000',
-  LOG_LEVEL: 'warn'
+  LOG_LEVEL: 'info'
 })
 // The refresh floor is real; the bench moves this clock past it to refresh again.
 let clockSkewMs = 0
@@ -59,8 +62,35 @@ function sampleRss (): () => number {
 
 const MS = 1e6
 
+/** The C allocator this process runs with, as its environment chose it. */
+function allocatorInUse (): string {
+  if (process.env.LD_PRELOAD?.includes('jemalloc') === true) return `jemalloc${process.env.MALLOC_CONF === undefined ? '' : ` (${process.env.MALLOC_CONF})`}`
+  const tuning = Object.entries(process.env).filter(([name]) => name.startsWith('MALLOC_')).map(([name, value]) => `${name}=${String(value)}`)
+  return `glibc malloc${tuning.length === 0 ? '' : ` (${tuning.join(' ')})`}`
+}
+
+/** The kernel's view of this process's memory (kB figures of /proc/self/smaps_rollup, in bytes). */
+function smapsRollup (): Record<string, number> {
+  const figures: Record<string, number> = {}
+  try {
+    for (const line of readFileSync('/proc/self/smaps_rollup', 'utf8').split('\n')) {
+      const match = /^(\w+):\s+(\d+) kB/.exec(line)
+      if (match !== null) figures[match[1]!] = Number(match[2]) * 1024
+    }
+  } catch {
+    // Not Linux: the figure is left out.
+  }
+  return figures
+}
+
 serve({
   ready: async () => ({ port }),
+
+  /** Request loggers are children made per request, so the new level applies from the next one. */
+  logLevel: async ({ level }) => {
+    app.log.level = String(level)
+    return { level: app.log.level }
+  },
 
   /** Fetches every page and only parses it (getJson), as the ingest baseline. */
   parseOnly: async () => {
@@ -103,14 +133,19 @@ serve({
     }
   },
 
-  /** Memory after full collections, and the JSON size of the clients as received (counted after reading it). */
+  /**
+   * Memory after full collections, and the JSON size of the clients as received (counted
+   * first: the strings it makes are collected before anything is read). Node's figures and
+   * the kernel's are read at the same moment.
+   */
   memory: async () => {
-    await gcNow()
-    const usage = process.memoryUsage()
     const snapshot = app.refresher.snapshot
     let rawJsonBytes = 0
     for (let position = 0; position < (snapshot?.size ?? 0); position++) rawJsonBytes += Buffer.byteLength(snapshot!.clienteJson(position)) + 1
     await gcNow()
-    return { rss: usage.rss, heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rawJsonBytes }
+    const usage = process.memoryUsage()
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size]))
+    const smaps = smapsRollup()
+    return { rss: usage.rss, heapTotal: usage.heapTotal, heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rawJsonBytes, spaces, anonymous: smaps.Anonymous, fileBacked: (smaps.Rss ?? 0) - (smaps.Anonymous ?? 0), allocator: allocatorInUse() }
   }
 })

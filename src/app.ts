@@ -1,6 +1,6 @@
 // buildApp(config, deps) → a Fastify instance wired to HubSoft and the refresher; it never
 // listens and never starts fetching by itself (server.ts and tests call refresher.start()).
-import Fastify from 'fastify'
+import Fastify, { LogController } from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import auditPlugin from './http/plugins/audit.js'
@@ -80,6 +80,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const metrics = new ServiceMetrics()
   const app = Fastify({
     loggerInstance: deps.logger ?? buildLogger({ level: config.logLevel }),
+    // One line per request, written by the audit plugin, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     // Long query strings are abuse, not lookups. Query strings are read as HubSoft reads them
     // (empty = absent), and `/cliente/` reaches `/cliente`, as on HubSoft (README, "Drop-in").
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true, querystringParser: readQueryString },

@@ -9,6 +9,7 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, describeConfig, digestApiKey, loadConfig } from './config.js'
 import type { ApiKeyConfig, Config } from './config.js'
+import { buildLogger } from './log.js'
 import { SnapshotDirError } from './snapshot/persist.js'
 import { HubsoftSimulator } from './simulator/simulator.js'
 
@@ -103,7 +104,8 @@ async function main (): Promise<void> {
     }
   }
 
-  const app = await buildApp(config)
+  const logger = buildLogger({ level: config.logLevel })
+  const app = await buildApp(config, { logger })
   const demoSimulator = simulator
   const demoDir = temporaryDir
   if (demoSimulator !== null) app.addHook('onClose', async () => await demoSimulator.close())
@@ -115,6 +117,8 @@ async function main (): Promise<void> {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
     await app.close()
+    // Log lines are written asynchronously (log.ts): the last ones go out before the process ends.
+    logger.flush()
   })
 
   await app.listen({ port: config.port, host: config.host })

@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
-import { buildLogger, maskUrl, maskValue } from '../src/log.js'
+import { buildLogger, logsInfo, maskUrl, maskValue, requestLineLogger } from '../src/log.js'
 import { logLeaks } from './helpers/service.js'
 
 test('maskValue keeps the first three and last two letters or digits, punctuation kept', () => {
@@ -63,6 +63,27 @@ test('the logger redacts credentials by path and masks the request URL', () => {
     assert.equal(text.includes(secret), false, `${secret} reached the log: ${text}`)
   }
   assert.match(text, /cpf_cnpj\/106\*{6}81/)
+})
+
+test('the request line logger writes the request through the masking serializer, never its headers', () => {
+  const lines: string[] = []
+  const logger = buildLogger({ level: 'info', destination: { write: (line: string) => { lines.push(line) } } })
+  const request = { method: 'GET', url: '/api/v1/integracao/cliente/all/cpf_cnpj/10682083681', headers: { authorization: 'Bearer hbat_secret-token-value' }, ip: '127.0.0.1' }
+  requestLineLogger(logger).info({ req: request, res: { statusCode: 200 } }, 'data request')
+  assert.equal(lines.length, 1)
+  const line = JSON.parse(lines[0]!) as { req: Record<string, unknown>, res: { statusCode: number } }
+  assert.deepEqual(line.req, { method: 'GET', url: '/api/v1/integracao/cliente/all/cpf_cnpj/106******81', remoteAddress: '127.0.0.1' })
+  assert.equal(line.res.statusCode, 200)
+  assert.equal(lines[0]!.includes('hbat_'), false)
+})
+
+test('logsInfo follows the service logger\'s level as it changes', () => {
+  const logger = buildLogger({ level: 'info', destination: { write: () => {} } })
+  const table: Array<[string, boolean]> = [['trace', true], ['debug', true], ['info', true], ['warn', false], ['error', false], ['silent', false]]
+  for (const [level, expected] of table) {
+    logger.level = level
+    assert.equal(logsInfo(logger), expected, level)
+  }
 })
 
 test('the leak scanner finds secrets, bearer tokens and documents in any punctuation', () => {

@@ -80,7 +80,8 @@ test('URLs are logged masked after decoding: an escaped CPF in an escaped segmen
   const escaped = encodeURIComponent(punctuated).replaceAll('.', '%2E').replaceAll('-', '%2D')
   assert.equal((await get(origin, `${BASE}/all/cpf%5Fcnpj/${escaped}`)).status, 200)
   assert.equal((await get(origin, `${BASE}/all?limit=1&codigo_pacote=QIWUAB12CD3442`)).status, 200)
-  const urls = loggedLines(app, /incoming request/).map((line) => String(line.req.url))
+  // One line per request: 'data request' for the data routes.
+  const urls = loggedLines(app, /^(data request|request completed)$/).map((line) => String(line.req.url))
   const lookup = urls.find((url) => url.includes('cpf%5Fcnpj'))
   assert.equal(lookup, `${BASE}/all/cpf%5Fcnpj/${digits.slice(0, 3)}.***.***-${digits.slice(9)}`)
   assert.ok(urls.some((url) => url.endsWith('codigo_pacote=QIW*********42')), urls.join('\n'))

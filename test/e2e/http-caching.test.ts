@@ -142,3 +142,26 @@ test('@fastify/caching never answers 304 for another URL, scope, snapshot or an 
   assert.equal((await app.refresher.refresh('manual') as { outcome: string }).outcome, 'success')
   assert.equal((await get(app, `${BASE}/all?limit=4`, 'read', { 'if-none-match': etag })).statusCode, 200)
 })
+
+test('asked again, each representation of a URL keeps its own ETag', async (t) => {
+  const { app } = await setup(t)
+  const url = `${BASE}/all?limit=3`
+  const representations: Array<[string, string, Record<string, string>]> = [
+    ['json', url, {}],
+    ['ndjson', url, { accept: 'application/x-ndjson' }],
+    ['pretty', `${url}&pretty`, {}]
+  ]
+  const first = new Map<string, string>()
+  for (let round = 0; round < 2; round++) {
+    for (const [name, target, headers] of representations) {
+      const response = await get(app, target, 'read', headers)
+      assert.equal(response.statusCode, 200, name)
+      const etag = String(response.headers.etag)
+      if (round === 0) first.set(name, etag)
+      else assert.equal(etag, first.get(name), `${name} asked again`)
+    }
+  }
+  assert.equal(new Set(first.values()).size, 3, 'three representations, three ETags')
+  const ndjsonTag = first.get('ndjson')!
+  assert.equal((await get(app, url, 'read', { 'if-none-match': ndjsonTag })).statusCode, 200, 'the JSON answer does not revalidate with the NDJSON tag')
+})

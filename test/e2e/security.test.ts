@@ -212,7 +212,7 @@ test('no ETag or 304 hands a secrets body to a read caller, or anything to a str
   }
 })
 
-test('one audit line per data request: key name, route, result count, status; never the URL', async (t) => {
+test('one line per request, with the audit (key name, route, result count, status) for data requests; never the URL', async (t) => {
   const { app, dataset } = await setup(t)
   const cpf = dataset.find((cliente) => cliente.tipo_pessoa === 'pf' && typeof cliente.cpf_cnpj === 'string')!.cpf_cnpj as string
   const before = app.capturedLog.lines.length
@@ -228,8 +228,11 @@ test('one audit line per data request: key name, route, result count, status; ne
     { keyName: null, route: BASE, status: 401, results: null }
   ])
   assert.ok(audits.every((line) => line.msg === 'data request' && line.level === 30), 'info lines')
-  const requestLines = lines.filter((line) => line.msg === 'incoming request')
+  // One line per request, the audit in it for data routes; Fastify's own two lines are off.
+  const requestLines = lines.filter((line) => line.req !== undefined)
   assert.equal(requestLines.length, 4)
+  assert.deepEqual(requestLines.map((line) => [line.msg, line.res?.statusCode]), [['data request', 200], ['data request', 200], ['data request', 401], ['request completed', 200]])
+  assert.equal(lines.some((line) => line.msg === 'incoming request'), false)
   const digits = cpf.replace(/\D/g, '')
   // Three digits, stars (punctuation kept), two digits: nothing in between survives.
   assert.match(requestLines[1]?.req.url, new RegExp(`cpf_cnpj/${digits.slice(0, 3)}[.*-]+${digits.slice(9)}$`))

@@ -1,8 +1,11 @@
-// One audit line per data request (SECURITY.md): which key asked which route, how many clients
-// it got and the status. Never the data, the query values or the URL: the route pattern is
-// enough to know what was read, and the request's own log line carries the masked URL.
+// One log line per request, written once the answer is sent (SECURITY.md): the request (method
+// and masked URL), status and time, and for a data request the audit — which key asked which
+// route, how many clients it got. Never the data, the query values or the raw URL. It replaces
+// Fastify's own two lines per request (app.ts turns them off), and is built only from safe
+// values, so it goes through the logger without path redaction (log.ts, requestLineLogger).
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { logsInfo, requestLineLogger } from '../../log.js'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -18,16 +21,19 @@ export function recordResultCount (reply: FastifyReply, count: number): void {
 
 async function auditPlugin (app: FastifyInstance) {
   app.decorateReply('resultCount', null)
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.config.access !== 'data') return
-    request.log.info({
-      audit: {
-        keyName: request.apiKey?.name ?? null,
-        route: request.routeOptions.url,
-        status: reply.statusCode,
-        results: reply.statusCode === 200 ? reply.resultCount : null
-      }
-    }, 'data request')
+  const lines = requestLineLogger(app.log)
+  app.addHook('onResponse', (request, reply, done) => {
+    // The service's level, read per request: the line logger, a child, keeps its own.
+    if (!logsInfo(app.log)) return done()
+    const { statusCode } = reply
+    const line = { reqId: request.id, req: request, res: { statusCode }, responseTime: reply.elapsedTime }
+    if (request.routeOptions.config.access === 'data') {
+      const audit = { keyName: request.apiKey?.name ?? null, route: request.routeOptions.url, status: statusCode, results: statusCode === 200 ? reply.resultCount : null }
+      lines.info({ ...line, audit }, 'data request')
+    } else {
+      lines.info(line, 'request completed')
+    }
+    done()
   })
 }
 

@@ -39,6 +39,43 @@ export function snapshotEtag (snapshot: Pick<Snapshot, 'version'>, variant: Answ
   return `"${snapshot.version}.${digest}"`
 }
 
+/** What every answer of one snapshot shares, worked out once: Last-Modified, and the ETags given so far. */
+interface SnapshotConstants {
+  readonly lastModified: string
+  /** By scope, format and request URL. */
+  readonly etags: Map<string, string>
+}
+
+const constantsBySnapshot = new WeakMap<Snapshot, SnapshotConstants>()
+/** Distinct requests whose ETag one snapshot remembers; past this the memo starts over. */
+const MAX_REMEMBERED_ETAGS = 10_000
+
+function constantsOf (snapshot: Snapshot): SnapshotConstants {
+  let constants = constantsBySnapshot.get(snapshot)
+  if (constants === undefined) {
+    constants = { lastModified: snapshot.fetchedAt.toUTCString(), etags: new Map() }
+    constantsBySnapshot.set(snapshot, constants)
+  }
+  return constants
+}
+
+/**
+ * The answer's ETag, hashed once per snapshot, scope, format and request URL: the URL alone
+ * decides the route and its normalised query, so a poller asking the same URL again costs a
+ * map lookup instead of a serialisation and a SHA-256.
+ */
+function etagOf (snapshot: Snapshot, request: FastifyRequest, variant: AnswerVariant): string {
+  const { etags } = constantsOf(snapshot)
+  const key = `${variant.scope} ${variant.format} ${request.url}`
+  let etag = etags.get(key)
+  if (etag === undefined) {
+    etag = snapshotEtag(snapshot, variant)
+    if (etags.size >= MAX_REMEMBERED_ETAGS) etags.clear()
+    etags.set(key, etag)
+  }
+  return etag
+}
+
 /** RFC 9110 §13.1.2: weak comparison, a list of tags or `*`. */
 export function ifNoneMatchHits (header: string | undefined, etag: string): boolean {
   if (header === undefined) return false
@@ -92,13 +129,13 @@ function formatOf (request: FastifyRequest, ndjson: boolean): AnswerVariant['for
 export async function sendFromSnapshot (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, answer: SnapshotAnswer) {
   const scope = canSeeSecrets(request) ? 'secrets' : 'read'
   const format = formatOf(request, answer.ndjson === true)
-  const etag = snapshotEtag(snapshot, { scope, route: request.routeOptions.url ?? request.url, query: answer.query, format })
+  const etag = etagOf(snapshot, request, { scope, route: request.routeOptions.url ?? request.url, query: answer.query, format })
   const ageSeconds = Math.max(0, Math.floor((answer.now - snapshot.fetchedAt.getTime()) / 1000))
   // Added to, not replaced: CORS varies the answer on Origin when CORS_ORIGINS is set.
   const varyBefore = reply.getHeader('vary')
   reply.headers({
     etag,
-    'last-modified': snapshot.fetchedAt.toUTCString(),
+    'last-modified': constantsOf(snapshot).lastModified,
     'cache-control': `private, max-age=${maxAgeSeconds(answer.refresher, answer.now)}`,
     vary: varyBefore === undefined ? SNAPSHOT_VARY : `${String(varyBefore)}, ${SNAPSHOT_VARY}`,
     'x-snapshot-age': String(ageSeconds),

@@ -31,6 +31,8 @@ export interface CredentialsOptions {
   readonly now: () => number
   /** Tokens held at once; the oldest is forgotten first (its holder asks for a new one). */
   readonly maxTokens?: number
+  /** Distinct presented secrets whose verdict is remembered; the least recent is forgotten first. */
+  readonly maxRememberedSecrets?: number
 }
 
 /** Prefixes let log scanners and secret scanners recognise our tokens. */
@@ -102,6 +104,13 @@ export class Credentials {
   readonly #keys: readonly ApiKeyConfig[]
   readonly #accessTokens: LRUCache<string, Grant>
   readonly #refreshTokens: LRUCache<string, Grant>
+  /**
+   * The verdict on each recently presented secret: an integration sends the same key on every
+   * request, and its SHA-256 plus the comparisons cost more than the rest of a lookup's auth.
+   * Keys only change with a restart, so a verdict never goes stale; wrong guesses are
+   * remembered too (bounded), so repeating one costs nothing either.
+   */
+  readonly #verdicts: LRUCache<string, { readonly key: AuthenticatedKey | null }>
   readonly #accessTokenTtlMs: number
   readonly #now: () => number
 
@@ -112,10 +121,20 @@ export class Credentials {
     const max = options.maxTokens ?? 10_000
     this.#accessTokens = new LRUCache({ max })
     this.#refreshTokens = new LRUCache({ max })
+    this.#verdicts = new LRUCache({ max: options.maxRememberedSecrets ?? 1000 })
   }
 
-  /** The key whose secret this is; every configured digest is compared, whatever matches. */
+  /** The key whose secret this is: remembered, or judged against every configured digest. */
   identifyKey (secret: string): AuthenticatedKey | null {
+    const remembered = this.#verdicts.get(secret)
+    if (remembered !== undefined) return remembered.key
+    const key = this.#judge(secret)
+    this.#verdicts.set(secret, { key })
+    return key
+  }
+
+  /** Every configured digest is compared in constant time, whatever matches. */
+  #judge (secret: string): AuthenticatedKey | null {
     const presented = digestApiKey(secret)
     let found: ApiKeyConfig | null = null
     for (const candidate of this.#keys) {

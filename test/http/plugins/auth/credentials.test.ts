@@ -9,7 +9,7 @@ const READ_KEY = 'read-key-0123456789abcdef'
 const ADMIN_KEY = 'admin-key-0123456789abcdef'
 const sha256 = (key: string) => createHash('sha256').update(key).digest()
 
-function credentials (clock = { now: 1_000_000 }, maxTokens?: number) {
+function credentials (clock = { now: 1_000_000 }, maxTokens?: number, maxRememberedSecrets?: number) {
   return new Credentials({
     keys: [
       { name: 'reader', digest: sha256(READ_KEY), scopes: ['read'] },
@@ -17,7 +17,8 @@ function credentials (clock = { now: 1_000_000 }, maxTokens?: number) {
     ],
     accessTokenTtlMs: 60_000,
     now: () => clock.now,
-    maxTokens
+    maxTokens,
+    maxRememberedSecrets
   })
 }
 
@@ -31,6 +32,20 @@ test('keys are recognised by their digest; names must match for client authentic
   assert.deepEqual(store.identifyClient('reader', READ_KEY), { name: 'reader', scopes: ['read'] })
   assert.equal(store.identifyClient('ops', READ_KEY), null)
   assert.equal(store.identifyClient('reader', ADMIN_KEY), null)
+})
+
+test('remembered verdicts stay right: asked again, and after wrong guesses pushed them out', () => {
+  const store = credentials(undefined, undefined, 2)
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(store.identifyKey(READ_KEY), { name: 'reader', scopes: ['read'] }, `round ${round}`)
+    assert.equal(store.identifyKey('wrong-key-0123456789abcdef'), null, `round ${round}`)
+  }
+  // More distinct guesses than are remembered: the keys are judged again, with the same verdicts.
+  for (let guess = 0; guess < 5; guess++) assert.equal(store.identifyKey(`guess-${guess}-0123456789abcdef`), null)
+  assert.deepEqual(store.identifyKey(READ_KEY), { name: 'reader', scopes: ['read'] })
+  assert.deepEqual(store.identifyKey(ADMIN_KEY), { name: 'ops', scopes: ['read', 'secrets', 'admin'] })
+  assert.equal(store.identifyKey(READ_KEY.toUpperCase()), null)
+  assert.equal(store.identifyClient('ops', READ_KEY), null, 'a remembered key still needs its own name')
 })
 
 test('an issued token carries its key\'s scopes and stops working at expires_in', () => {
