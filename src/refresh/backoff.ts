@@ -6,10 +6,19 @@ export interface Timers {
   setTimeout: (callback: () => void, delayMs: number) => { cancel: () => void }
 }
 
+/** Node holds a timer's delay in 32 bits: a longer one fires at once (TimeoutOverflowWarning). */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1
+
 export const realTimers: Timers = {
   setTimeout (callback, delayMs) {
-    const timer = setTimeout(callback, delayMs)
-    timer.unref()
+    // A delay past what one timer holds is waited out in steps, so it can never fire early.
+    let timer: NodeJS.Timeout
+    const wait = (remainingMs: number) => {
+      const stepMs = Math.min(Math.max(0, remainingMs), MAX_TIMER_DELAY_MS)
+      timer = setTimeout(() => { if (remainingMs > stepMs) wait(remainingMs - stepMs); else callback() }, stepMs)
+      timer.unref()
+    }
+    wait(delayMs)
     return { cancel: () => clearTimeout(timer) }
   }
 }
