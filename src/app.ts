@@ -130,7 +130,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(authPlugin, { keys: config.apiKeys, accessTokenTtlMs: config.accessTokenTtlMs, now })
   await app.register(auditPlugin)
   await app.register(oauthRoutes)
-  await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now })
+  await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, timeZone: config.refresh.timezone, now })
   await app.register(clientesRoutes, { refresher, projections, now })
   return app
 }

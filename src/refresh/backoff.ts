@@ -48,3 +48,18 @@ export function retryDelayMs ({ failures, minIntervalMs, cold, random }: RetryDe
   const base = Math.min(minIntervalMs * 2 ** exponent, Math.max(WARM_MAX_BACKOFF_MS, minIntervalMs))
   return Math.max(minIntervalMs, Math.round(base * (1 + JITTER * Math.min(Math.max(random, 0), 1))))
 }
+
+/** The first retry after an attempt HubSoft never saw (or a refused token) waits this; each next one doubles. */
+export const OWN_BACKOFF_START_MS = 10_000
+
+/**
+ * Milliseconds until the next try after `failures` attempts in a row that did not start the floor
+ * (HubSoft unreachable, or the token refused): 10 s doubling, never beyond the floor itself, plus
+ * up to 20 % jitter. HubSoft saw none of them, or only the token request, so the floor's hours do
+ * not apply; the backoff keeps a dead network or a wrong password from being tried in a loop.
+ */
+export function ownBackoffMs (failures: number, minIntervalMs: number, random: number): number {
+  const exponent = Math.min(Math.max(failures, 1) - 1, 20)
+  const base = Math.min(OWN_BACKOFF_START_MS * 2 ** exponent, minIntervalMs)
+  return Math.round(base * (1 + JITTER * Math.min(Math.max(random, 0), 1)))
+}

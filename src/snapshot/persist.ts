@@ -6,7 +6,7 @@
 // truncated or corrupt one is renamed aside and reported, never trusted and never fatal.
 import { createHash } from 'node:crypto'
 import { constants, createReadStream, createWriteStream } from 'node:fs'
-import { access, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises'
+import { access, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
@@ -216,6 +216,11 @@ export class SnapshotStore {
 
   async writeAttempt (at: Date): Promise<void> {
     await writeAtomically(this.dir, ATTEMPT_FILE, Readable.from([Buffer.from(`${JSON.stringify({ last_attempt_at: at.toISOString() })}\n`)]))
+  }
+
+  /** Forgets the recorded attempt (one that provably never reached HubSoft, when none came before it). */
+  async clearAttempt (): Promise<void> {
+    await rm(join(this.dir, ATTEMPT_FILE), { force: true })
   }
 
   async save (snapshot: Snapshot, signal?: AbortSignal): Promise<SaveResult> {

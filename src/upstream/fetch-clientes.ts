@@ -23,9 +23,10 @@ export interface FetchClientesOptions {
 
 /**
  * Receives each page's clients as soon as the page is parsed (e.g. to build a snapshot page by
- * page), with the page's body bytes (so a walk that fails later still reports what it fetched).
+ * page), with the page's body bytes (so a walk that fails later still reports what it fetched)
+ * and the number of pages the walk has as far as HubSoft announced it (null when unknown).
  */
-export type PageSink = (clientes: readonly unknown[], bytes: number) => Promise<void>
+export type PageSink = (clientes: readonly unknown[], bytes: number, pagesTotal: number | null) => Promise<void>
 
 export interface FetchPagesResult {
   /** Distinct id_cliente values seen. */
@@ -64,7 +65,7 @@ class Accumulator {
   }
 
   /** Checks one page and hands it on; a repeated id inside one page is corrupt data, across pages it is a shift. */
-  async add (route: string, clientes: unknown[], page: number, bytes: number): Promise<void> {
+  async add (route: string, clientes: unknown[], page: number, bytes: number, pagesTotal: number | null): Promise<void> {
     const inPage = new Set<number>()
     for (const cliente of clientes) {
       const id = idOf(route, cliente, page)
@@ -74,7 +75,7 @@ class Accumulator {
     }
     this.pages++
     this.bytes += bytes
-    await this.#sink(clientes, bytes)
+    await this.#sink(clientes, bytes, pagesTotal)
   }
 
   result (): FetchPagesResult {
@@ -109,7 +110,7 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions,
     if (clientes.length === 0 && announcedTotal > 0) {
       throw new UpstreamError('incomplete', route, `page ${page} of ${route} came back empty before ultima_pagina ${announcedLast}`)
     }
-    await accumulator.add(route, clientes, page, bytes)
+    await accumulator.add(route, clientes, page, bytes, announcedLast + 1)
     // HubSoft can insert or delete while we page. Walk to the newest last page, but demand
     // the largest total any page announced: a deletion in an earlier page shifts a client
     // we have not seen into a page we already read, and only the count can tell.
@@ -129,14 +130,15 @@ async function fetchAll (client: HubsoftClient, options: FetchClientesOptions, s
   const query = { cancelado: 'sim', relacoes: ALL_RELACOES, order_by: 'data_cadastro', order_type: 'asc' }
   if (options.pageSize === 0) {
     const { body, bytes } = await client.getJson(route, query, options.signal)
-    await accumulator.add(route, pageClientes(route, body, 0), 0, bytes)
+    await accumulator.add(route, pageClientes(route, body, 0), 0, bytes, 1)
     return accumulator.result()
   }
   for (let page = 0; page < MAX_PAGES; page++) {
     if (page > 0 && options.pageDelayMs > 0) await sleep(options.pageDelayMs, undefined, { signal: options.signal })
     const { body, bytes } = await client.getJson(route, { ...query, limit: options.pageSize, offset: page * options.pageSize }, options.signal)
     const clientes = pageClientes(route, body, page)
-    await accumulator.add(route, clientes, page, bytes)
+    // Paged by limit/offset, cliente/all never says how many pages there are.
+    await accumulator.add(route, clientes, page, bytes, null)
     if (clientes.length < options.pageSize) return accumulator.result()
   }
   throw new UpstreamError('invalid_page', route, `${route} did not end within ${MAX_PAGES} pages`)

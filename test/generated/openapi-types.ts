@@ -642,6 +642,8 @@ export interface components {
         };
         /** @description Freshness and health of the service. */
         Status: {
+            /** @description This service's version (package.json). */
+            version: string;
             /** @description True once a snapshot is served. */
             ready: boolean;
             /** @description The snapshot being served, or null. */
@@ -675,6 +677,26 @@ export interface components {
             refresh: {
                 /** @description A refresh is in progress. */
                 running: boolean;
+                /** @description How far the running refresh has got; null when none runs. */
+                progress: {
+                    /**
+                     * Format: date-time
+                     * @description When the running refresh started.
+                     */
+                    started_at: string;
+                    /** @description Upstream pages fetched so far. */
+                    pages_done: number;
+                    /** @description Pages of the whole walk, from HubSoft's ultima_pagina (null with cliente/all, which does not say). */
+                    pages_total: number | null;
+                    /** @description Clients fetched so far. */
+                    clients: number;
+                    /** @description Upstream body bytes fetched so far. */
+                    bytes: number;
+                    /** @description When the walk should end at the pace so far; null until it can be told. */
+                    estimated_end_at: string | null;
+                } | null;
+                /** @description REFRESH_TZ: the zone of the schedule, and of the times on the status page. */
+                time_zone: string;
                 /** @description When the last upstream fetch started. */
                 last_attempt_at: string | null;
                 /** @description Next REFRESH_CRON time. */
@@ -723,6 +745,8 @@ export interface components {
                     http_status?: number;
                     /** @description What went wrong. */
                     error?: string;
+                    /** @description False when none of its data requests reached HubSoft (DNS, connection refused, TLS handshake): then it did not start REFRESH_MIN_INTERVAL. */
+                    reached_hubsoft: boolean;
                 } | null;
                 /** @description The last refreshes (at most 10), newest first. */
                 recent: {
@@ -760,6 +784,8 @@ export interface components {
                     http_status?: number;
                     /** @description What went wrong. */
                     error?: string;
+                    /** @description False when none of its data requests reached HubSoft (DNS, connection refused, TLS handshake): then it did not start REFRESH_MIN_INTERVAL. */
+                    reached_hubsoft: boolean;
                 }[];
             };
             /** @description The snapshot persisted in SNAPSHOT_DIR. */
@@ -797,6 +823,8 @@ export interface components {
                 token_requests: number;
                 /** @description Tokens renewed after a 401. */
                 token_renewals: number;
+                /** @description Tokens HubSoft issued: until one is, the credentials are not known to work. */
+                tokens_obtained: number;
             };
         };
         /** @description A refresh has started; its outcome will show in /status. */

@@ -12,7 +12,8 @@ const base: RefreshOutcome = {
   durationMs: 1000,
   pages: 1,
   bytes: 10,
-  clients: 1
+  clients: 1,
+  reachedHubsoft: true
 }
 
 test('refresh attempt labels by outcome, reason and status', () => {

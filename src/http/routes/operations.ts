@@ -16,10 +16,12 @@ import { AdminRefreshQuerySchema, ErrorEnvelopeSchema, HealthSchema, RefreshAcce
 export interface OperationsRoutesOptions {
   readonly refresher: Refresher
   readonly upstreamCounters: UpstreamCounters
+  /** REFRESH_TZ: the status page shows its times there. */
+  readonly timeZone: string
   readonly now: () => number
 }
 
-export default async function operationsRoutes (app: FastifyInstance, { refresher, upstreamCounters, now }: OperationsRoutesOptions) {
+export default async function operationsRoutes (app: FastifyInstance, { refresher, upstreamCounters, timeZone, now }: OperationsRoutesOptions) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
   const health = Type.Ref(HealthSchema)
 
@@ -61,7 +63,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     }
   }, async (request, reply) => {
     const moment = now()
-    const status = statusJson({ refresher, upstreamCounters }, moment)
+    const status = statusJson({ refresher, upstreamCounters, timeZone }, moment)
     reply.header('vary', 'accept')
     if (!prefersHtml(request.headers.accept)) return status
     return await reply.type(`${HTML_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(renderStatusPage(status, new Date(moment)))
