@@ -103,7 +103,7 @@ export class ServiceMetrics {
     this.#refreshDurations = new Histogram({ name: `${PREFIX}refresh_duration_seconds`, help: 'Duration of refreshes from HubSoft (every page, the build and the swap), by outcome.', labelNames: ['outcome'], buckets: REFRESH_BUCKETS_SECONDS, registers })
     this.#pages = new Counter({ name: `${PREFIX}refresh_pages_total`, help: 'Pages of the customer list fetched from HubSoft.', registers })
     this.#fetchedBytes = new Counter({ name: `${PREFIX}refresh_fetched_bytes_total`, help: 'Bytes of customer-list bodies fetched from HubSoft (decoded).', registers })
-    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409) or credentials (paused after HubSoft refused them).', labelNames: ['trigger', 'reason'], registers })
+    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409) credentials (paused after HubSoft refused them) or backoff (after an attempt that never reached HubSoft or whose token was refused; 429).', labelNames: ['trigger', 'reason'], registers })
   }
 
   /** The content type of `exposition`. */

@@ -111,7 +111,7 @@ export interface paths {
         put?: never;
         /**
          * Start a refresh from HubSoft now
-         * @description Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch. `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.
+         * @description Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch (or, after an attempt that never reached HubSoft or whose token HubSoft refused, a backoff of its own from 10 s). `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.
          */
         post: operations["adminRefresh"];
         delete?: never;
@@ -609,9 +609,9 @@ export interface components {
          *     - `payload_too_large` (413): The request body is larger than the service accepts.
          *     - `unsupported_media_type` (415): The request body has a content type or content encoding the route does not read.
          *     - `rate_limited` (429): Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again.
-         *     - `refresh_throttled` (429): REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.
+         *     - `refresh_throttled` (429): REFRESH_MIN_INTERVAL (or the backoff after an attempt that never reached HubSoft) forbids a fetch from HubSoft now; Retry-After says when it allows one.
          *     - `internal_error` (500): An unexpected failure; the body is generic and the details go to the log.
-         *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh.
+         *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when).
          *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit.
          *     - `overloaded` (503): The service is past its event-loop, heap or memory bound; retry shortly.
          * @enum {string}
@@ -1227,7 +1227,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL (or the backoff after an attempt that never reached HubSoft) forbids a fetch from HubSoft now; Retry-After says when it allows one. */
             429: {
                 headers: {
                     /** @description Seconds until a refresh is allowed. */
@@ -1396,7 +1396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1557,7 +1557,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1712,7 +1712,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1867,7 +1867,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2013,7 +2013,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2148,7 +2148,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

@@ -76,7 +76,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     schema: {
       operationId: 'adminRefresh',
       summary: 'Start a refresh from HubSoft now',
-      description: 'Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch. `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.',
+      description: 'Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch (or, after an attempt that never reached HubSoft or whose token HubSoft refused, a backoff of its own from 10 s). `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.',
       tags: ['operations'],
       security: KEYED_SECURITY,
       querystring: AdminRefreshQuerySchema,
@@ -91,10 +91,13 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
   }, async (request, reply) => {
     const started = refresher.begin('manual', { acceptShrink: request.query.accept_shrink === 'true' })
     if ('refused' in started) {
-      if (started.refused === 'floor') {
+      if (started.refused === 'floor' || started.refused === 'backoff') {
         const seconds = Math.max(1, Math.ceil((started.retryAt.getTime() - now()) / 1000))
         reply.header('retry-after', String(seconds))
-        throw new RefreshThrottledError(`REFRESH_MIN_INTERVAL allows the next fetch from HubSoft at ${started.retryAt.toISOString()} (in ${seconds} s)`)
+        const why = started.refused === 'floor'
+          ? 'REFRESH_MIN_INTERVAL allows the next fetch from HubSoft'
+          : started.cause === 'credentials' ? 'HubSoft refused the token; the next try is allowed' : 'HubSoft could not be reached; the next try is allowed'
+        throw new RefreshThrottledError(`${why} at ${started.retryAt.toISOString()} (in ${seconds} s)`)
       }
       throw new RefreshRunningError()
     }
