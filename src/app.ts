@@ -13,6 +13,7 @@ import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
 import limitsPlugin from './http/plugins/limits/limits.js'
 import metricsPlugin from './http/plugins/metrics.js'
 import prettyPlugin from './http/plugins/pretty.js'
+import requestIdPlugin, { requestIdOf } from './http/plugins/request-id.js'
 import clientesRoutes from './http/routes/clientes.js'
 import oauthRoutes from './http/routes/oauth.js'
 import operationsRoutes from './http/routes/operations.js'
@@ -71,7 +72,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // Behind a reverse proxy, the caller's IP (for per-IP limits) comes from X-Forwarded-For.
     trustProxy: limits.trustProxy,
     // Bad URL encodings and over-long parameters answer the error envelope too.
-    frameworkErrors
+    frameworkErrors,
+    // The caller's X-Request-Id, checked, is the request's id in the logs (plugins/request-id.ts).
+    genReqId: requestIdOf
   })
 
   const hubsoft = new HubsoftClient({
@@ -116,6 +119,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   for (const schema of [...DocumentedClienteSchemas, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorCodeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema, RefreshAcceptedSchema]) {
     app.addSchema(schema)
   }
+  await app.register(requestIdPlugin)
   await app.register(errorsPlugin)
   // Before any documented route, so its onRoute hook sees every one.
   await app.register(errorDocsPlugin)

@@ -14,6 +14,7 @@ import type { ProjectionCache } from '../snapshot/projection-cache.js'
 import type { ServicoCounts } from '../snapshot/servico-counts.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { UpstreamCounters } from '../upstream/hubsoft-client.js'
+import { SERVICE_VERSION } from '../version.js'
 
 const PREFIX = 'hubsoft_bff_'
 /** Lookups take a millisecond; a full download, seconds. */
@@ -103,7 +104,7 @@ export class ServiceMetrics {
     this.#refreshDurations = new Histogram({ name: `${PREFIX}refresh_duration_seconds`, help: 'Duration of refreshes from HubSoft (every page, the build and the swap), by outcome.', labelNames: ['outcome'], buckets: REFRESH_BUCKETS_SECONDS, registers })
     this.#pages = new Counter({ name: `${PREFIX}refresh_pages_total`, help: 'Pages of the customer list fetched from HubSoft.', registers })
     this.#fetchedBytes = new Counter({ name: `${PREFIX}refresh_fetched_bytes_total`, help: 'Bytes of customer-list bodies fetched from HubSoft (decoded).', registers })
-    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409) credentials (paused after HubSoft refused them) or backoff (after an attempt that never reached HubSoft or whose token was refused; 429).', labelNames: ['trigger', 'reason'], registers })
+    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409), credentials (paused after HubSoft refused them) or backoff (after an attempt that never reached HubSoft or whose token was refused; 429).', labelNames: ['trigger', 'reason'], registers })
   }
 
   /** The content type of `exposition`. */
@@ -148,6 +149,7 @@ export class ServiceMetrics {
     labelledGauge('snapshot_services_by_status', 'Services in the served snapshot per status_prefixo, cancelled included (status="" for none).', ['status'], perSnapshot((snapshot) => counts('status', snapshot.servicosByStatus)))
     labelledGauge('snapshot_services_by_technology', 'Services in the served snapshot per technology, case variants under HubSoft\'s most used spelling (technology="" for none).', ['technology'], perSnapshot((snapshot) => counts('technology', snapshot.servicosByTecnologia)))
     labelledGauge('snapshot_info', 'Always 1, labelled with the served snapshot\'s version (content hash) and upstream source; absent while none is served.', ['version', 'source'], perSnapshot((snapshot) => [[{ version: snapshot.version, source: snapshot.source }, 1]]))
+    labelledGauge('build_info', 'Always 1, labelled with this service\'s version (package.json) and the served snapshot\'s version (empty while none is served).', ['version', 'snapshot_version'], () => [[{ version: SERVICE_VERSION, snapshot_version: refresher.snapshot?.version ?? '' }, 1]])
     gauge('refresh_running', '1 while a refresh from HubSoft runs.', () => refresher.running ? 1 : 0)
     gauge('refresh_consecutive_failures', 'Failed or rejected refreshes since the last good one.', () => refresher.consecutiveFailures)
     gauge('refresh_credentials_rejected', '1 when HubSoft refused the credentials: automatic refreshes are paused until a restart or a manual refresh.', () => refresher.credentialsRejected ? 1 : 0)
