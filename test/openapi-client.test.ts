@@ -1,7 +1,8 @@
-// A frontend team's view (issue 4): the types generated from openapi.yaml with openapi-typescript
-// (test/generated/, kept in sync by `npm run openapi`) type-check these openapi-fetch calls, and
-// every answer of the running service — status, documented headers and body — is checked
-// against the document at run time. Each operation of the document must be called.
+// A frontend team's view: the typed client package (clients/typescript/: the types generated
+// from openapi.yaml with openapi-typescript, kept in sync by `npm run openapi`, and its
+// openapi-fetch wrapper) type-checks these calls, and every answer of the running service —
+// status, documented headers and body — is checked against the document at run time. Each
+// operation of the document must be called.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -10,7 +11,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import createClient from 'openapi-fetch'
 import { parse } from 'yaml'
-import type { paths } from './generated/openapi-types.js'
+import { createHubsoftBffClient } from '../clients/typescript/src/index.js'
+import type { Cliente, paths } from '../clients/typescript/src/index.js'
 import { KEYS, startService, startSimulator } from './helpers/service.js'
 
 interface Operation { operationId: string, responses: Record<string, { headers?: Record<string, unknown>, content?: Record<string, unknown> }> }
@@ -50,7 +52,8 @@ test('the typed client generated from openapi.yaml works against the running ser
   await app.listen({ port: 0, host: '127.0.0.1' })
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   // A JSON client, as most frontends have; the NDJSON call below asks for text.
-  const client = createClient<paths, 'application/json'>({ baseUrl, headers: { authorization: `Bearer ${KEYS.read}` } })
+  const client = createHubsoftBffClient(baseUrl, KEYS.read)
+  // Routes that need no key, and refusals, through openapi-fetch itself.
   const anonymous = createClient<paths, 'application/json'>({ baseUrl })
   const cliente = simulator.dataset.find((candidate) => (candidate.servicos ?? []).some((servico) => servico.status_prefixo === 'servico_habilitado'))!
   const cpfCnpj = String(cliente.cpf_cnpj)
@@ -75,7 +78,7 @@ test('the typed client generated from openapi.yaml works against the running ser
 
   const byCpf = await client.GET('/api/v1/integracao/cliente/all/cpf_cnpj/{cpf_cnpj}', { params: { path: { cpf_cnpj: cpfCnpj } } })
   conforms('/api/v1/integracao/cliente/all/cpf_cnpj/{cpf_cnpj}', 'get', byCpf.response, byCpf.data)
-  assert.ok(byCpf.data?.clientes.some((found) => found.id_cliente === cliente.id_cliente))
+  assert.ok(byCpf.data?.clientes.some((found: Cliente) => found.id_cliente === cliente.id_cliente))
   const unknownCpf = await client.GET('/api/v1/integracao/cliente/all/cpf_cnpj/{cpf_cnpj}', { params: { path: { cpf_cnpj: '00000000191' } } })
   conforms('/api/v1/integracao/cliente/all/cpf_cnpj/{cpf_cnpj}', 'get', unknownCpf.response, unknownCpf.error)
   assert.equal(unknownCpf.error?.code, 'not_found')
@@ -104,7 +107,7 @@ test('the typed client generated from openapi.yaml works against the running ser
   assert.match(String(metrics.data), /^# HELP /m)
 
   // Inside the refresh floor that followed the start-up fetch, a manual refresh is throttled.
-  const admin = createClient<paths, 'application/json'>({ baseUrl, headers: { authorization: `Bearer ${KEYS.admin}` } })
+  const admin = createHubsoftBffClient(baseUrl, KEYS.admin)
   const refresh = await admin.POST('/admin/refresh', { params: { query: { accept_shrink: 'false' } } })
   conforms('/admin/refresh', 'post', refresh.response, refresh.error)
   assert.equal(refresh.error?.code, 'refresh_throttled')
@@ -112,8 +115,9 @@ test('the typed client generated from openapi.yaml works against the running ser
   // An integration's drop-in login: HubSoft's password grant, with an API key as the client.
   const token = await anonymous.POST('/oauth/token', { body: { grant_type: 'password', client_id: 'reader', client_secret: KEYS.read, username: 'ignored', password: 'ignored' } })
   conforms('/oauth/token', 'post', token.response, token.data)
-  const withToken = createClient<paths, 'application/json'>({ baseUrl, headers: { authorization: `Bearer ${String(token.data?.access_token)}` } })
-  const viaToken = await withToken.GET('/api/v1/integracao/cliente/all', { params: { query: { limit: 1 } } })
+  // A request's own Authorization (here the token) wins over the client's key.
+  const withToken = createHubsoftBffClient(baseUrl, 'not-a-key-the-service-knows')
+  const viaToken = await withToken.GET('/api/v1/integracao/cliente/all', { params: { query: { limit: 1 } }, headers: { authorization: `Bearer ${String(token.data?.access_token)}` } })
   conforms('/api/v1/integracao/cliente/all', 'get', viaToken.response, viaToken.data)
   assert.equal(viaToken.data?.clientes.length, 1)
   const refused = await anonymous.POST('/oauth/token', { body: { grant_type: 'password', client_id: 'reader', client_secret: 'not-the-key-at-all' } })

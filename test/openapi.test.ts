@@ -49,7 +49,7 @@ test('the document describes every route, every error code and the caching heade
   for (const name of ['Cliente', 'Servico', 'Endereco', 'ErrorEnvelope', 'ErrorCode', 'ClientesEnvelope', 'TodosEnvelope']) {
     assert.ok(name in document.components.schemas, name)
   }
-  // Client fields carry their description and the vendor's example value (shared/seed/cliente-all.rst).
+  // Client fields carry their description and the vendor's example value (the vendor docs page for cliente/all).
   const properties = (name: string) => (document.components.schemas[name] as unknown as { properties: Record<string, { description?: string, examples?: unknown[] }> }).properties
   assert.deepEqual(properties('Cliente').cpf_cnpj!.examples, ['10682083681'])
   assert.match(properties('Cliente').cpf_cnpj!.description!, /CPF/)

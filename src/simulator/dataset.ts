@@ -1,4 +1,4 @@
-// Deterministic synthetic HubSoft customers shaped like the vendor's example (shared/seed/cliente-all.rst), with the quirks a real tenant has, so demo mode and tests exercise the same paths as production.
+// Deterministic synthetic HubSoft customers shaped like the vendor's example (the integration docs page for cliente/all), with the quirks a real tenant has, so demo mode and tests exercise the same paths as production.
 import type { Cliente, Endereco, Pacote, Senha, Servico } from '../hubsoft/cliente-schema.js'
 import { cnpjCheckDigits, cpfCheckDigits } from '../query/cpf-cnpj.js'
 

@@ -1,4 +1,4 @@
-// The drop-in promise (issue 5): an integration written against HubSoft — password-grant token,
+// The drop-in promise: an integration written against HubSoft — password-grant token,
 // then cliente/all and cliente?busca=cpf_cnpj — works against the service by changing only its
 // base URL. The integration below is plain fetch, the way such code is written; it runs once
 // against the HubSoft simulator and once against the service, with the same settings otherwise

@@ -12,7 +12,7 @@ import { KEYS, startService, startSimulator } from '../helpers/service.js'
 
 type Json = Record<string, any>
 const BASE = '/api/v1/integracao/cliente'
-/** At least this many requests per run (issue 5). */
+/** At least this many requests per run. */
 const RUNS = 2000
 
 const PARAMETERS = ['data_inicio', 'data_fim', 'cancelado', 'codigo_pacote', 'relacoes', 'limit', 'offset', 'order_by', 'order_type', 'ultima_conexao',

@@ -1,7 +1,7 @@
-// Caches and pollers pay nothing when nothing changed (issue 4): ETags that ignore parameter
+// Caches and pollers pay nothing when nothing changed: ETags that ignore parameter
 // order and defaults but not the scope or the snapshot, 304 with no body, If-Modified-Since,
 // a max-age that ends at the refresh floor — and @fastify/caching's own ETag check, which
-// matches the tag alone (SPEC §8), can never answer 304 for another URL, scope or snapshot.
+// matches the tag alone (the README, "Conditional requests are ours"), can never answer 304 for another URL, scope or snapshot.
 import { test } from 'node:test'
 import type { TestContext } from 'node:test'
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// An independent, deliberately naive reading of SPEC §2/§4 over the simulator's raw dataset:
+// An independent, deliberately naive reading of the README's routes and parameters over the simulator's raw dataset:
 // what each answer should hold. It imports nothing from src/query or src/snapshot, so the
 // integration tests compare the service against a second implementation, not against itself.
 type Json = Record<string, any>

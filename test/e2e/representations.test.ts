@@ -1,4 +1,4 @@
-// What goes over the wire besides plain JSON (issue 4): gzip and brotli that decompress to
+// What goes over the wire besides plain JSON: gzip and brotli that decompress to
 // exactly the identity bytes, the default full dump compressed once per snapshot, `?pretty`,
 // and one client per line with Accept: application/x-ndjson. Expectations come from the
 // identity answer and node:zlib / JSON, not from the code under test.

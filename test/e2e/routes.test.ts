@@ -1,5 +1,5 @@
 // The service end to end: a simulator over loopback, the real upstream client and refresh, and
-// every route and parameter checked against the oracle's independent reading of the SPEC
+// every route and parameter checked against the oracle's independent reading of the contract
 // over the simulator's raw dataset.
 import { test } from 'node:test'
 import type { TestContext } from 'node:test'
@@ -30,7 +30,7 @@ function firstDay (dataset: Json[], index: number): string {
   return dataset[index]!.data_cadastro.slice(0, 10)
 }
 
-test('cliente/all answers every vendor parameter as the SPEC reads', async (t) => {
+test('cliente/all answers every vendor parameter as the contract reads', async (t) => {
   const { app, dataset } = await setup(t)
   const someCode = dataset.flatMap((c) => c.servicos).flatMap((s: Json) => s.pacotes).find((p: Json) => p?.codigo)!.codigo as string
   const day = firstDay(dataset, 17)

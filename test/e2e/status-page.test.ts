@@ -1,4 +1,4 @@
-// The /status page in a real browser (issue 7): Debian's Chromium, headless, driven by
+// The /status page in a real browser: Debian's Chromium, headless, driven by
 // playwright-core, against the service listening on loopback. The browser signs in through the
 // Basic challenge with an API key as the password; the page shows the snapshot version and age,
 // counts computed here from the simulator's dataset, a failed refresh scripted with a fault,

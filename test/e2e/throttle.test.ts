@@ -1,4 +1,4 @@
-// The throttle guarantees (SPEC §5 G1–G6) end to end: the real service against the simulator
+// The throttle guarantees (the README's "Never hammer HubSoft") end to end: the real service against the simulator
 // over loopback, with fault injection, counting what the simulator received. Hours of floors
 // and retries run on a fake clock; nothing here sleeps for long.
 import { test } from 'node:test'

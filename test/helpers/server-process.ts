@@ -1,6 +1,11 @@
-// The real process (src/server.ts, as `npm start` runs it) on loopback, read through its JSON
-// log lines on stdout: started, watched until a line matches, then killed without warning.
+// The real process (src/server.ts, as `npm start` runs it) on loopback, read through its stdout:
+// started, watched until a JSON log line matches, then killed without warning; or kept running
+// while a test talks to it, and stopped by PID when the test ends.
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import type { TestContext } from 'node:test'
+import { setTimeout as delay } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { DEMO_CREDENTIALS } from '../../src/simulator/simulator.js'
 import type { HubsoftSimulator } from '../../src/simulator/simulator.js'
@@ -63,4 +68,54 @@ export async function runServerUntil (env: Record<string, string>, until: RegExp
   child.kill('SIGKILL')
   await exited
   return { matched, lines }
+}
+
+/** A free loopback port: bound once by the OS and released, for a process that must be told its PORT. */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+export interface ServerProcess {
+  /** Resolves with the first match of `pattern` in stdout (JSON log lines and, in demo mode, the banner), waiting up to WAIT_MS for it. */
+  readonly waitFor: (pattern: RegExp) => Promise<RegExpMatchArray>
+}
+
+/**
+ * Starts `npm start`'s entry point with only `env` (and PATH) and keeps it running until the
+ * test ends, then stops it by PID with SIGTERM (SIGKILL if it has not exited within WAIT_MS).
+ */
+export function startServerProcess (t: TestContext, env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  let exitCode: number | null | undefined
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const exited = new Promise<void>((resolve) => child.once('exit', (code) => { exitCode = code; resolve() }))
+  t.after(async () => {
+    if (exitCode !== undefined) return
+    child.kill('SIGTERM')
+    const guard = setTimeout(() => child.kill('SIGKILL'), WAIT_MS)
+    await exited
+    clearTimeout(guard)
+  })
+  const waitFor = async (pattern: RegExp): Promise<RegExpMatchArray> => {
+    const deadline = Date.now() + WAIT_MS
+    for (let round = 0; Date.now() < deadline && round < WAIT_MS / 50; round++) {
+      const match = stdout.match(pattern)
+      if (match !== null) return match
+      if (exitCode !== undefined) break
+      await delay(50)
+    }
+    throw new Error(`no output matching ${String(pattern)} (exit ${String(exitCode)}); stderr: ${stderr}`)
+  }
+  return { waitFor }
 }

@@ -14,11 +14,14 @@ import { StringEnum } from './string-enum.js'
 
 const literals = <T extends readonly string[]>(values: T, description: string) => Type.Optional(StringEnum(values, description))
 
-const date = (description: string) => Type.Optional(Type.String({ description, examples: ['2024-01-31'] }))
+const date = (description: string, example: string) => Type.Optional(Type.String({ description, examples: [example] }))
 
+// Swagger UI pre-fills every example and "Execute" sends them together, so the examples are
+// values the demo data holds (DEMO_SEED 42, DEMO_CLIENTS 2000): a range of years rather than one
+// day, and a CPF and a CNPJ registered within it with a service that is not cancelled.
 const dateBounds = {
-  data_inicio: date('Lower bound on the registration day (data_cadastro), YYYY-MM-DD.'),
-  data_fim: date('Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.')
+  data_inicio: date('Lower bound on the registration day (data_cadastro), YYYY-MM-DD.', '2020-01-01'),
+  data_fim: date('Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.', '2024-12-31')
 }
 const cancelado = literals(SIM_NAO, 'sim includes cancelled services; nao (default) drops them, and drops clients left with none.')
 const codigoPacote = Type.Optional(Type.String({ description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
@@ -45,8 +48,8 @@ export const ListQuerystringSchema = Type.Object({
 })
 
 export const TodosQuerystringSchema = Type.Object({
-  pagina: Type.Integer({ minimum: 0, maximum: COUNT_MAX, description: 'Page number; the first page is 0.' }),
-  itens_por_pagina: Type.Integer({ minimum: 1, maximum: TODOS_PER_PAGE_MAX, description: `Clients per page, 1 to ${TODOS_PER_PAGE_MAX}.` }),
+  pagina: Type.Integer({ minimum: 0, maximum: COUNT_MAX, description: 'Page number; the first page is 0.', examples: [0] }),
+  itens_por_pagina: Type.Integer({ minimum: 1, maximum: TODOS_PER_PAGE_MAX, description: `Clients per page, 1 to ${TODOS_PER_PAGE_MAX}.`, examples: [100] }),
   ...dateBounds,
   cancelado,
   possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao: only clients without.'),
@@ -57,8 +60,8 @@ export const TodosQuerystringSchema = Type.Object({
 })
 
 export const BuscaQuerystringSchema = Type.Object({
-  busca: StringEnum(BUSCA_TIPOS, 'Field to search.'),
-  termo_busca: Type.String({ description: 'Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.' }),
+  busca: StringEnum(BUSCA_TIPOS, 'Field to search.', { examples: ['cpf_cnpj'] }),
+  termo_busca: Type.String({ description: 'Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.', examples: ['51827905972'] }),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BUSCA_LIMIT_MAX, description: `Maximum number of clients, 1 to ${BUSCA_LIMIT_MAX} (default ${BUSCA_LIMIT_DEFAULT}).` })),
   cancelado,
   order_by: orderBy,
@@ -67,7 +70,7 @@ export const BuscaQuerystringSchema = Type.Object({
 })
 
 export const CpfCnpjParamsSchema = Type.Object({
-  cpf_cnpj: Type.String({ description: 'CPF (11 digits) or CNPJ (14 characters, alphanumeric since July 2026), with or without punctuation.', examples: ['529.982.247-25', '12.ABC.345/01DE-35'] })
+  cpf_cnpj: Type.String({ description: 'CPF (11 digits) or CNPJ (14 characters, alphanumeric since July 2026), with or without punctuation.', examples: ['518.279.059-72', 'PP.A9C.17Z/KZ56-00'] })
 })
 
 export const StatusParamsSchema = Type.Object({

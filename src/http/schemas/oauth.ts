@@ -1,4 +1,4 @@
-// Schemas of POST /oauth/token, shaped like HubSoft's own (SPEC §2) so integrations written
+// Schemas of POST /oauth/token, shaped like HubSoft's own (HubSoft's integration docs) so integrations written
 // against HubSoft parse our answers unchanged.
 import { Type } from '@sinclair/typebox'
 import { ErrorCodeSchema } from './errors.js'

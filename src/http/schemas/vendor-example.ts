@@ -1,4 +1,4 @@
-// The first client of the vendor's own example answer (shared/seed/cliente-all.rst), as HubSoft
+// The first client of the vendor's own example answer (the integration docs page for cliente/all), as HubSoft
 // documents it: the source of the field-by-field examples in the OpenAPI document.
 export const VENDOR_EXAMPLE_CLIENTE = {
   id_cliente: 11201,

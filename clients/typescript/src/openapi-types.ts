@@ -1265,12 +1265,12 @@ export interface operations {
             query?: {
                 /**
                  * @description Lower bound on the registration day (data_cadastro), YYYY-MM-DD.
-                 * @example 2024-01-31
+                 * @example 2020-01-01
                  */
                 data_inicio?: string;
                 /**
                  * @description Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.
-                 * @example 2024-01-31
+                 * @example 2024-12-31
                  */
                 data_fim?: string;
                 /** @description sim includes cancelled services; nao (default) drops them, and drops clients left with none. */
@@ -1414,12 +1414,12 @@ export interface operations {
             query?: {
                 /**
                  * @description Lower bound on the registration day (data_cadastro), YYYY-MM-DD.
-                 * @example 2024-01-31
+                 * @example 2020-01-01
                  */
                 data_inicio?: string;
                 /**
                  * @description Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.
-                 * @example 2024-01-31
+                 * @example 2024-12-31
                  */
                 data_fim?: string;
                 /** @description sim includes cancelled services; nao (default) drops them, and drops clients left with none. */
@@ -1575,12 +1575,12 @@ export interface operations {
             query?: {
                 /**
                  * @description Lower bound on the registration day (data_cadastro), YYYY-MM-DD.
-                 * @example 2024-01-31
+                 * @example 2020-01-01
                  */
                 data_inicio?: string;
                 /**
                  * @description Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.
-                 * @example 2024-01-31
+                 * @example 2024-12-31
                  */
                 data_fim?: string;
                 /** @description sim includes cancelled services; nao (default) drops them, and drops clients left with none. */
@@ -1730,12 +1730,12 @@ export interface operations {
             query?: {
                 /**
                  * @description Lower bound on the registration day (data_cadastro), YYYY-MM-DD.
-                 * @example 2024-01-31
+                 * @example 2020-01-01
                  */
                 data_inicio?: string;
                 /**
                  * @description Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.
-                 * @example 2024-01-31
+                 * @example 2024-12-31
                  */
                 data_fim?: string;
                 /** @description sim includes cancelled services; nao (default) drops them, and drops clients left with none. */
@@ -1883,18 +1883,24 @@ export interface operations {
     listClientesPaginated: {
         parameters: {
             query: {
-                /** @description Page number; the first page is 0. */
+                /**
+                 * @description Page number; the first page is 0.
+                 * @example 0
+                 */
                 pagina: number;
-                /** @description Clients per page, 1 to 500. */
+                /**
+                 * @description Clients per page, 1 to 500.
+                 * @example 100
+                 */
                 itens_por_pagina: number;
                 /**
                  * @description Lower bound on the registration day (data_cadastro), YYYY-MM-DD.
-                 * @example 2024-01-31
+                 * @example 2020-01-01
                  */
                 data_inicio?: string;
                 /**
                  * @description Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.
-                 * @example 2024-01-31
+                 * @example 2024-12-31
                  */
                 data_fim?: string;
                 /** @description sim includes cancelled services; nao (default) drops them, and drops clients left with none. */
@@ -2029,9 +2035,15 @@ export interface operations {
     searchClientes: {
         parameters: {
             query: {
-                /** @description Field to search. */
+                /**
+                 * @description Field to search.
+                 * @example cpf_cnpj
+                 */
                 busca: "nome_razaosocial" | "nome_fantasia" | "cpf_cnpj" | "codigo_cliente" | "telefone" | "login_radius" | "ipv4" | "mac" | "id_cliente_servico";
-                /** @description Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation. */
+                /**
+                 * @description Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.
+                 * @example 51827905972
+                 */
                 termo_busca: string;
                 /** @description Maximum number of clients, 1 to 100 (default 5). */
                 limit?: number;
