@@ -7,13 +7,15 @@ import auditPlugin from './http/plugins/audit.js'
 import authPlugin from './http/plugins/auth/auth.js'
 import cachingPlugin from './http/plugins/caching.js'
 import compressionPlugin from './http/plugins/compression.js'
-import docsPlugin from './http/plugins/docs.js'
+import corsPlugin from './http/plugins/cors.js'
+import docsPlugin, { documentRoutesPlugin } from './http/plugins/docs.js'
 import errorDocsPlugin from './http/plugins/error-docs.js'
-import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js'
+import errorsPlugin, { clientErrors, frameworkErrors } from './http/plugins/errors.js'
 import limitsPlugin from './http/plugins/limits/limits.js'
 import metricsPlugin from './http/plugins/metrics.js'
 import prettyPlugin from './http/plugins/pretty.js'
 import requestIdPlugin, { requestIdOf } from './http/plugins/request-id.js'
+import stateChangesPlugin from './http/plugins/state-changes.js'
 import clientesRoutes from './http/routes/clientes.js'
 import oauthRoutes from './http/routes/oauth.js'
 import operationsRoutes from './http/routes/operations.js'
@@ -21,6 +23,7 @@ import { ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema } from './
 import { DocumentedClienteSchemas } from './http/schemas/documented-cliente.js'
 import { ErrorCodeSchema, ErrorEnvelopeSchema } from './http/schemas/errors.js'
 import { HealthSchema, RefreshAcceptedSchema, StatusSchema } from './http/schemas/operations.js'
+import { parseQueryString } from './hubsoft/query-string.js'
 import { ServiceMetrics } from './metrics/service-metrics.js'
 import type { Timers } from './refresh/backoff.js'
 import { buildLogger } from './log.js'
@@ -49,8 +52,19 @@ declare module 'fastify' {
   }
 }
 
+/** `?pretty` is this service's own flag: present, even bare, it indents the answer. */
+function readQueryString (queryString: string) {
+  return parseQueryString(queryString, { flags: ['pretty'] })
+}
+
 /** Node refuses larger request heads with 431: a lookup needs a fraction of this. */
 const MAX_HEADER_BYTES = 16 * 1024
+/**
+ * How often Node checks every connection against the header and request timeouts (its default,
+ * 30 s, let a 30 s REQUEST_TIMEOUT cut slow senders at 32–56 s); a check is a loop over the
+ * open connections, at most MAX_CONNECTIONS.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 500
 
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const { upstream } = config
@@ -60,21 +74,41 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   const now = deps.now ?? Date.now
 
   const { limits } = config
+  const metrics = new ServiceMetrics()
   const app = Fastify({
     loggerInstance: deps.logger ?? buildLogger({ level: config.logLevel }),
-    // Long query strings are abuse, not lookups.
-    routerOptions: { maxParamLength: 200 },
+    // Long query strings are abuse, not lookups. Query strings are read as HubSoft reads them
+    // (empty = absent), and `/cliente/` reaches `/cliente`, as on HubSoft (README, "Drop-in").
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true, querystringParser: readQueryString },
     bodyLimit: 16 * 1024,
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
-    // Slow senders (slowloris) and idle sockets are cut; a steady download is neither.
+    // REQUEST_TIMEOUT bounds the head, the whole request with its body, and an idle keep-alive
+    // connection (Node's defaults: 60 s, 300 s and Fastify's 72 s); slowloris senders are cut.
+    http: {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      headersTimeout: limits.requestTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS
+    },
     requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.requestTimeoutMs,
+    // A socket with no traffic either way is cut too; a steady download is not idle.
     connectionTimeout: limits.requestTimeoutMs,
     // Behind a reverse proxy, the caller's IP (for per-IP limits) comes from X-Forwarded-For.
     trustProxy: limits.trustProxy,
-    // Bad URL encodings and over-long parameters answer the error envelope too.
+    // Bad URL encodings and over-long parameters answer the error envelope too, and so do
+    // what Node's parser refuses before any route (431, 400).
     frameworkErrors,
     // The caller's X-Request-Id, checked, is the request's id in the logs (plugins/request-id.ts).
-    genReqId: requestIdOf
+    genReqId: requestIdOf,
+    clientErrorHandler: clientErrors((code) => metrics.connectionCut(code))
+  })
+  // Below the open-file limit (config.ts): beyond it Node closes new connections at accept
+  // rather than let accept() and every other open() fail with EMFILE.
+  app.server.maxConnections = limits.maxConnections
+  app.server.on('drop', () => metrics.connectionCut('max_connections'))
+  // An accept() that still fails (EMFILE from elsewhere in the process) is logged, not fatal.
+  app.server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EMFILE' || error.code === 'ENFILE') app.log.error({ err: error }, 'out of file descriptors: a connection was not accepted')
   })
 
   const hubsoft = new HubsoftClient({
@@ -86,7 +120,6 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     tlsInsecure: upstream.tlsInsecure,
     now
   })
-  const metrics = new ServiceMetrics()
   const refresher = new Refresher({
     client: hubsoft,
     fetch: { source: upstream.source, pageSize: upstream.pageSize, pageDelayMs: upstream.pageDelayMs },
@@ -95,7 +128,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     minIntervalMs: config.refresh.minIntervalMs,
     maxShrink: config.refresh.maxShrink,
     deadlineMs: config.refresh.deadlineMs,
-    store: new SnapshotStore(config.snapshotDir, now),
+    store: new SnapshotStore(config.snapshotDir, now, upstream.maxResponseBytes),
+    clienteBounds: { maxServicos: upstream.maxServicosPerCliente },
     log: app.log.child({ module: 'refresh' }),
     now,
     timers: deps.timers,
@@ -121,6 +155,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }
   await app.register(requestIdPlugin)
   await app.register(errorsPlugin)
+  // First among the hooks, so refusals (401, 429, 503) carry CORS headers a page can read.
+  await app.register(corsPlugin, { origins: config.corsOrigins })
   // Before any documented route, so its onRoute hook sees every one.
   await app.register(errorDocsPlugin)
   await app.register(cachingPlugin)
@@ -130,9 +166,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // Before the limits and auth, so their refusals are counted too.
   await app.register(metricsPlugin, { metrics })
   // Security (SECURITY.md): shedding and limits first, then who the caller is, then the audit.
-  await app.register(limitsPlugin, { limits, pressureSampleIntervalMs: deps.pressureSampleIntervalMs })
+  await app.register(limitsPlugin, { limits, pressureSampleIntervalMs: deps.pressureSampleIntervalMs, onFullDumpTimeout: () => metrics.connectionCut('full_dump_timeout') })
   await app.register(authPlugin, { keys: config.apiKeys, accessTokenTtlMs: config.accessTokenTtlMs, now })
+  await app.register(stateChangesPlugin)
   await app.register(auditPlugin)
+  // After the rate limit: the document and the UI are anonymous, so limited per address.
+  await app.register(documentRoutesPlugin)
   await app.register(oauthRoutes)
   await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, timeZone: config.refresh.timezone, now })
   await app.register(clientesRoutes, { refresher, projections, now })

@@ -35,6 +35,12 @@ export interface LimitsConfig {
   readonly rateLimitWindowMs: number
   /** Full (unlimited) list downloads served at once. */
   readonly fullDumpConcurrency: number
+  /** Of those, at most this many for one API key, so one key cannot hold every slot. */
+  readonly fullDumpPerKey: number
+  /** A full download still being sent after this is cut (a slow reader frees its slot). */
+  readonly fullDumpTimeoutMs: number
+  /** Connections open at once; beyond it new ones are closed at accept (below the open-file limit). */
+  readonly maxConnections: number
   /** Time to receive a request, and the longest a connection may sit idle. */
   readonly requestTimeoutMs: number
   readonly maxEventLoopDelayMs: number
@@ -58,6 +64,8 @@ export interface UpstreamConfig {
   readonly pageDelayMs: number
   readonly timeoutMs: number
   readonly maxResponseBytes: number
+  /** A client with more services than this fails validation (HUBSOFT_MAX_SERVICOS). */
+  readonly maxServicosPerCliente: number
 }
 
 export interface Config {
@@ -80,6 +88,8 @@ export interface Config {
   /** Lifetime of the bearer tokens POST /oauth/token issues. */
   readonly accessTokenTtlMs: number
   readonly limits: LimitsConfig
+  /** Browser origins that get CORS answers (CORS_ORIGINS, lower-cased as browsers send them); empty: no CORS headers. */
+  readonly corsOrigins: readonly string[]
   readonly port: number
   readonly host: string
   readonly logLevel: string
@@ -115,6 +125,7 @@ export const EnvSchema = Type.Object({
   HUBSOFT_PAGE_DELAY_MS: variable(integer, 'a whole number of milliseconds from 0 to 600000 (10 min)'),
   HUBSOFT_TIMEOUT_MS: variable('^[1-9]\\d{0,9}$', 'a whole number of milliseconds from 1 to 3600000 (1 h)'),
   HUBSOFT_MAX_RESPONSE_MB: variable('^[1-9]\\d{0,5}$', 'a whole number of MiB greater than 0'),
+  HUBSOFT_MAX_SERVICOS: variable('^[1-9]\\d{0,6}$', 'a whole number of services greater than 0'),
   REFRESH_CRON: variable('.', 'a cron expression such as "0 3,15 * * *"'),
   REFRESH_TZ: variable('.', 'an IANA time zone such as America/Sao_Paulo'),
   REFRESH_MIN_INTERVAL: variable(duration, 'a duration from 1m to 7d such as 900s, 15m or 1h (a bare number is seconds)'),
@@ -127,10 +138,14 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_MAX: variable('^[1-9]\\d{0,8}$', 'a whole number of requests greater than 0'),
   RATE_LIMIT_WINDOW: variable(duration, 'a duration from 1s to 1d such as 1m (a bare number is seconds)'),
   FULL_DUMP_CONCURRENCY: variable('^[1-9]\\d{0,3}$', 'a whole number of downloads from 1 to 9999'),
+  FULL_DUMP_PER_KEY: variable('^[1-9]\\d{0,3}$', 'a whole number of downloads from 1 to 9999, at most FULL_DUMP_CONCURRENCY'),
+  FULL_DUMP_TIMEOUT: variable(duration, 'a duration from 1s to 1d such as 5m (a bare number is seconds)'),
+  MAX_CONNECTIONS: variable('^[1-9]\\d{0,6}$', 'a whole number of connections greater than 0, below the open-file limit'),
   REQUEST_TIMEOUT: variable(duration, 'a duration from 1s to 1h such as 30s (a bare number is seconds)'),
   OVERLOAD_EVENT_LOOP_DELAY_MS: variable('^\\d{1,7}$', 'a whole number of milliseconds (0 switches the check off)'),
   OVERLOAD_HEAP_MB: variable('^\\d{1,7}$', 'a whole number of MiB (0 switches the check off)'),
   OVERLOAD_RSS_MB: variable('^\\d{1,7}$', 'a whole number of MiB (0 switches the check off)'),
+  CORS_ORIGINS: variable('^https?://[^\\s/?#@,]+(,\\s*https?://[^\\s/?#@,]+)*$', 'a comma list of origins (scheme://host[:port], no path) such as https://app.provider.com.br'),
   TRUST_PROXY: variable('^(true|false|[0-9a-fA-F:.]+(/\\d{1,3})?(,[0-9a-fA-F:.]+(/\\d{1,3})?)*)$', 'true, false, or a comma list of proxy addresses/CIDRs'),
   PORT: variable(integer, 'a port number from 0 to 65535'),
   HOST: variable('.', 'a listen address such as 0.0.0.0 or 127.0.0.1'),
@@ -194,6 +209,12 @@ export function parseApiKeys (entries: readonly string[], origin: string, minKey
   return { keys, problems }
 }
 
+/** CORS_ORIGINS, already matched by its pattern: each origin once, lower-cased (a browser's Origin header is). */
+function parseCorsOrigins (value: string | undefined): string[] {
+  if (value === undefined) return []
+  return [...new Set(value.split(',').map((origin) => origin.trim().toLowerCase()))]
+}
+
 /** TRUST_PROXY, already matched by its pattern, as Fastify's trustProxy takes it. */
 function parseTrustProxy (value: string): boolean | string[] {
   if (value === 'true' || value === 'false') return value === 'true'
@@ -204,6 +225,27 @@ export interface LoadConfigOptions {
   readonly readFile?: (path: string) => string
   /** V8's heap limit, the base of the default OVERLOAD_HEAP_MB; tests pass a fixed one. */
   readonly heapLimitBytes?: number
+  /** The process's open-file limit (`ulimit -n`), the bound of MAX_CONNECTIONS; null when unknown. */
+  readonly openFileLimit?: number | null
+}
+
+/** Files kept for everything but callers' connections: the snapshot, HubSoft's pool, logs, Node itself. */
+export const RESERVED_FILE_DESCRIPTORS = 64
+/** MAX_CONNECTIONS without an open-file limit to derive it from. */
+const DEFAULT_MAX_CONNECTIONS = 4096
+
+/**
+ * The soft open-file limit from Linux's /proc/self/limits ("Max open files  1024  4096  files");
+ * null elsewhere or when unlimited. Beyond it accept() fails with EMFILE, so connections are
+ * bounded below it.
+ */
+export function readOpenFileLimit (readFile: (path: string) => string = (path) => readFileSync(path, 'utf8')): number | null {
+  try {
+    const soft = /^Max open files\s+(\d+)/m.exec(readFile('/proc/self/limits'))?.[1]
+    return soft === undefined ? null : Number(soft)
+  } catch {
+    return null
+  }
 }
 
 /** By default the service sheds load once 90% of V8's heap is in use, before it runs out. */
@@ -299,7 +341,8 @@ function upstreamConfig (checks: EnvChecks, readFile: (path: string) => string, 
     pageSize,
     pageDelayMs: checks.ranged('HUBSOFT_PAGE_DELAY_MS', Number, '0', { min: 0, max: 10 * MINUTE_MS, expected: 'a whole number of milliseconds from 0 to 600000 (10 min)' }),
     timeoutMs: checks.ranged('HUBSOFT_TIMEOUT_MS', Number, '120000', { min: 1, max: HOUR_MS, expected: 'a whole number of milliseconds from 1 to 3600000 (1 h)' }),
-    maxResponseBytes: Number(e.HUBSOFT_MAX_RESPONSE_MB ?? 256) * MIB
+    maxResponseBytes: Number(e.HUBSOFT_MAX_RESPONSE_MB ?? 256) * MIB,
+    maxServicosPerCliente: Number(e.HUBSOFT_MAX_SERVICOS ?? 1000)
   }
 }
 
@@ -372,13 +415,25 @@ function apiKeysConfig (checks: EnvChecks, readFile: (path: string) => string, d
   return apiKeys
 }
 
-function limitsConfig (checks: EnvChecks, heapLimitBytes: number): LimitsConfig {
+function limitsConfig (checks: EnvChecks, heapLimitBytes: number, openFileLimit: number | null): LimitsConfig {
   const e = checks.env
   const megabytes = (value: string | undefined, fallbackBytes: number) => value === undefined ? fallbackBytes : Number(value) * MIB
+  const fullDumpConcurrency = Number(e.FULL_DUMP_CONCURRENCY ?? 4)
+  // Half the slots by default: one key's downloads can never lock every other key out.
+  const fullDumpPerKey = checks.ranged('FULL_DUMP_PER_KEY', Number, String(Math.max(1, Math.floor(fullDumpConcurrency / 2))), { min: 1, max: checks.isBad('FULL_DUMP_CONCURRENCY') ? Number.POSITIVE_INFINITY : fullDumpConcurrency, expected: `at most FULL_DUMP_CONCURRENCY (${fullDumpConcurrency})` })
+  const connectionsBound = openFileLimit === null ? Number.POSITIVE_INFINITY : openFileLimit - RESERVED_FILE_DESCRIPTORS
+  const maxConnections = checks.ranged('MAX_CONNECTIONS', Number, String(Math.max(1, Math.min(DEFAULT_MAX_CONNECTIONS, connectionsBound))), {
+    min: 1,
+    max: connectionsBound,
+    expected: `below the open-file limit (${String(openFileLimit)}) less ${RESERVED_FILE_DESCRIPTORS} kept for the service's own files; raise ulimit -n or lower it`
+  })
   return {
     rateLimitMax: Number(e.RATE_LIMIT_MAX ?? 600),
     rateLimitWindowMs: checks.ranged('RATE_LIMIT_WINDOW', parseDurationMs, '1m', { min: 1000, max: DAY_MS, expected: 'a duration from 1s to 1d such as 1m' }),
-    fullDumpConcurrency: Number(e.FULL_DUMP_CONCURRENCY ?? 4),
+    fullDumpConcurrency,
+    fullDumpPerKey,
+    fullDumpTimeoutMs: checks.ranged('FULL_DUMP_TIMEOUT', parseDurationMs, '5m', { min: 1000, max: DAY_MS, expected: 'a duration from 1s to 1d such as 5m' }),
+    maxConnections,
     requestTimeoutMs: checks.ranged('REQUEST_TIMEOUT', parseDurationMs, '30s', { min: 1000, max: 3_600_000, expected: 'a duration from 1s to 1h such as 30s' }),
     maxEventLoopDelayMs: Number(e.OVERLOAD_EVENT_LOOP_DELAY_MS ?? 1000),
     maxHeapUsedBytes: megabytes(e.OVERLOAD_HEAP_MB, Math.floor(heapLimitBytes * DEFAULT_HEAP_FRACTION)),
@@ -420,7 +475,8 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
   const port = checks.ranged('PORT', Number, '3000', { min: 0, max: 65535, expected: 'a port number from 0 to 65535' })
   const apiKeys = apiKeysConfig(checks, readFile, demo)
   const accessTokenTtlMs = checks.ranged('ACCESS_TOKEN_TTL', parseDurationMs, '1h', { min: 60_000, max: 30 * DAY_MS, expected: 'a duration from 1m to 30d such as 1h' })
-  const limits = limitsConfig(checks, options.heapLimitBytes ?? getHeapStatistics().heap_size_limit)
+  const openFileLimit = options.openFileLimit === undefined ? readOpenFileLimit() : options.openFileLimit
+  const limits = limitsConfig(checks, options.heapLimitBytes ?? getHeapStatistics().heap_size_limit, openFileLimit)
   if (checks.problems.length > 0) throw new ConfigError(checks.problems)
   return {
     upstream,
@@ -432,6 +488,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
     apiKeys,
     accessTokenTtlMs,
     limits,
+    corsOrigins: parseCorsOrigins(e.CORS_ORIGINS),
     port,
     host: e.HOST ?? '0.0.0.0',
     logLevel: e.LOG_LEVEL ?? 'info'
@@ -492,6 +549,7 @@ export function describeConfig (config: Config): Record<string, unknown> {
     apiKeys: config.apiKeys?.map(({ name, scopes }) => ({ name, scopes })) ?? null,
     accessTokenTtlMs: config.accessTokenTtlMs,
     limits: config.limits,
+    corsOrigins: config.corsOrigins,
     listen: `${config.host}:${config.port}`
   }
 }

@@ -3,6 +3,9 @@
 // CPF/CNPJ, phones and logins, are masked before they are logged (`106.***.***-81`).
 import { pino } from 'pino'
 import type { DestinationStream, Logger } from 'pino'
+import { looksPersonal, maskValue } from './personal-data.js'
+
+export { maskValue }
 
 /** Paths pino blanks in every line: credentials in headers, tokens, passwords, keys. */
 export const LOG_REDACT_PATHS = [
@@ -24,59 +27,67 @@ export const LOG_REDACT_PATHS = [
   '*.senhas'
 ]
 
-/** Query parameters whose values are personal data: masked. */
+/** Query parameters whose values are personal data whatever they look like (names, logins): masked. */
 const PERSONAL_PARAMETERS = new Set(['termo_busca', 'cpf_cnpj', 'cpf', 'cnpj', 'telefone', 'login', 'login_radius', 'email', 'nome', 'ipv4', 'mac'])
 /** Query parameters whose values are credentials: dropped. */
 const SECRET_PARAMETER = /token|secret|passw|senha|key|auth/i
 /** Path segments after one of these are personal data. */
 const PERSONAL_SEGMENTS = new Set(['cpf_cnpj'])
-/** CPF/CNPJ written with punctuation, and any long run of digits (documents, phones). */
-const DOCUMENT_OR_PHONE = /\d{3}\.\d{3}\.\d{3}-\d{2}|\d{2}\.\d{3}\.\d{3}\/\d{4}-\d{2}|\d{10,}/g
+/**
+ * The net over the whole logged text: CPF/CNPJ written with punctuation (the CNPJ alphanumeric
+ * too, as the Receita Federal issues them from July 2026), e-mail addresses and any long run of
+ * digits (documents, phones).
+ */
+const PERSONAL_TEXT = /\d{3}\.\d{3}\.\d{3}-\d{2}|[\dA-Z]{2}\.[\dA-Z]{3}\.[\dA-Z]{3}\/[\dA-Z]{4}-\d{2}|[^\s/?&=@]+@[^\s/?&=@]+\.[^\s/?&=@]+|\d{10,}/gi
 /** A logged URL is clipped: a long one is abuse, and its tail tells nothing more. */
 const MAX_LOGGED_URL = 512
 
 /**
- * Keeps the first three and last two letters or digits and stars the rest, punctuation kept:
- * `106.820.836-81` → `106.***.***-81`. Values with fewer than eight are starred whole.
+ * A URL component as the router reads it: every valid percent-escape decoded, so
+ * `266%2E181%2E148%2D61` is judged as `266.181.148-61`; a broken escape (or one cut by the
+ * clip) stays as it is without keeping the rest encoded.
  */
-export function maskValue (value: string): string {
-  const alphanumerics = value.match(/[\p{L}\p{N}]/gu)?.length ?? 0
-  let seen = 0
-  return value.replace(/[\p{L}\p{N}]/gu, (character) => {
-    seen++
-    return alphanumerics >= 8 && (seen <= 3 || seen > alphanumerics - 2) ? character : '*'
-  })
-}
-
 function decoded (value: string): string {
-  try {
-    return decodeURIComponent(value.replaceAll('+', ' '))
-  } catch {
-    return value
-  }
+  return value.replaceAll('+', ' ').replace(/(?:%[\dA-Fa-f]{2})+/g, (escapes) => {
+    try {
+      return decodeURIComponent(escapes)
+    } catch {
+      return escapes
+    }
+  })
 }
 
 function maskQueryPair (pair: string): string {
   const equals = pair.indexOf('=')
-  if (equals < 0) return pair
+  if (equals < 0) return looksPersonal(decoded(pair)) ? maskValue(decoded(pair)) : pair
   const name = decoded(pair.slice(0, equals)).trim().toLowerCase()
-  const value = pair.slice(equals + 1)
+  const value = decoded(pair.slice(equals + 1))
   if (SECRET_PARAMETER.test(name)) return `${pair.slice(0, equals)}=[redacted]`
-  if (PERSONAL_PARAMETERS.has(name)) return `${pair.slice(0, equals)}=${maskValue(decoded(value))}`
+  if (PERSONAL_PARAMETERS.has(name) || looksPersonal(value)) return `${pair.slice(0, equals)}=${maskValue(value)}`
   return pair
 }
 
-/** A request URL fit for a log line: personal values masked, credentials dropped, clipped. */
+/**
+ * A request URL fit for a log line: judged after percent-decoding, personal values masked (by
+ * parameter or segment name, or by their shape under any name), credentials dropped, clipped.
+ */
 export function maskUrl (url: string): string {
   const clipped = url.length > MAX_LOGGED_URL ? `${url.slice(0, MAX_LOGGED_URL)}…` : url
   const question = clipped.indexOf('?')
   const path = question < 0 ? clipped : clipped.slice(0, question)
   const query = question < 0 ? null : clipped.slice(question + 1)
-  const segments = path.split('/')
-  const maskedPath = segments.map((segment, i) => i > 0 && PERSONAL_SEGMENTS.has(segments[i - 1]!) ? maskValue(decoded(segment)) : segment).join('/')
+  const segments = path.split('/').map(decoded)
+  const maskedPath = path.split('/').map((segment, i) => {
+    const value = segments[i]!
+    return (i > 0 && PERSONAL_SEGMENTS.has(segments[i - 1]!.toLowerCase())) || looksPersonal(value) ? maskValue(value) : segment
+  }).join('/')
   const maskedQuery = query === null ? '' : `?${query.split('&').map(maskQueryPair).join('&')}`
-  // The net under the rules above: a document or phone in any other place is masked too.
-  return `${maskedPath}${maskedQuery}`.replace(DOCUMENT_OR_PHONE, maskValue)
+  const masked = `${maskedPath}${maskedQuery}`
+  // The net under the rules above: a document, phone or e-mail inside any other value is masked
+  // too, judged decoded so an escaped one cannot slip through.
+  const plain = decoded(masked)
+  const netted = plain.replace(PERSONAL_TEXT, maskValue)
+  return netted === plain ? masked : netted
 }
 
 interface LoggedRequest {

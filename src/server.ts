@@ -99,7 +99,29 @@ function startupFailure (error: unknown): string {
   return `start-up failed: ${message.split('\n', 1)[0]}${typeof code === 'string' ? ` (${code})` : ''}`
 }
 
+/**
+ * process.memoryUsage() reads /proc/self/stat: out of file descriptors it throws EMFILE, and
+ * @fastify/under-pressure calls it from a timer, where a throw ends the process. The last good
+ * reading stands in until descriptors are free again (MAX_CONNECTIONS keeps callers from
+ * taking them all; this is for whatever else runs out).
+ */
+function surviveDescriptorExhaustion (): void {
+  const read = process.memoryUsage.bind(process)
+  let last = read()
+  const guarded = (): NodeJS.MemoryUsage => {
+    try {
+      last = read()
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'EMFILE' && code !== 'ENFILE') throw error
+    }
+    return last
+  }
+  process.memoryUsage = Object.assign(guarded, { rss: () => guarded().rss })
+}
+
 async function main (): Promise<void> {
+  surviveDescriptorExhaustion()
   let config: Config
   try {
     config = loadConfig(process.env)

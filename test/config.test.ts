@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { test } from 'node:test'
 import { inspect } from 'node:util'
 import assert from 'node:assert/strict'
-import { ConfigError, describeConfig, loadConfig, parseApiKeys, parseDurationMs, unknownVariableWarnings } from '../src/config.js'
+import { ConfigError, describeConfig, loadConfig, parseApiKeys, parseDurationMs, readOpenFileLimit, unknownVariableWarnings } from '../src/config.js'
 import type { ApiKeyConfig, Config } from '../src/config.js'
 
 type Env = Record<string, string | undefined>
@@ -35,6 +35,17 @@ function files (contents: Record<string, string>, calls: string[] = []): (path: 
     if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`)
     return text
   }
+}
+
+/** The problems of an environment on a process whose open-file limit is `openFileLimit`. */
+function limitProblems (env: Env, openFileLimit: number): string[] {
+  try {
+    loadConfig(env, { openFileLimit })
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems]
+    throw error
+  }
+  return []
 }
 
 function problemsOf (env: Env, readFile = files({})): string[] {
@@ -229,12 +240,16 @@ test('no key is held in clear anywhere in the Config', () => {
 })
 
 test('abuse limits and token lifetime: defaults, and every bad value named', () => {
-  const config = loadConfig(UPSTREAM, { heapLimitBytes: 1000 * 1024 * 1024 })
+  const config = loadConfig(UPSTREAM, { heapLimitBytes: 1000 * 1024 * 1024, openFileLimit: 1024 })
   assert.equal(config.accessTokenTtlMs, 3_600_000)
   assert.deepEqual(config.limits, {
     rateLimitMax: 600,
     rateLimitWindowMs: 60_000,
     fullDumpConcurrency: 4,
+    fullDumpPerKey: 2,
+    fullDumpTimeoutMs: 300_000,
+    // ulimit -n 1024 less 64 kept for the service's own files.
+    maxConnections: 960,
     requestTimeoutMs: 30_000,
     maxEventLoopDelayMs: 1000,
     maxHeapUsedBytes: 900 * 1024 * 1024,
@@ -247,6 +262,8 @@ test('abuse limits and token lifetime: defaults, and every bad value named', () 
     RATE_LIMIT_MAX: '5',
     RATE_LIMIT_WINDOW: '10s',
     FULL_DUMP_CONCURRENCY: '1',
+    FULL_DUMP_TIMEOUT: '90s',
+    MAX_CONNECTIONS: '100',
     REQUEST_TIMEOUT: '2m',
     OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
     OVERLOAD_HEAP_MB: '512',
@@ -258,12 +275,23 @@ test('abuse limits and token lifetime: defaults, and every bad value named', () 
     rateLimitMax: 5,
     rateLimitWindowMs: 10_000,
     fullDumpConcurrency: 1,
+    fullDumpPerKey: 1,
+    fullDumpTimeoutMs: 90_000,
+    maxConnections: 100,
     requestTimeoutMs: 120_000,
     maxEventLoopDelayMs: 0,
     maxHeapUsedBytes: 512 * 1024 * 1024,
     maxRssBytes: 1024 * 1024 * 1024,
     trustProxy: ['10.0.0.0/8', '127.0.0.1']
   })
+  assert.equal(loadConfig(UPSTREAM, { openFileLimit: null }).limits.maxConnections, 4096, 'no known limit: the default')
+  assert.equal(loadConfig(UPSTREAM, { openFileLimit: 1_048_576 }).limits.maxConnections, 4096)
+  assert.match(limitProblems({ ...UPSTREAM, MAX_CONNECTIONS: '400' }, 300)[0]!, /^MAX_CONNECTIONS='400' is invalid: expected below the open-file limit \(300\)/)
+  assert.equal(loadConfig({ ...UPSTREAM, MAX_CONNECTIONS: '236' }, { openFileLimit: 300 }).limits.maxConnections, 236)
+  assert.match(problemsOf({ ...UPSTREAM, FULL_DUMP_PER_KEY: '5' })[0]!, /^FULL_DUMP_PER_KEY='5' is invalid: expected at most FULL_DUMP_CONCURRENCY \(4\)/)
+  assert.equal(readOpenFileLimit(() => 'Limit  Soft Limit  Hard Limit  Units\nMax open files            300                  4096                 files\n'), 300)
+  assert.equal(readOpenFileLimit(() => 'Max open files            unlimited            unlimited            files\n'), null)
+  assert.equal(readOpenFileLimit(() => { throw new Error('ENOENT') }), null)
   assert.equal(loadConfig({ ...UPSTREAM, TRUST_PROXY: 'true' }).limits.trustProxy, true)
   assert.deepEqual(loadConfig({ ...UPSTREAM, TRUST_PROXY: '::1' }).limits.trustProxy, ['::1'])
   const table: Array<[string, string]> = [
@@ -276,18 +304,40 @@ test('abuse limits and token lifetime: defaults, and every bad value named', () 
     ['RATE_LIMIT_WINDOW', '2d'],
     ['FULL_DUMP_CONCURRENCY', '0'],
     ['FULL_DUMP_CONCURRENCY', 'many'],
+    ['FULL_DUMP_PER_KEY', '0'],
+    ['FULL_DUMP_TIMEOUT', '0'],
+    ['FULL_DUMP_TIMEOUT', '2d'],
+    ['MAX_CONNECTIONS', '0'],
     ['REQUEST_TIMEOUT', '0'],
     ['REQUEST_TIMEOUT', '2h'],
     ['OVERLOAD_EVENT_LOOP_DELAY_MS', '1.5'],
     ['OVERLOAD_HEAP_MB', '90%'],
     ['OVERLOAD_RSS_MB', 'lots'],
     ['TRUST_PROXY', 'yes please'],
-    ['TRUST_PROXY', '10.0.0.1,']
+    ['TRUST_PROXY', '10.0.0.1,'],
+    ['CORS_ORIGINS', '*'],
+    ['CORS_ORIGINS', 'app.example.com'],
+    ['CORS_ORIGINS', 'https://app.example.com/'],
+    ['CORS_ORIGINS', 'https://app.example.com/path'],
+    ['CORS_ORIGINS', 'https://app.example.com,'],
+    ['CORS_ORIGINS', 'ftp://app.example.com']
   ]
   for (const [name, value] of table) {
     const problems = problemsOf({ ...UPSTREAM, [name]: value })
     assert.equal(problems.length, 1, `${name}=${value}: ${problems.join(' | ')}`)
     assert.ok(problems[0]!.startsWith(`${name}='${value}' is invalid: expected `), problems[0])
+  }
+})
+
+test('CORS_ORIGINS: unset is no CORS; a comma list of origins, lower-cased, each once', () => {
+  const table: Array<[string | undefined, string[]]> = [
+    [undefined, []],
+    ['https://app.example.com', ['https://app.example.com']],
+    ['https://App.Example.com:8443, http://127.0.0.1:5173', ['https://app.example.com:8443', 'http://127.0.0.1:5173']],
+    ['https://a.example,https://a.example', ['https://a.example']]
+  ]
+  for (const [value, expected] of table) {
+    assert.deepEqual(loadConfig(value === undefined ? UPSTREAM : { ...UPSTREAM, CORS_ORIGINS: value }).corsOrigins, expected, String(value))
   }
 })
 

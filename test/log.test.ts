@@ -38,7 +38,15 @@ test('maskUrl masks personal values, drops credentials, leaves the rest alone', 
     // The net: documents and phones anywhere else.
     ['/api/v1/integracao/cliente/all/123.456.789-09', '/api/v1/integracao/cliente/all/123.***.***-09'],
     ['/nope?q=31999990000', '/nope?q=319******00'],
-    ['/nope/12.345.678/0001-95', '/nope/12.3**.***/****-95']
+    ['/nope/12.345.678/0001-95', '/nope/12.3**.***/****-95'],
+    // Judged after decoding, by shape, whatever the parameter or segment is called.
+    [`${base}/all/cpf%5Fcnpj/266%2E181%2E148%2D61`, `${base}/all/cpf%5Fcnpj/266.***.***-61`],
+    [`${base}/all/tecnologia/266%2E181%2E148%2D61`, `${base}/all/tecnologia/266.***.***-61`],
+    [`${base}/all?codigo_pacote=QIWUAB12CD3442&limit=1`, `${base}/all?codigo_pacote=QIW*********42&limit=1`],
+    [`${base}/all?codigo_pacote=12%2EABC%2E345%2F01DE%2D35`, `${base}/all?codigo_pacote=12.A**.***/****-35`],
+    [`${base}/all?codigo_pacote=%2831%29%2099999-0000`, `${base}/all?codigo_pacote=(31) 9****-**00`],
+    [`${base}/all?relacoes=maria.silva%40example.com`, `${base}/all?relacoes=*****.*****@*******.***`],
+    [`${base}/all?codigo_pacote=FIBRA-100&limit=10`, `${base}/all?codigo_pacote=FIBRA-100&limit=10`]
   ]
   for (const [input, expected] of table) assert.equal(maskUrl(input), expected, input)
   assert.ok(maskUrl(`/x?${'a'.repeat(5000)}`).length < 600, 'a long URL is clipped')
@@ -65,7 +73,8 @@ test('the leak scanner finds secrets, bearer tokens and documents in any punctua
     '{"url":"/oauth?t=hbat_abcdefghijklmnopqrstuvwxyz"}',
     '{"url":"/all/cpf_cnpj/106.820.836-81"}',
     '{"url":"/all/cpf_cnpj/10682083681"}',
-    '{"url":"/all/cpf_cnpj/12.abc.345/01de-35"}'
+    '{"url":"/all/cpf_cnpj/12.abc.345/01de-35"}',
+    '{"url":"/all/cpf%5Fcnpj/106%2E820%2E836%2D81"}'
   ]
   for (const line of leaking) assert.equal(logLeaks([line], forbidden).length > 0, true, line)
   const clean = [

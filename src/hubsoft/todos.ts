@@ -24,11 +24,11 @@ export interface RawTodosQuery extends RawDateBounds {
 export interface TodosQuery extends DateBounds {
   readonly includeCancelado: boolean
   readonly codigoPacote?: string
-  /** Some shown service has (true) or none has (false) a package. */
-  readonly possuiPacote?: boolean
+  /** possui_pacote=sim: some shown service has a package; nao (the vendor's default) filters nothing. */
+  readonly possuiPacote?: true
   /** Relations to keep, in the canonical order of RELACOES. */
   readonly relacoes: readonly Relacao[]
-  /** The servico_status list, blanks dropped, sorted and without repeats; undefined when absent. */
+  /** The servico_status list, blanks dropped, sorted and without repeats; undefined when it names none. */
   readonly statuses?: readonly string[]
   readonly pagina: number
   readonly perPage: number
@@ -41,10 +41,14 @@ export interface Paginacao {
   readonly total_registros: number
 }
 
-function parseStatuses (value: string | undefined): readonly string[] | undefined {
+/**
+ * The servico_status list (cliente/todos, and the lookup route alike): blanks dropped, sorted,
+ * without repeats. A list naming no status (`servico_status=,`) is a list not sent: undefined.
+ */
+export function parseStatuses (value: string | undefined): readonly string[] | undefined {
   if (value === undefined) return undefined
   const statuses = value.split(',').map((status) => status.trim()).filter((status) => status !== '')
-  return [...new Set(statuses)].sort()
+  return statuses.length === 0 ? undefined : [...new Set(statuses)].sort()
 }
 
 export function parseTodosQuery (raw: RawTodosQuery): TodosQuery {
@@ -54,7 +58,8 @@ export function parseTodosQuery (raw: RawTodosQuery): TodosQuery {
     dataFim,
     includeCancelado: raw.cancelado === 'sim',
     codigoPacote: raw.codigo_pacote,
-    possuiPacote: raw.possui_pacote === undefined ? undefined : raw.possui_pacote === 'sim',
+    // nao is the vendor's default, so it filters nothing, like an absent parameter.
+    possuiPacote: raw.possui_pacote === 'sim' ? true : undefined,
     relacoes: parseRelacoes(raw.relacoes),
     statuses: parseStatuses(raw.servico_status),
     pagina: raw.pagina,

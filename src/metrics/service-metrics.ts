@@ -81,10 +81,12 @@ export class ServiceMetrics {
   readonly #errors: Counter<'route' | 'code'>
   readonly #rateLimited: Counter<'key'>
   readonly #shed: Counter<'reason'>
+  readonly #connectionsCut: Counter<'reason'>
   readonly #attempts: Counter<'trigger' | 'outcome' | 'reason' | 'status'>
   readonly #refreshDurations: Histogram<'outcome'>
   readonly #pages: Counter
   readonly #fetchedBytes: Counter
+  readonly #replacedCharacters: Counter
   readonly #refusals: Counter<'trigger' | 'reason'>
 
   /** For the Refresher's `events` option. */
@@ -100,10 +102,12 @@ export class ServiceMetrics {
     this.#errors = new Counter({ name: `${PREFIX}http_errors_total`, help: 'Error envelopes answered, by route template and error code (see the README\'s error table).', labelNames: ['route', 'code'], registers })
     this.#rateLimited = new Counter({ name: `${PREFIX}rate_limited_requests_total`, help: 'Requests refused with 429 rate_limited (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW), by API key name (anonymous: counted per address).', labelNames: ['key'], registers })
     this.#shed = new Counter({ name: `${PREFIX}shed_requests_total`, help: 'Requests refused with 503 to protect the process: overloaded (event loop, heap or RSS bound) or full_dump_busy (FULL_DUMP_CONCURRENCY).', labelNames: ['reason'], registers })
+    this.#connectionsCut = new Counter({ name: `${PREFIX}connections_cut_total`, help: 'Connections refused or closed before an answer completed, by reason: max_connections (MAX_CONNECTIONS), headers_too_large (431), invalid_request (not HTTP), full_dump_timeout (FULL_DUMP_TIMEOUT).', labelNames: ['reason'], registers })
     this.#attempts = new Counter({ name: `${PREFIX}refresh_attempts_total`, help: `Refreshes from HubSoft that ran, by trigger, outcome (${REFRESH_METRIC_OUTCOMES.join(', ')}), reason and HubSoft's HTTP status.`, labelNames: ['trigger', 'outcome', 'reason', 'status'], registers })
     this.#refreshDurations = new Histogram({ name: `${PREFIX}refresh_duration_seconds`, help: 'Duration of refreshes from HubSoft (every page, the build and the swap), by outcome.', labelNames: ['outcome'], buckets: REFRESH_BUCKETS_SECONDS, registers })
     this.#pages = new Counter({ name: `${PREFIX}refresh_pages_total`, help: 'Pages of the customer list fetched from HubSoft.', registers })
     this.#fetchedBytes = new Counter({ name: `${PREFIX}refresh_fetched_bytes_total`, help: 'Bytes of customer-list bodies fetched from HubSoft (decoded).', registers })
+    this.#replacedCharacters = new Counter({ name: `${PREFIX}refresh_replaced_characters_total`, help: 'Bytes of customer-list bodies from HubSoft that were not UTF-8, each kept as U+FFFD.', registers })
     this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409), credentials (paused after HubSoft refused them) or backoff (after an attempt that never reached HubSoft or whose token was refused; 429).', labelNames: ['trigger', 'reason'], registers })
   }
 
@@ -150,6 +154,7 @@ export class ServiceMetrics {
     labelledGauge('snapshot_services_by_technology', 'Services in the served snapshot per technology, case variants under HubSoft\'s most used spelling (technology="" for none).', ['technology'], perSnapshot((snapshot) => counts('technology', snapshot.servicosByTecnologia)))
     labelledGauge('snapshot_info', 'Always 1, labelled with the served snapshot\'s version (content hash) and upstream source; absent while none is served.', ['version', 'source'], perSnapshot((snapshot) => [[{ version: snapshot.version, source: snapshot.source }, 1]]))
     labelledGauge('build_info', 'Always 1, labelled with this service\'s version (package.json) and the served snapshot\'s version (empty while none is served).', ['version', 'snapshot_version'], () => [[{ version: SERVICE_VERSION, snapshot_version: refresher.snapshot?.version ?? '' }, 1]])
+    gauge('snapshot_file_set_aside', '1 when start-up found the persisted snapshot unusable (damaged, a line too long, not a regular file, refused by validation) and set it aside.', () => refresher.persistence.load?.outcome === 'corrupt' ? 1 : 0)
     gauge('refresh_running', '1 while a refresh from HubSoft runs.', () => refresher.running ? 1 : 0)
     gauge('refresh_consecutive_failures', 'Failed or rejected refreshes since the last good one.', () => refresher.consecutiveFailures)
     gauge('refresh_credentials_rejected', '1 when HubSoft refused the credentials: automatic refreshes are paused until a restart or a manual refresh.', () => refresher.credentialsRejected ? 1 : 0)
@@ -180,6 +185,7 @@ export class ServiceMetrics {
         this.inc(read())
       }
     })
+    counter('snapshot_dir_stale_files_removed_total', 'Temporary files a crash mid-write had left in SNAPSHOT_DIR, removed at start.', () => refresher.persistence.staleTemporaryFilesRemoved)
     counter('upstream_token_requests_total', 'Tokens requested from HubSoft (oauth/token).', () => upstream.tokenRequests)
     counter('upstream_token_renewals_total', 'Tokens renewed after HubSoft answered 401 to a live one.', () => upstream.tokenRenewals)
     counter('projection_cache_hits_total', 'Answers in a non-prepared projection served from the projection cache.', () => projections.stats.hits)
@@ -202,6 +208,11 @@ export class ServiceMetrics {
     else if (SHED_CODES.has(errorCode)) this.#shed.inc({ reason: errorCode })
   }
 
+  /** Counts a connection refused at accept, or cut before its answer was complete. */
+  connectionCut (reason: 'max_connections' | 'headers_too_large' | 'invalid_request' | 'full_dump_timeout'): void {
+    this.#connectionsCut.inc({ reason })
+  }
+
   #refused (trigger: RefreshTrigger, refusal: RefreshRefusal): void {
     this.#refusals.inc({ trigger, reason: refusal.refused })
   }
@@ -212,5 +223,6 @@ export class ServiceMetrics {
     this.#refreshDurations.observe({ outcome: labels.outcome }, result.durationMs / 1000)
     this.#pages.inc(result.pages)
     this.#fetchedBytes.inc(result.bytes)
+    this.#replacedCharacters.inc(result.replacedCharacters)
   }
 }

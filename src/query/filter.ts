@@ -85,6 +85,13 @@ export function servicoStatusPredicate (statuses: readonly string[] | undefined)
   return statuses === undefined ? undefined : hasStatusPrefixo(...statuses)
 }
 
+/** A service meeting every given predicate (a busca's field and its servico_status list); undefined for none. */
+export function allOf (...predicates: Array<ServicoPredicate | undefined>): ServicoPredicate | undefined {
+  const given = predicates.filter((predicate): predicate is ServicoPredicate => predicate !== undefined)
+  if (given.length <= 1) return given[0]
+  return (servico) => given.every((predicate) => predicate(servico))
+}
+
 export function hasTecnologia (tecnologia: string): ServicoPredicate {
   const wanted = foldTecnologia(tecnologia)
   return (servico) => typeof servico.tecnologia === 'string' && foldTecnologia(servico.tecnologia) === wanted

@@ -15,8 +15,9 @@
 //   good one.
 import { Cron } from 'croner'
 import type { FastifyBaseLogger } from 'fastify'
+import { maskPersonalText } from '../personal-data.js'
 import { SnapshotBuilder, SnapshotValidationError } from '../snapshot/snapshot.js'
-import type { Snapshot } from '../snapshot/snapshot.js'
+import type { ClienteBounds, Snapshot } from '../snapshot/snapshot.js'
 import type { SaveResult, SnapshotStore } from '../snapshot/persist.js'
 import { UpstreamError } from '../upstream/errors.js'
 import { fetchClientPages } from '../upstream/fetch-clientes.js'
@@ -38,6 +39,8 @@ export interface RefreshOutcome {
   readonly pages: number
   readonly bytes: number
   readonly clients: number
+  /** Bytes HubSoft sent that were not UTF-8, each kept as U+FFFD. */
+  readonly replacedCharacters: number
   /** Our own description of what went wrong; never an upstream body. */
   readonly error?: string
   /** Why it did not succeed (see outcome.ts); absent on success. */
@@ -76,6 +79,8 @@ export interface RefreshStarted {
 export interface PersistenceStatus {
   readonly dir: string
   readonly load: { readonly outcome: 'missing' | 'loaded' | 'corrupt', readonly error?: string, readonly setAsideAs?: string | null } | null
+  /** Temporary files a crash had left, removed at start. */
+  readonly staleTemporaryFilesRemoved: number
   readonly lastSave: { readonly at: Date, readonly outcome: 'saved' | 'failed', readonly bytes?: number, readonly error?: string } | null
 }
 
@@ -100,6 +105,8 @@ export interface RefresherOptions {
   /** A whole refresh (every page, the build and the save) must end within this. */
   readonly deadlineMs: number
   readonly store: SnapshotStore
+  /** How large one client may be (services), for fetched and persisted lists alike. */
+  readonly clienteBounds?: ClienteBounds
   readonly log: FastifyBaseLogger
   readonly now?: () => number
   readonly timers?: Timers
@@ -132,7 +139,7 @@ export class Refresher {
     this.#now = options.now ?? Date.now
     this.#timers = options.timers ?? realTimers
     this.#random = options.random ?? Math.random
-    this.#persistence = { dir: options.store.dir, load: null, lastSave: null }
+    this.#persistence = { dir: options.store.dir, load: null, lastSave: null, staleTemporaryFilesRemoved: 0 }
   }
 
   /** The snapshot being served; replaced whole, never mutated. */
@@ -198,7 +205,9 @@ export class Refresher {
    */
   async start (): Promise<RefreshOutcome | RefreshRefusal | { readonly loaded: string }> {
     const { store, log } = this.#options
-    await store.prepare()
+    const { staleRemoved } = await store.prepare()
+    this.#persistence = { ...this.#persistence, staleTemporaryFilesRemoved: staleRemoved }
+    if (staleRemoved > 0) log.warn({ dir: store.dir, staleRemoved }, 'removed temporary files a crash left in SNAPSHOT_DIR')
     const attempt = await store.readAttempt().catch((error: unknown) => {
       log.warn({ err: error }, 'cannot read the last fetch attempt time; assuming one just happened')
       return new Date(this.#now())
@@ -284,8 +293,17 @@ export class Refresher {
     const { store, log } = this.#options
     // Clients go to the builder batch by batch; it may refuse one (schema, duplicate id), which
     // makes the file unusable like damage does.
-    const builder = new SnapshotBuilder()
-    const loaded = await store.load(async (clientes) => await builder.addPage(clientes, 'reject'))
+    const builder = new SnapshotBuilder(null, this.#options.clienteBounds)
+    let loaded = await store.load(async (clientes) => await builder.addPage(clientes, 'reject'))
+    let snapshot: Snapshot | null = null
+    if (loaded.kind === 'loaded') {
+      // The file may be whole yet hold no snapshot (an empty list): set aside like damage.
+      try {
+        snapshot = await builder.finish(loaded.meta)
+      } catch (error) {
+        loaded = { kind: 'corrupt', error: error instanceof Error ? error.message : String(error), setAsideAs: await store.setAside() }
+      }
+    }
     if (loaded.kind === 'missing') {
       this.#persistence = { ...this.#persistence, load: { outcome: 'missing' } }
       log.info({ dir: store.dir }, 'no persisted snapshot in SNAPSHOT_DIR')
@@ -296,9 +314,9 @@ export class Refresher {
       log.error({ dir: store.dir, error: loaded.error, setAsideAs: loaded.setAsideAs }, 'the persisted snapshot is unusable; set aside, waiting for the next allowed fetch')
       return
     }
-    this.#snapshot = await builder.finish(loaded.meta)
+    this.#snapshot = snapshot
     this.#persistence = { ...this.#persistence, load: { outcome: 'loaded' } }
-    log.info({ version: this.#snapshot.version, fetchedAt: loaded.meta.fetchedAt.toISOString(), clients: this.#snapshot.size, bytes: loaded.bytes }, 'loaded the persisted snapshot')
+    log.info({ version: snapshot!.version, fetchedAt: loaded.meta.fetchedAt.toISOString(), clients: snapshot!.size, bytes: loaded.bytes }, 'loaded the persisted snapshot')
   }
 
   /** True when REFRESH_CRON had a run between the snapshot's fetch and now (the process was down). */
@@ -309,7 +327,7 @@ export class Refresher {
 
   async #run (trigger: RefreshTrigger, request: RefreshRequest, startedAt: number): Promise<RefreshOutcome> {
     const { log, store, client } = this.#options
-    let progress = { pages: 0, bytes: 0, clients: 0 }
+    let progress = { pages: 0, bytes: 0, clients: 0, replacedCharacters: 0 }
     let outcome: OutcomeDetails
     const previousAttemptAt = this.#lastAttemptAt
     const dataRequestsBefore = client.dataRequestsSent
@@ -325,9 +343,9 @@ export class Refresher {
       log.info({ refresh: { trigger, acceptShrink: request.acceptShrink === true } }, 'refresh started')
       // Each page is validated and prepared as it arrives (a bad client stops the walk early);
       // clients unchanged since the serving snapshot share its bytes.
-      const builder = new SnapshotBuilder(this.#snapshot)
-      const fetched = await fetchClientPages(client, { ...this.#options.fetch, signal }, async (clientes, bytes, pagesTotal) => {
-        progress = { ...progress, pages: progress.pages + 1, bytes: progress.bytes + bytes }
+      const builder = new SnapshotBuilder(this.#snapshot, this.#options.clienteBounds)
+      const fetched = await fetchClientPages(client, { ...this.#options.fetch, signal }, async (clientes, bytes, replacedCharacters, pagesTotal) => {
+        progress = { ...progress, pages: progress.pages + 1, bytes: progress.bytes + bytes, replacedCharacters: progress.replacedCharacters + replacedCharacters }
         await builder.addPage(clientes)
         if (tracker.page(clientes.length, bytes, pagesTotal)) this.#logProgress(tracker.current)
       })
@@ -481,6 +499,7 @@ export class Refresher {
         pages: result.pages,
         clients: result.clients,
         bytes: result.bytes,
+        replacedCharacters: result.replacedCharacters,
         version: this.#snapshot?.version ?? null,
         error: result.error,
         reason: result.reason,
@@ -519,5 +538,6 @@ function describeFailure (error: unknown): OutcomeDetails {
   }
   if (error instanceof SnapshotValidationError) return failure(error.kind, error.message)
   if (error instanceof AttemptNotRecordedError) return failure('persistence', error.message)
-  return failure('internal', error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error')
+  // An unexpected error's message may quote the data it choked on.
+  return failure('internal', error instanceof Error ? maskPersonalText(`${error.name}: ${error.message}`) : 'unknown error')
 }

@@ -12,12 +12,14 @@ import type { BuscaTipo } from '../hubsoft/busca.js'
 import type { Cliente } from '../hubsoft/cliente-schema.js'
 import { SUCCESS_ENVELOPE } from '../hubsoft/envelope.js'
 import { ParameterError } from '../hubsoft/parameters.js'
+import { parseQueryString } from '../hubsoft/query-string.js'
 import { TODOS_PER_PAGE_MAX, parseTodosQuery, todosPage } from '../hubsoft/todos.js'
-import { buscaListQuery, buscaServicoPredicate, clienteFieldMatches, parseBuscaQuery } from '../query/busca.js'
-import { clienteMatches, servicoStatusPredicate } from '../query/filter.js'
+import { BUSCA_ORDER_BY, buscaListQuery, buscaServicoPredicate, clienteFieldMatches, compareSortKeys, fieldSortKey, isFieldOrderBy, parseBuscaQuery } from '../query/busca.js'
+import type { BuscaOrderBy } from '../query/busca.js'
+import { allOf, clienteMatches, servicoStatusPredicate } from '../query/filter.js'
 import type { ServicoPredicate } from '../query/filter.js'
 import { parseListQuery } from '../query/list-query.js'
-import type { ClienteListQuery, RawListQuery } from '../query/list-query.js'
+import type { ClienteListQuery, OrderType, RawListQuery } from '../query/list-query.js'
 import { compareClientes, pageWindow } from '../query/order.js'
 import { projectCliente } from '../query/projection.js'
 import type { Projection } from '../query/projection.js'
@@ -42,6 +44,21 @@ export interface SimulatorFaults {
   shrinkTo?: number
   /** Send a gzip body cut short (with Content-Encoding: gzip) to a caller that accepts gzip. */
   truncatedGzip?: boolean
+  /** Answer HTTP 200 with `{"status":"error"}` and this msg (e.g. one naming a customer). */
+  errorMsg?: string
+  // Page walks no correct HubSoft produces (cliente/todos unless said otherwise):
+  /** Announce these paginacao values instead of the true ones. */
+  paginacao?: { readonly ultima_pagina?: number, readonly total_registros?: number }
+  /** Answer page 0 whatever `pagina` asks for. */
+  ignorePagina?: boolean
+  /** Answer pages of this many clients whatever `itens_por_pagina` asks for, paginacao to match. */
+  clientsPerPage?: number
+  /** cliente/all: answer from offset 0 whatever `offset` asks for. */
+  ignoreOffset?: boolean
+  /** Encode the body as Latin-1 instead of UTF-8, as a misconfigured install does. */
+  latin1?: boolean
+  /** Give the first client of each answer an unknown field of arrays nested this deep. */
+  nestedFieldDepth?: number
   routes?: readonly DataRoute[]
   /** Serve this many matching requests normally before the faults start (a fault mid-walk). */
   skip?: number
@@ -86,6 +103,9 @@ export const DEMO_CREDENTIALS: HubsoftCredentials = Object.freeze({
   password: 'demo-password'
 })
 
+/** Laravel reads `cancelado=` as absent and routes `/cliente/` as `/cliente` (hubsoft/query-string.ts). */
+const HUBSOFT_ROUTER = { ignoreTrailingSlash: true, querystringParser: (queryString: string) => parseQueryString(queryString) }
+
 function vendorError (reply: FastifyReply, msg: string, errors: string[] = [msg]) {
   // HubSoft answers validation errors with HTTP 200.
   return reply.code(200).send({ status: 'error', msg, errors })
@@ -118,6 +138,20 @@ function simNao (query: Record<string, unknown>, name: string): 'sim' | 'nao' | 
   return value
 }
 
+const NESTED_FIELD_MARK = '"nested-field-mark"'
+
+/** Writes a field nested `depth` arrays deep into the first client as text: JSON.stringify could not write it. */
+function withNestedField (json: string, depth: number | undefined): string {
+  if (depth === undefined) return json
+  return json.replace('"clientes":[{', `"clientes":[{"campo_aninhado":${'['.repeat(depth)}${NESTED_FIELD_MARK}${']'.repeat(depth)},`)
+}
+
+function orderType (query: Record<string, unknown>): OrderType | undefined {
+  const value = single(query, 'order_type')
+  if (value !== undefined && value !== 'asc' && value !== 'desc') throw new ParameterError('order_type', 'O campo order_type é inválido.')
+  return value
+}
+
 export class HubsoftSimulator {
   /** The customers HubSoft holds, sorted by id_cliente; tests may replace or edit it. */
   dataset: Cliente[]
@@ -137,8 +171,8 @@ export class HubsoftSimulator {
     this.legacyAllDiscontinued = options.legacyAllDiscontinued ?? false
     this.gzip = options.gzip ?? true
     this.#app = options.tls === undefined
-      ? Fastify({ logger: false, bodyLimit: 64 * 1024 })
-      : Fastify({ logger: false, bodyLimit: 64 * 1024, https: options.tls }) as unknown as FastifyInstance
+      ? Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: HUBSOFT_ROUTER })
+      : Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: HUBSOFT_ROUTER, https: options.tls }) as unknown as FastifyInstance
     this.#app.register(async (app) => this.#routes(app), { prefix: options.pathPrefix ?? '' })
   }
 
@@ -188,7 +222,7 @@ export class HubsoftSimulator {
       const valid = body.grant_type === 'password' && body.client_id === credentials.clientId &&
         body.client_secret === credentials.clientSecret && body.username === credentials.username && body.password === credentials.password
       if (!valid) {
-        return await reply.code(401).send({ error: 'invalid_credentials', message: 'The user credentials were incorrect.' })
+        return await reply.code(401).send({ error: 'invalid_credentials', error_description: 'The user credentials were incorrect.', message: 'The user credentials were incorrect.' })
       }
       const token = randomBytes(24).toString('hex')
       this.#tokens.add(token)
@@ -202,17 +236,17 @@ export class HubsoftSimulator {
         const token = header.startsWith('Bearer ') ? header.slice(7) : ''
         if (!this.#tokens.has(token)) await reply.code(401).send({ message: 'Unauthenticated.' })
       })
-      api.get('/cliente/todos', { config: { route: 'cliente/todos' } }, async (request, reply) => await this.#serve('cliente/todos', request, reply, (dataset) => this.#todos(request, dataset)))
+      api.get('/cliente/todos', { config: { route: 'cliente/todos' } }, async (request, reply) => await this.#serve('cliente/todos', request, reply, (dataset, faults) => this.#todos(request, dataset, faults)))
       api.get('/cliente/all', { config: { route: 'cliente/all' } }, async (request, reply) => {
         if (this.legacyAllDiscontinued) return await reply.code(403).send({ status: 'error', msg: 'Rota descontinuada. Utilize /api/v1/integracao/cliente/todos' })
-        return await this.#serve('cliente/all', request, reply, (dataset) => this.#all(request, dataset))
+        return await this.#serve('cliente/all', request, reply, (dataset, faults) => this.#all(request, dataset, faults))
       })
       api.get('/cliente', { config: { route: 'cliente' } }, async (request, reply) => await this.#serve('cliente', request, reply, (dataset) => this.#busca(request, dataset)))
     }, { prefix: '/api/v1/integracao' })
   }
 
   /** Counts the request while it is in progress (tests prove pages come one at a time). */
-  async #serve (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
+  async #serve (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[], faults: SimulatorFaults) => object) {
     this.#inFlight++
     this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.#inFlight)
     try {
@@ -223,7 +257,7 @@ export class HubsoftSimulator {
   }
 
   /** Applies the faults switched on for this route, then answers. */
-  async #answer (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[]) => object) {
+  async #answer (route: DataRoute, request: FastifyRequest, reply: FastifyReply, answer: (dataset: readonly Cliente[], faults: SimulatorFaults) => object) {
     const query = request.query as Record<string, unknown>
     if ((route === 'cliente/todos' && query.pagina === '0') || (route === 'cliente/all' && (query.offset === undefined || query.offset === '0'))) {
       this.counters.fetchCycles++
@@ -240,28 +274,30 @@ export class HubsoftSimulator {
         errors: ['#0 /var/www/hubsoft/vendor/laravel/framework/src/Illuminate/Database/Connection.php(664): PDOException']
       })
     }
+    if (faults.errorMsg !== undefined) return vendorError(reply, faults.errorMsg)
     if (faults.invalidJson === true) {
       return await reply.code(200).type('text/html').send('<html><body><h1>502 Bad Gateway</h1></body></html>')
     }
     let payload: object
     try {
-      payload = answer(this.#visibleDataset(faults.shrinkTo))
+      payload = answer(this.#visibleDataset(faults.shrinkTo), faults)
     } catch (error) {
       // A malformed parameter, whether the vendor's checks or the shared parsers found it.
       if (error instanceof ParameterError) return vendorError(reply, error.message)
       throw error
     }
-    const json = JSON.stringify(payload)
+    const json = withNestedField(JSON.stringify(payload), faults.nestedFieldDepth)
     if (faults.truncatedBody === true) {
       return await reply.code(200).type('application/json').send(json.slice(0, Math.floor(json.length / 2)))
     }
+    const body = faults.latin1 === true ? Buffer.from(json, 'latin1') : json
     if (this.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      const compressed = gzipSync(json)
+      const compressed = gzipSync(body)
       this.counters.gzipResponses++
       return await reply.code(200).type('application/json').header('content-encoding', 'gzip')
         .send(faults.truncatedGzip === true ? compressed.subarray(0, Math.floor(compressed.length / 2)) : compressed)
     }
-    return await reply.code(200).type('application/json').send(json)
+    return await reply.code(200).type('application/json').send(body)
   }
 
   #takeFaults (route: DataRoute): SimulatorFaults {
@@ -282,14 +318,14 @@ export class HubsoftSimulator {
     return shrinkTo === undefined ? this.dataset : this.dataset.slice(0, shrinkTo)
   }
 
-  #todos (request: FastifyRequest, dataset: readonly Cliente[]): object {
+  #todos (request: FastifyRequest, dataset: readonly Cliente[], faults: SimulatorFaults): object {
     const query = request.query as Record<string, unknown>
     const pagina = integerParam(query, 'pagina', 0)
     const perPage = integerParam(query, 'itens_por_pagina', 1, TODOS_PER_PAGE_MAX)
     if (pagina === undefined || perPage === undefined) throw new ParameterError('pagina', 'Os campos pagina e itens_por_pagina são obrigatórios.')
     const todos = parseTodosQuery({
-      pagina,
-      itens_por_pagina: perPage,
+      pagina: faults.ignorePagina === true ? 0 : pagina,
+      itens_por_pagina: faults.clientsPerPage ?? perPage,
       data_inicio: single(query, 'data_inicio'),
       data_fim: single(query, 'data_fim'),
       cancelado: simNao(query, 'cancelado'),
@@ -300,10 +336,10 @@ export class HubsoftSimulator {
     })
     const servicoPredicate = servicoStatusPredicate(todos.statuses)
     const { page, paginacao } = todosPage(dataset.filter((cliente) => clienteMatches(cliente, todos, servicoPredicate)), todos)
-    return { ...SUCCESS_ENVELOPE, paginacao, clientes: page.map(shown(todos)) }
+    return { ...SUCCESS_ENVELOPE, paginacao: { ...paginacao, ...faults.paginacao }, clientes: page.map(shown(todos)) }
   }
 
-  #all (request: FastifyRequest, dataset: readonly Cliente[]): object {
+  #all (request: FastifyRequest, dataset: readonly Cliente[], faults: SimulatorFaults): object {
     const query = request.query as Record<string, unknown>
     const raw: RawListQuery = {
       data_inicio: single(query, 'data_inicio'),
@@ -312,31 +348,43 @@ export class HubsoftSimulator {
       codigo_pacote: single(query, 'codigo_pacote'),
       relacoes: single(query, 'relacoes'),
       limit: integerParam(query, 'limit', 1),
-      offset: integerParam(query, 'offset', 0),
+      offset: faults.ignoreOffset === true ? undefined : integerParam(query, 'offset', 0),
       order_by: single(query, 'order_by') as RawListQuery['order_by'],
-      order_type: single(query, 'order_type') as RawListQuery['order_type']
+      order_type: orderType(query)
     }
     if (raw.order_by !== undefined && raw.order_by !== 'data_cadastro' && raw.order_by !== 'data_fechamento') throw new ParameterError('order_by', 'O campo order_by é inválido.')
-    if (raw.order_type !== undefined && raw.order_type !== 'asc' && raw.order_type !== 'desc') throw new ParameterError('order_type', 'O campo order_type é inválido.')
     return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset, parseListQuery(raw)) }
   }
 
   #busca (request: FastifyRequest, dataset: readonly Cliente[]): object {
     const query = request.query as Record<string, unknown>
     const busca = single(query, 'busca')
-    const termo = single(query, 'termo_busca')
-    if (busca === undefined || termo === undefined || !(BUSCA_TIPOS as readonly string[]).includes(busca)) {
-      throw new ParameterError('busca', `Os campos busca (${BUSCA_TIPOS.join(', ')}) e termo_busca são obrigatórios.`)
+    if (busca === undefined || !(BUSCA_TIPOS as readonly string[]).includes(busca)) {
+      throw new ParameterError('busca', `O campo busca (${BUSCA_TIPOS.join(', ')}) é obrigatório.`)
     }
+    const orderBy = single(query, 'order_by')
+    if (orderBy !== undefined && !(BUSCA_ORDER_BY as readonly string[]).includes(orderBy)) throw new ParameterError('order_by', 'O campo order_by é inválido.')
     const parsed = parseBuscaQuery({
       busca: busca as BuscaTipo,
-      termo_busca: termo,
+      termo_busca: single(query, 'termo_busca'),
       limit: integerParam(query, 'limit', 1, BUSCA_LIMIT_MAX),
-      cancelado: simNao(query, 'cancelado')
+      cancelado: simNao(query, 'cancelado'),
+      relacoes: single(query, 'relacoes'),
+      servico_status: single(query, 'servico_status'),
+      order_by: orderBy as BuscaOrderBy | undefined,
+      order_type: orderType(query)
     })
-    const servicoPredicate = buscaServicoPredicate(parsed.busca, parsed.key)
-    const matches = servicoPredicate !== undefined ? () => true : (cliente: Cliente) => clienteFieldMatches(cliente, parsed.busca, parsed.key)
-    return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset.filter(matches), buscaListQuery(parsed), servicoPredicate) }
+    const { key } = parsed
+    if (key === null) return { ...SUCCESS_ENVELOPE, clientes: [] }
+    const fieldPredicate = buscaServicoPredicate(parsed.busca, key)
+    const matches = fieldPredicate !== undefined ? () => true : (cliente: Cliente) => clienteFieldMatches(cliente, parsed.busca, key)
+    const servicoPredicate = allOf(fieldPredicate, servicoStatusPredicate(parsed.statuses))
+    const listQuery = buscaListQuery(parsed)
+    const { orderBy: field, orderType: direction } = parsed
+    if (!isFieldOrderBy(field)) return { ...SUCCESS_ENVELOPE, clientes: this.#list(dataset.filter(matches), listQuery, servicoPredicate) }
+    const byField = (a: Cliente, b: Cliente) => compareSortKeys(fieldSortKey(field, a), fieldSortKey(field, b), direction) || a.id_cliente - b.id_cliente
+    const matching = dataset.filter((cliente) => matches(cliente) && clienteMatches(cliente, listQuery, servicoPredicate)).sort(byField)
+    return { ...SUCCESS_ENVELOPE, clientes: pageWindow(matching, 0, listQuery.limit).map(shown(listQuery)) }
   }
 
   /** The clients a list query keeps, in its order and window, as the vendor shows them. */

@@ -4,11 +4,15 @@
 // snapshot file is gzip'd lines: a header, one client per line exactly as HubSoft sent it, and a
 // trailer with the count and a SHA-256 of everything before it. A missing file is normal; a
 // truncated or corrupt one is renamed aside and reported, never trusted and never fatal.
-import { createHash } from 'node:crypto'
+// The directory holds every customer's data, so nothing in it is taken on trust: it is made
+// owner-only, files are read only when they are regular files (a FIFO would hang start-up)
+// with lines of bounded length, and temporary files are created exclusively, never through a
+// link planted at their name, and swept at start when a crash left them behind.
+import { createHash, randomBytes } from 'node:crypto'
 import { constants, createReadStream, createWriteStream } from 'node:fs'
-import { access, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises'
+import { access, chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
+import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
@@ -23,6 +27,14 @@ const FORMAT_VERSION = 1
 const WRITE_BATCH_BYTES = 1024 * 1024
 /** Clients are handed to the loader's consumer in batches of this many (like upstream pages). */
 const READ_BATCH_CLIENTS = 500
+/** The attempt record is one short JSON line; anything longer is not ours. */
+const ATTEMPT_FILE_MAX_BYTES = 4096
+/** `.<name>.<pid>.<random>.tmp` as writeAtomically names them (`.<name>.<pid>.tmp` before). */
+const TEMPORARY_FILE = /^\.(?:snapshot\.ndjson\.gz|last-attempt\.json)\.\d+(?:\.[0-9a-f]+)?\.tmp$/
+/** Created only if absent, never through a symbolic link at its name. */
+const EXCLUSIVE_WRITE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
+/** Opening a FIFO for reading blocks until a writer comes; O_NONBLOCK lets fstat refuse it first. */
+const SAFE_READ = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK
 
 /** Receives the persisted clients batch by batch, in file order; a throw makes the file unusable. */
 export type ClientesConsumer = (clientes: unknown[]) => Promise<void>
@@ -61,14 +73,68 @@ function errorText (error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
 
+/**
+ * Opens a file of SNAPSHOT_DIR for reading if it is a regular file (not a link, FIFO, device or
+ * directory); null when it does not exist.
+ */
+async function openRegularFile (path: string): Promise<{ handle: FileHandle, size: number, mtimeMs: number } | null> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, SAFE_READ)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return null
+    if (code === 'ELOOP') throw new Error(`${path} is a symbolic link, not a regular file`)
+    throw error
+  }
+  const stats = await handle.stat()
+  if (!stats.isFile()) {
+    await handle.close()
+    throw new Error(`${path} is not a regular file`)
+  }
+  return { handle, size: stats.size, mtimeMs: stats.mtimeMs }
+}
+
+/**
+ * Splits a byte stream into lines, refusing one longer than `maxLineBytes` before it is held
+ * whole (readline would grow it until the process dies).
+ */
+export async function * boundedLines (chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<string> {
+  let pending: Buffer[] = []
+  let pendingBytes = 0
+  const tooLong = () => new Error(`a line is longer than ${maxLineBytes} bytes (HUBSOFT_MAX_RESPONSE_MB): no client can be that large`)
+  for await (const chunk of chunks) {
+    let start = 0
+    for (let newline = chunk.indexOf(10); newline !== -1; newline = chunk.indexOf(10, start)) {
+      if (pendingBytes + newline - start > maxLineBytes) throw tooLong()
+      const tail = chunk.subarray(start, newline)
+      yield (pendingBytes === 0 ? tail : Buffer.concat([...pending, tail])).toString('utf8')
+      pending = []
+      pendingBytes = 0
+      start = newline + 1
+    }
+    if (start < chunk.length) {
+      pendingBytes += chunk.length - start
+      if (pendingBytes > maxLineBytes) throw tooLong()
+      pending.push(chunk.subarray(start))
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending).toString('utf8')
+}
+
 /** Writes `source` to `dir/name` through a temporary file, fsync'd, renamed, and the directory fsync'd; returns the bytes written. */
 async function writeAtomically (dir: string, name: string, source: Readable, signal?: AbortSignal): Promise<number> {
   const path = join(dir, name)
-  const temporary = join(dir, `.${name}.${process.pid}.tmp`)
+  // A fresh name each time, created exclusively: a file or link already there (planted, or
+  // left by a crash of a process with the same pid, as in a container) is never written through.
+  const temporary = join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   let bytes = 0
+  let created = false
   try {
     // The snapshot holds every customer's personal data and service passwords: owner only.
-    const output = createWriteStream(temporary, { flush: true, mode: 0o600 })
+    const handle = await open(temporary, EXCLUSIVE_WRITE, 0o600)
+    created = true
+    const output = createWriteStream('', { fd: handle, flush: true })
     await pipeline(source, async function * count (chunks: AsyncIterable<Buffer>) {
       for await (const chunk of chunks) {
         bytes += chunk.length
@@ -77,7 +143,7 @@ async function writeAtomically (dir: string, name: string, source: Readable, sig
     }, output, { signal })
     await rename(temporary, path)
   } catch (error) {
-    await unlink(temporary).catch(() => undefined)
+    if (created) await unlink(temporary).catch(() => undefined)
     throw error
   }
   const directory = await open(dir, 'r')
@@ -116,9 +182,22 @@ async function * snapshotLines (snapshot: Snapshot): AsyncGenerator<Buffer> {
   yield Buffer.from(`${JSON.stringify(trailer)}\n`)
 }
 
+/**
+ * One line of the file, parsed. V8's SyntaxError quotes the text around the fault, which in
+ * this file is a customer's data (a CPF, a password): the error names only the line.
+ */
+function parseLine (line: string, lineNumber: number): unknown {
+  try {
+    return JSON.parse(line)
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new Error(`line ${lineNumber} is not valid JSON`)
+    throw error
+  }
+}
+
 function parseHeader (line: string | undefined): Header {
   if (line === undefined) throw new Error('the file is empty')
-  const header = JSON.parse(line) as Partial<Header>
+  const header = parseLine(line, 1) as Partial<Header>
   if (header.format !== FORMAT) throw new Error('the file is not a hubsoft-bff snapshot')
   if (header.formatVersion !== FORMAT_VERSION) throw new Error(`unsupported snapshot format version ${String(header.formatVersion)}`)
   if (typeof header.version !== 'string' || typeof header.fetchedAt !== 'string' || Number.isNaN(Date.parse(header.fetchedAt)) ||
@@ -133,8 +212,10 @@ function parseHeader (line: string | undefined): Header {
  * whole parsed list never exists); any problem throws with a description of it. The consumer
  * must not make a snapshot of what it got until this resolves: the checksum comes last.
  */
-async function readSnapshotFile (path: string, size: number, consume: ClientesConsumer): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
-  const lines = createInterface({ input: createReadStream(path).pipe(createGunzip()), crlfDelay: Infinity })
+async function readSnapshotFile (handle: FileHandle, size: number, maxLineBytes: number, consume: ClientesConsumer): Promise<Extract<LoadResult, { kind: 'loaded' }>> {
+  const input = createReadStream('', { fd: handle })
+  const gunzip = input.pipe(createGunzip())
+  const lines = boundedLines(gunzip, maxLineBytes)
   const hash = createHash('sha256')
   let batch: unknown[] = []
   let clients = 0
@@ -148,18 +229,20 @@ async function readSnapshotFile (path: string, size: number, consume: ClientesCo
         hash.update(`${line}\n`)
       } else if (clients < header.clients) {
         hash.update(`${line}\n`)
-        batch.push(JSON.parse(line))
+        batch.push(parseLine(line, clients + 2))
         clients++
         if (batch.length === READ_BATCH_CLIENTS) {
           await consume(batch)
           batch = []
         }
       } else {
-        trailer = JSON.parse(line) as Trailer
+        trailer = parseLine(line, clients + 2) as Trailer
       }
     }
   } finally {
-    lines.close()
+    // Destroying the file stream closes the handle.
+    gunzip.destroy()
+    input.destroy()
   }
   if (header === undefined) throw new Error('the file is empty')
   if (batch.length > 0) await consume(batch)
@@ -177,20 +260,37 @@ async function readSnapshotFile (path: string, size: number, consume: ClientesCo
 export class SnapshotStore {
   readonly dir: string
   readonly #now: () => number
+  readonly #maxLineBytes: number
 
-  constructor (dir: string, now: () => number = Date.now) {
+  /** `maxLineBytes` bounds one client's line: no client is larger than one upstream answer. */
+  constructor (dir: string, now: () => number = Date.now, maxLineBytes = 256 * 1024 * 1024) {
     this.dir = dir
     this.#now = now
+    this.#maxLineBytes = maxLineBytes
   }
 
-  /** Creates SNAPSHOT_DIR if needed and checks it is writable; a start-up failure names it. */
-  async prepare (): Promise<void> {
+  /**
+   * Creates SNAPSHOT_DIR if needed, makes it owner-only (an existing 0755 directory would let
+   * any local user list and read what it holds), checks it is writable, and removes the
+   * temporary files a crash mid-write left (each a full copy of the data). A failure names it.
+   */
+  async prepare (): Promise<{ readonly staleRemoved: number }> {
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 })
+      const stats = await stat(this.dir)
+      if (!stats.isDirectory()) throw new Error('not a directory')
+      if ((stats.mode & 0o077) !== 0) await chmod(this.dir, 0o700)
       await access(this.dir, constants.W_OK)
     } catch (error) {
-      throw new SnapshotDirError(`SNAPSHOT_DIR='${this.dir}' is not a writable directory (${errorText(error)}): it must hold the snapshot and the time of the last fetch`)
+      throw new SnapshotDirError(`SNAPSHOT_DIR='${this.dir}' is not a writable directory this user can make owner-only (${errorText(error)}): it must hold the snapshot and the time of the last fetch`)
     }
+    let staleRemoved = 0
+    for (const name of await readdir(this.dir)) {
+      if (!TEMPORARY_FILE.test(name)) continue
+      await unlink(join(this.dir, name))
+      staleRemoved++
+    }
+    return { staleRemoved }
   }
 
   /**
@@ -198,20 +298,17 @@ export class SnapshotStore {
    * read falls back to the file's modification time: being unsure must never allow an early fetch.
    */
   async readAttempt (): Promise<Date | null> {
-    const path = join(this.dir, ATTEMPT_FILE)
-    let text: string
-    try {
-      text = await readFile(path, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
-      throw error
-    }
+    const file = await openRegularFile(join(this.dir, ATTEMPT_FILE))
+    if (file === null) return null
     let at = NaN
     try {
+      const text = file.size > ATTEMPT_FILE_MAX_BYTES ? '' : await file.handle.readFile('utf8')
       at = Date.parse((JSON.parse(text) as { last_attempt_at?: string }).last_attempt_at ?? '')
-    } catch {}
-    if (!Number.isNaN(at)) return new Date(Math.min(at, this.#now()))
-    return new Date(Math.min((await stat(path)).mtimeMs, this.#now()))
+    } catch {
+    } finally {
+      await file.handle.close()
+    }
+    return new Date(Math.min(Number.isNaN(at) ? file.mtimeMs : at, this.#now()))
   }
 
   async writeAttempt (at: Date): Promise<void> {
@@ -233,22 +330,21 @@ export class SnapshotStore {
    */
   async load (consume: ClientesConsumer): Promise<LoadResult> {
     const path = join(this.dir, SNAPSHOT_FILE)
-    let size: number
     try {
-      size = (await stat(path)).size
+      const file = await openRegularFile(path)
+      if (file === null) return { kind: 'missing' }
+      return await readSnapshotFile(file.handle, file.size, this.#maxLineBytes, consume)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' }
-      return { kind: 'corrupt', error: `cannot read ${path}: ${errorText(error)}`, setAsideAs: null }
-    }
-    try {
-      return await readSnapshotFile(path, size, consume)
-    } catch (error) {
-      return { kind: 'corrupt', error: errorText(error), setAsideAs: await this.#setAside(path) }
+      return { kind: 'corrupt', error: errorText(error), setAsideAs: await this.setAside() }
     }
   }
 
-  /** Renames an unusable snapshot file to `<name>.corrupt-<time>`, kept for inspection. */
-  async #setAside (path: string): Promise<string | null> {
+  /**
+   * Renames an unusable snapshot file (whatever it is: a damaged file, a FIFO, a link) to
+   * `<name>.corrupt-<time>`, kept for inspection; null when it cannot be moved.
+   */
+  async setAside (): Promise<string | null> {
+    const path = join(this.dir, SNAPSHOT_FILE)
     const target = `${path}.corrupt-${new Date(this.#now()).toISOString().replaceAll(':', '-')}`
     try {
       await rename(path, target)

@@ -31,6 +31,14 @@ export function isPreparedProjection (projection: Projection): boolean {
   return !projection.includeCancelado && isDefaultRelacoes(projection.relacoes)
 }
 
+/**
+ * Whether answering `count` clients in `projection` costs a re-parse of more than a few ms:
+ * such answers stream, are never cached, and are bounded like full downloads.
+ */
+export function isCostlyRender (projection: Projection, count: number): boolean {
+  return !isPreparedProjection(projection) && count > ON_DEMAND_EAGER_MAX
+}
+
 /** A client's bytes in a projection the snapshot did not prepare: from its JSON as received. */
 export function projectedBytes (snapshot: Snapshot, position: number, projection: Projection): Buffer {
   const cliente = JSON.parse(snapshot.clienteJson(position)) as Cliente
@@ -134,7 +142,7 @@ export function renderClientes (snapshot: Snapshot, positions: readonly number[]
   const stream = () => Readable.from(chunked(positions.length, runAt, tail), { objectMode: false })
 
   if (!prepared) {
-    if (positions.length > ON_DEMAND_EAGER_MAX) return { body: stream() }
+    if (isCostlyRender(projection, positions.length)) return { body: stream() }
     const body = whole()
     return { body, byteLength: body.length }
   }

@@ -15,6 +15,7 @@ import type { FilterableCliente, FilterableServico } from '../query/filter.js'
 import { ORDER_BY, ORDER_TYPE } from '../query/list-query.js'
 import type { OrderBy, OrderType } from '../query/list-query.js'
 import { compareClientes } from '../query/order.js'
+import { quotedValue } from '../personal-data.js'
 import { ByteSlab } from './byte-slab.js'
 import { ClienteSchema, ClienteSchemaRefs } from '../hubsoft/cliente-schema.js'
 import { ServicoTally } from './servico-counts.js'
@@ -94,8 +95,10 @@ export interface Snapshot {
   readonly servicosByTecnologia: ServicoCounts
   readonly indexes: SnapshotIndexes
   readonly orderings: Readonly<Record<OrderKey, Int32Array>>
-  /** Folded names per position, for the substring name buscas. */
+  /** Folded names per position, for the substring name buscas (and their ordering by name). */
   readonly foldedNames: { readonly razaoSocial: readonly string[], readonly fantasia: readonly string[] }
+  /** Per position, what a busca ordered by codigo_cliente (NaN: none) or cpf_cnpj (its index key) sorts on. */
+  readonly sortKeys: { readonly codigoCliente: Float64Array, readonly cpfCnpj: ReadonlyArray<string | null> }
   readonly preparedDefault: PreparedDefault
   /** 1 at the positions the default answer (cancelado=nao) shows, 0 where all services are cancelled. */
   readonly shownByDefault: Uint8Array
@@ -124,6 +127,45 @@ export class SnapshotValidationError extends Error {
 
 const checkCliente = TypeCompiler.Compile(ClienteSchema, [...ClienteSchemaRefs])
 
+/** What one client may hold before it is refused as `schema`. */
+export interface ClienteBounds {
+  /** Services of one client (HUBSOFT_MAX_SERVICOS): each is indexed and scanned by every filter. */
+  readonly maxServicos: number
+}
+
+export const DEFAULT_CLIENTE_BOUNDS: ClienteBounds = { maxServicos: 1000 }
+
+/**
+ * How deep a client's JSON may nest. HubSoft's deepest field is 5 levels down
+ * (servicos[].endereco_instalacao.coordenadas.latitude); an unknown field nested thousands
+ * deep would overflow the stack of the serialiser instead of failing validation.
+ */
+export const MAX_CLIENTE_DEPTH = 32
+
+/** Whether `value` nests deeper than `levels` more objects or arrays; stops at the bound. */
+function nestsDeeper (value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (levels === 0) return true
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestsDeeper(item, levels - 1)) return true
+    return false
+  }
+  for (const key in value) if (nestsDeeper((value as Record<string, unknown>)[key], levels - 1)) return true
+  return false
+}
+
+/** The bounds a client's size must keep, checked before the schema so nothing walks a hostile shape. */
+function checkBounds (cliente: unknown, index: number, bounds: ClienteBounds): void {
+  const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
+  const servicos = (cliente as { servicos?: unknown } | null)?.servicos
+  if (Array.isArray(servicos) && servicos.length > bounds.maxServicos) {
+    throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${quotedValue(id)}) has ${servicos.length} services, more than HUBSOFT_MAX_SERVICOS (${bounds.maxServicos})`)
+  }
+  if (nestsDeeper(cliente, MAX_CLIENTE_DEPTH)) {
+    throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${quotedValue(id)}) nests deeper than ${MAX_CLIENTE_DEPTH} levels`)
+  }
+}
+
 /** TypeBox reports a failed union (every nullable field) at the union; the deepest variant error names the field. */
 function deepestError (errors: Iterable<ValueError>): ValueError | undefined {
   let deepest: ValueError | undefined
@@ -142,7 +184,7 @@ function validateCliente (cliente: unknown, index: number): asserts cliente is C
   const id = (cliente as { id_cliente?: unknown } | null)?.id_cliente
   // The kind of the offending value, never the value: it may be personal data.
   const got = error?.value === null ? 'null' : Array.isArray(error?.value) ? 'array' : typeof error?.value
-  throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${String(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
+  throw new SnapshotValidationError('schema', `client #${index} (id_cliente ${quotedValue(id)}) violates the schema at ${error?.path ?? '/'}: ${error?.message ?? 'invalid'} (got ${got})`)
 }
 
 /** Keys of a client's own fields, computed as it arrives and dropped once the indexes exist. */
@@ -301,13 +343,15 @@ export class SnapshotBuilder {
   /** Every client's edits back to back (one array, not one typed array per client). */
   readonly #edits: number[] = []
   readonly #slicer = new Slicer()
+  readonly #bounds: ClienteBounds
   #seen = 0
 
   /**
    * `previous` is the snapshot being served, if any: a client whose bytes did not change
    * shares them with it instead of storing them again.
    */
-  constructor (previous?: Snapshot | null) {
+  constructor (previous?: Snapshot | null, bounds: ClienteBounds = DEFAULT_CLIENTE_BOUNDS) {
+    this.#bounds = bounds
     const prepared = previous === null || previous === undefined ? undefined : preparedOf.get(previous)
     this.#previous = prepared === undefined ? null : { prepared, byIdCliente: previous!.indexes.byIdCliente }
   }
@@ -320,10 +364,11 @@ export class SnapshotBuilder {
   }
 
   #add (cliente: unknown, duplicates: DuplicatePolicy): void {
+    checkBounds(cliente, this.#seen, this.#bounds)
     validateCliente(cliente, this.#seen++)
     const id = cliente.id_cliente
     const slot = this.#slotOf.get(id)
-    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError('duplicate_id', `duplicate id_cliente ${id}`)
+    if (slot !== undefined && duplicates === 'reject') throw new SnapshotValidationError('duplicate_id', `duplicate id_cliente ${quotedValue(id)}`)
     const serialised = serialiseCliente(cliente)
     const baseLength = Buffer.byteLength(serialised.base)
     const overlayLength = Buffer.byteLength(serialised.overlay)
@@ -410,6 +455,7 @@ export class SnapshotBuilder {
       indexes: { ...catalogue.indexes, byIdCliente: new SortedIds(ids) },
       orderings,
       foldedNames: catalogue.foldedNames,
+      sortKeys: catalogue.sortKeys,
       prepared: new PreparedClientes(base, this.#overlay, columns, edits),
       shownByDefault: columns.visible,
       preparedBytes: base.bytes + this.#overlay.bytes + edits.byteLength
@@ -491,6 +537,7 @@ class ColumnsWriter {
 class CatalogueWriter {
   readonly facts: FilterableCliente[]
   readonly foldedNames: { razaoSocial: string[], fantasia: string[] }
+  readonly sortKeys: { codigoCliente: Float64Array, cpfCnpj: Array<string | null> }
   readonly indexes = {
     byCodigoCliente: new CompactIndex(),
     byCpfCnpj: new CompactIndex(),
@@ -512,6 +559,7 @@ class CatalogueWriter {
   constructor (count: number) {
     this.facts = new Array(count)
     this.foldedNames = { razaoSocial: new Array<string>(count), fantasia: new Array<string>(count) }
+    this.sortKeys = { codigoCliente: new Float64Array(count), cpfCnpj: new Array<string | null>(count) }
   }
 
   write (position: number, stored: StoredCliente): void {
@@ -520,6 +568,8 @@ class CatalogueWriter {
     this.facts[position] = stored.facts
     this.foldedNames.razaoSocial[position] = keys.razaoSocial
     this.foldedNames.fantasia[position] = keys.fantasia
+    this.sortKeys.codigoCliente[position] = keys.codigoCliente === null ? NaN : Number(keys.codigoCliente)
+    this.sortKeys.cpfCnpj[position] = keys.cpfCnpj
     indexes.byCodigoCliente.add(keys.codigoCliente, position)
     indexes.byCpfCnpj.add(keys.cpfCnpj, position)
     for (const telefone of keys.telefones) indexes.byTelefone.add(telefone, position)
@@ -588,6 +638,7 @@ function assembleSnapshot (parts: {
   indexes: SnapshotIndexes
   orderings: Record<OrderKey, Int32Array>
   foldedNames: { razaoSocial: string[], fantasia: string[] }
+  sortKeys: { codigoCliente: Float64Array, cpfCnpj: Array<string | null> }
   prepared: PreparedClientes
   shownByDefault: Uint8Array
   preparedBytes: number
@@ -606,6 +657,7 @@ function assembleSnapshot (parts: {
     indexes: Object.freeze(parts.indexes),
     orderings: Object.freeze(parts.orderings),
     foldedNames: Object.freeze(parts.foldedNames),
+    sortKeys: Object.freeze(parts.sortKeys),
     preparedDefault: Object.freeze({
       bytes: (position: number, redactSecrets: boolean) => prepared.defaultBytes(position, redactSecrets),
       byteLength: (position: number, redactSecrets: boolean) => prepared.defaultByteLength(position, redactSecrets),

@@ -40,6 +40,25 @@ export interface UpstreamCounters {
 export interface JsonResponse {
   readonly body: Record<string, unknown>
   readonly bytes: number
+  /** Bytes that were not UTF-8, each decoded as U+FFFD (see replacedCharacters). */
+  readonly replacedCharacters: number
+}
+
+const REPLACEMENT_CHARACTER = '\uFFFD'
+const REPLACEMENT_BYTES = Buffer.from(REPLACEMENT_CHARACTER)
+
+/**
+ * How many U+FFFD the UTF-8 decoder put in `text` for bytes that were not UTF-8: those in the
+ * text less those already in the bytes. Decoding never fails (WHATWG Encoding, "replacement"
+ * error mode), so this is the only trace of a HubSoft that sends Latin-1.
+ */
+export function replacedCharacters (text: string, bytes: Buffer): number {
+  let inText = 0
+  for (let at = text.indexOf(REPLACEMENT_CHARACTER); at !== -1; at = text.indexOf(REPLACEMENT_CHARACTER, at + 1)) inText++
+  if (inText === 0) return 0
+  let inBytes = 0
+  for (let at = bytes.indexOf(REPLACEMENT_BYTES); at !== -1; at = bytes.indexOf(REPLACEMENT_BYTES, at + REPLACEMENT_BYTES.length)) inBytes++
+  return inText - inBytes
 }
 
 const gunzipAsync = promisify(gunzip)
@@ -158,8 +177,9 @@ export class HubsoftClient {
   #parseJson (route: string, response: RawResponse): JsonResponse {
     const bytes = response.buffer.length
     let body: unknown
+    const text = response.buffer.toString('utf8')
     try {
-      body = JSON.parse(response.buffer.toString('utf8'))
+      body = JSON.parse(text)
     } catch (cause) {
       if (response.status < 200 || response.status >= 300) {
         throw new UpstreamError('http_status', route, `HubSoft answered HTTP ${response.status} on ${route}`, { httpStatus: response.status })
@@ -175,7 +195,7 @@ export class HubsoftClient {
       throw new UpstreamError('error_body', route, `HubSoft answered status "error" on ${route} (HTTP ${response.status})`, { httpStatus: response.status, upstreamMsg: envelope.msg })
     }
     if (envelope === null) throw new UpstreamError('invalid_json', route, `HubSoft answered JSON that is not an object on ${route}`, { httpStatus: response.status })
-    return { body: envelope, bytes }
+    return { body: envelope, bytes, replacedCharacters: replacedCharacters(text, response.buffer) }
   }
 
   async #currentToken (signal?: AbortSignal): Promise<Token> {

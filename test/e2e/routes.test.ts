@@ -48,7 +48,9 @@ test('cliente/all answers every vendor parameter as the contract reads', async (
     ['codigo_pacote=no-such-code', { codigoPacote: 'no-such-code' }, { mayBeEmpty: true }],
     ['relacoes=pacotes,grupos', { relations: ['pacotes', 'grupos'] }],
     ['relacoes=status_conexao,%20porta_atendimento,pacotes,pacotes', { relations: ['status_conexao', 'porta_atendimento', 'pacotes'] }],
-    ['relacoes=', { relations: [] }],
+    // Empty is absent, as HubSoft (Laravel) reads it: the default relations.
+    ['relacoes=', {}],
+    ['relacoes=ultima_conexao', { relations: [] }],
     ['limit=10&offset=5', { limit: 10, offset: 5 }],
     ['offset=300', { offset: 300 }],
     ['offset=100000', { offset: 100000 }, { mayBeEmpty: true }],
@@ -204,7 +206,13 @@ test('cliente?busca=… answers the vendor lookups from the snapshot', async (t)
     assert.ok(expected.length > 0, query)
     assert.deepEqual(body!.clientes, expected, query)
   }
-  for (const query of ['busca=foo&termo_busca=1', 'termo_busca=1', 'busca=ipv4', 'busca=ipv4&termo_busca=300.1.1.1', 'busca=cpf_cnpj&termo_busca=12', 'busca=mac&termo_busca=zz', 'busca=nome_razaosocial&termo_busca=ab', 'busca=cpf_cnpj&termo_busca=52998224725&limit=101']) {
+  // HubSoft finds no one for a term no client can have: an empty list, not a 400.
+  for (const query of ['busca=ipv4', 'busca=ipv4&termo_busca=', 'busca=ipv4&termo_busca=300.1.1.1', 'busca=mac&termo_busca=zz', 'busca=codigo_cliente&termo_busca=-5', 'busca=telefone&termo_busca=123']) {
+    const response = await get(app, `${BASE}?${query}`)
+    assert.equal(response.status, 200, query)
+    assert.deepEqual(response.body!.clientes, [], query)
+  }
+  for (const query of ['busca=foo&termo_busca=1', 'termo_busca=1', 'busca=cpf_cnpj&termo_busca=12', 'busca=cpf_cnpj&termo_busca=52998224725&limit=101', 'busca=nome_razaosocial&termo_busca=a&order_by=nome', 'busca=nome_razaosocial&termo_busca=a&relacoes=foo']) {
     const response = await get(app, `${BASE}?${query}`)
     assert.equal(response.status, 400, query)
     assert.equal(response.body!.code, 'invalid_parameter', query)

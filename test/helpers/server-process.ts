@@ -33,11 +33,19 @@ export interface ServerRun {
   readonly matched: string
   /** Every log line up to the kill, parsed (a line that is not JSON fails the run). */
   readonly lines: Array<Record<string, unknown>>
+  /** Whether the process was still running when `before` ended. */
+  readonly aliveAtKill: boolean
 }
 
-/** Starts the server with only `env` (and PATH), waits for a log line whose msg matches `until`, then for `before`, and SIGKILLs it. */
-export async function runServerUntil (env: Record<string, string>, until: RegExp, before: () => Promise<void> = async () => undefined): Promise<ServerRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/**
+ * Starts the server with only `env` (and PATH), waits for a log line whose msg matches `until`,
+ * then for `before` (given the lines so far), and SIGKILLs it. `openFileLimit` runs it under
+ * `ulimit -n`.
+ */
+export async function runServerUntil (env: Record<string, string>, until: RegExp, before: (lines: ReadonlyArray<Record<string, unknown>>) => Promise<void> = async () => undefined, openFileLimit?: number): Promise<ServerRun> {
+  const command = [process.execPath, '--import', 'tsx', 'src/server.ts']
+  const [file, ...args] = openFileLimit === undefined ? command : ['/bin/sh', '-c', `ulimit -n ${openFileLimit} && exec "$@"`, 'sh', ...command]
+  const child = spawn(file!, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -46,6 +54,8 @@ export async function runServerUntil (env: Record<string, string>, until: RegExp
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  let alive = true
+  child.once('exit', () => { alive = false })
   const matched = await new Promise<string>((resolve, reject) => {
     let pending = ''
     const guard = setTimeout(() => reject(new Error(`no log line matching ${String(until)} within ${WAIT_MS} ms; stderr: ${stderr}`)), WAIT_MS)
@@ -64,10 +74,11 @@ export async function runServerUntil (env: Record<string, string>, until: RegExp
     })
     child.once('exit', (code) => reject(new Error(`the server exited (${String(code)}) before a line matched ${String(until)}; stderr: ${stderr}`)))
   })
-  await before()
+  await before(lines)
+  const aliveAtKill = alive
   child.kill('SIGKILL')
   await exited
-  return { matched, lines }
+  return { matched, lines, aliveAtKill }
 }
 
 /** A free loopback port: bound once by the OS and released, for a process that must be told its PORT. */

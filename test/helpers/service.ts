@@ -84,13 +84,24 @@ export function forbiddenInLogs (simulator: HubsoftSimulator): { secrets: string
 /** Bearer values in clear, and this service's own token formats anywhere. */
 const TOKEN_PATTERNS = [/bearer\s+(?!\[redacted\])[^\s"\\]{8,}/i, /hb[ar]t_[\w-]{16,}/]
 
+function percentDecoded (text: string): string {
+  return text.replace(/(?:%[\dA-Fa-f]{2})+/g, (escapes) => {
+    try {
+      return decodeURIComponent(escapes)
+    } catch {
+      return escapes
+    }
+  })
+}
+
 /** Every problem of the captured lines: a secret, a token, or a full CPF/CNPJ (any punctuation). */
 export function logLeaks (lines: readonly string[], forbidden: { secrets: readonly string[], documents: ReadonlySet<string> }): string[] {
   const leaks: string[] = []
   for (const line of lines) {
     for (const secret of forbidden.secrets) if (line.includes(secret)) leaks.push(`a secret in: ${line.slice(0, 300)}`)
     for (const pattern of TOKEN_PATTERNS) if (pattern.test(line)) leaks.push(`a token in: ${line.slice(0, 300)}`)
-    const squeezed = line.replace(/[.\-/]/g, '').toUpperCase()
+    // Judged decoded too: `266%2E181%2E148%2D61` is a CPF as much as `266.181.148-61`.
+    const squeezed = percentDecoded(line).replace(/[.\-/\s()+]/g, '').toUpperCase()
     for (const length of [11, 14]) {
       for (let i = 0; i + length <= squeezed.length; i++) {
         if (forbidden.documents.has(squeezed.slice(i, i + length))) leaks.push(`a CPF/CNPJ in: ${line.slice(0, 300)}`)

@@ -19,10 +19,14 @@ const ALL_RELACOES: Relacao[] = [
 test('parseRelacoes: default set, canonical order, blanks and repetitions tolerated', () => {
   const table: Array<[string | undefined, Relacao[]]> = [
     [undefined, DEFAULT_SET],
-    ['', []],
-    [' ', []],
-    [',', []],
-    [' , ,', []],
+    // A list naming nothing is a list not sent, as HubSoft reads relacoes=.
+    ['', DEFAULT_SET],
+    [' ', DEFAULT_SET],
+    [',', DEFAULT_SET],
+    [' , ,', DEFAULT_SET],
+    // ultima_conexao (sent by integrators on cliente/todos) is accepted; services always carry it.
+    ['pacotes,ultima_conexao', ['pacotes']],
+    ['ultima_conexao', []],
     ['pacotes', ['pacotes']],
     ['senhas,pacotes', ['pacotes', 'senhas']],
     [' senhas , pacotes ,senhas', ['pacotes', 'senhas']],
@@ -40,7 +44,8 @@ test('parseRelacoes: default set, canonical order, blanks and repetitions tolera
 test('parseRelacoes rejects an unknown name, naming relacoes and the name', () => {
   const table: Array<[string, string]> = [
     ['pacote', 'pacote'],
-    ['pacotes,ultima_conexao', 'ultima_conexao'],
+    ['pacotes,ultima_conexoes', 'ultima_conexoes'],
+    ['foo', 'foo'],
     ['PACOTES', 'PACOTES'],
     ['pacotes;senhas', 'pacotes;senhas'],
     ['servicos', 'servicos']

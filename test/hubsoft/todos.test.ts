@@ -28,13 +28,16 @@ test('parseTodosQuery applies the defaults and maps each parameter', () => {
     [{ ...page0, cancelado: 'sim' }, { includeCancelado: true }],
     [{ ...page0, cancelado: 'nao' }, {}],
     [{ ...page0, possui_pacote: 'sim' }, { possuiPacote: true }],
-    [{ ...page0, possui_pacote: 'nao' }, { possuiPacote: false }],
+    // nao is the vendor's default: like an absent parameter, it filters nothing.
+    [{ ...page0, possui_pacote: 'nao' }, {}],
     [{ ...page0, codigo_pacote: 'tv' }, { codigoPacote: 'tv' }],
     [{ ...page0, relacoes: 'senhas,pacotes' }, { relacoes: ['pacotes', 'senhas'] }],
     [{ ...page0, data_inicio: '2024-02-29', data_fim: '2024-03-01' }, { dataInicio: '2024-02-29', dataFim: '2024-03-01' }],
     [{ ...page0, servico_status: 'suspenso_debito, servico_habilitado' }, { statuses: ['servico_habilitado', 'suspenso_debito'] }],
     [{ ...page0, servico_status: 'cancelado,,cancelado, ' }, { statuses: ['cancelado'] }],
-    [{ ...page0, servico_status: '' }, { statuses: [] }]
+    // A list naming no status is a list not sent (a bare servico_status used to find no one).
+    [{ ...page0, servico_status: '' }, {}],
+    [{ ...page0, servico_status: ' , ' }, {}]
   ]
   for (const [raw, changes] of table) {
     const parsed = parseTodosQuery(raw)

@@ -13,6 +13,7 @@ const base: RefreshOutcome = {
   pages: 1,
   bytes: 10,
   clients: 1,
+  replacedCharacters: 0,
   reachedHubsoft: true
 }
 

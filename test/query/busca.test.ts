@@ -1,13 +1,21 @@
-// Proves the vendor's lookup route semantics: each busca's term normalised to one key, malformed terms refused naming termo_busca, and the field matchers.
+// Proves the vendor's lookup route semantics: each busca's term normalised to one key (or to none a client can have), only a non-CPF/CNPJ refused, the field orderings and the field matchers.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { assertParameterError } from '../helpers/parameter-error.js'
-import type { BuscaTipo } from '../../src/hubsoft/busca.js'
+import type { BuscaFieldOrderBy, BuscaTipo } from '../../src/hubsoft/busca.js'
 import {
-  buscaKey, buscaServicoPredicate, clienteFieldMatches, foldName, loginKey, macKey, parseBuscaQuery, telefoneKey
+  buscaKey, buscaListQuery, buscaServicoPredicate, clienteFieldMatches, compareSortKeys, fieldSortKey, foldName, isFieldOrderBy, loginKey, macKey,
+  parseBuscaQuery, telefoneKey
 } from '../../src/query/busca.js'
 import type { RawBuscaQuery } from '../../src/query/busca.js'
 import type { Cliente, Servico } from '../../src/hubsoft/cliente-schema.js'
+import type { Relacao } from '../../src/hubsoft/relacoes.js'
+
+/** The relations of the vendor's example answer, in the vendor's order. */
+const DEFAULT_SET: Relacao[] = [
+  'endereco_instalacao', 'endereco_cadastral', 'endereco_cobranca', 'endereco_fiscal', 'pacotes',
+  'interface', 'interface_roteamento', 'equipamento_conexao', 'equipamento_roteamento', 'senhas'
+]
 
 function assertInvalidTermo (fn: () => unknown, label: string): void {
   assertParameterError(fn, { parameter: 'termo_busca', mentions: /termo_busca/ }, label)
@@ -73,19 +81,14 @@ test('buscaKey normalises a valid term per busca', () => {
   }
 })
 
-test('buscaKey refuses a malformed term with a message naming termo_busca', () => {
+test('buscaKey: a term no client can have finds no one (null), as HubSoft answers it', () => {
   const table: Array<[BuscaTipo, string, string]> = [
-    ['nome_razaosocial', 'Zé', 'under 3 characters once folded'],
-    ['nome_razaosocial', 'ab', 'under 3 characters'],
+    ['nome_razaosocial', '', 'empty: the connection test integrators send'],
     ['nome_razaosocial', '   ', 'blank'],
     ['nome_fantasia', '', 'empty'],
-    ['cpf_cnpj', '123', 'too short'],
-    ['cpf_cnpj', '1068208368', '10 digits'],
-    ['cpf_cnpj', '106820836811', '12 digits'],
-    ['cpf_cnpj', 'joao', 'letters'],
     ['cpf_cnpj', '', 'empty'],
+    ['codigo_cliente', '-5', 'negative'],
     ['codigo_cliente', '12a', 'a letter'],
-    ['codigo_cliente', '-1', 'negative'],
     ['codigo_cliente', '1.5', 'fraction'],
     ['codigo_cliente', '', 'empty'],
     ['id_cliente_servico', 'abc', 'letters'],
@@ -97,37 +100,93 @@ test('buscaKey refuses a malformed term with a message naming termo_busca', () =
     ['login_radius', '   ', 'blank'],
     ['ipv4', '256.1.1.1', 'octet over 255'],
     ['ipv4', '1.2.3', 'three octets'],
-    ['ipv4', '1.2.3.4.5', 'five octets'],
     ['ipv4', '10.0.0.', 'trailing dot'],
     ['ipv4', 'a.b.c.d', 'letters'],
-    ['ipv4', '', 'empty'],
     ['mac', 'AA:BB:CC:DD:EE', '10 hex digits'],
-    ['mac', 'AA:BB:CC:DD:EE:FF:00', '14 hex digits'],
     ['mac', 'GG:BB:CC:DD:EE:FF', 'not hex'],
     ['mac', 'AA_BB_CC_DD_EE_FF', 'underscore separators'],
     ['mac', '', 'empty']
   ]
   for (const [busca, termo, why] of table) {
-    assertInvalidTermo(() => buscaKey(busca, termo), `${busca}=${JSON.stringify(termo)} (${why})`)
+    assert.equal(buscaKey(busca, termo), null, `${busca}=${JSON.stringify(termo)} (${why})`)
   }
 })
 
-test('parseBuscaQuery applies the defaults', () => {
-  const defaults = { limit: 5, includeCancelado: false, orderBy: 'data_cadastro', orderType: 'asc' }
+test('buscaKey: names of any length, from one letter (integrators scan the list letter by letter)', () => {
+  const table: Array<[BuscaTipo, string, string]> = [
+    ['nome_razaosocial', 'a', 'a'],
+    ['nome_razaosocial', 'Á', 'a'],
+    ['nome_fantasia', 'Zé', 'ze'],
+    ['nome_razaosocial', 'ab', 'ab']
+  ]
+  for (const [busca, termo, expected] of table) assert.equal(buscaKey(busca, termo), expected, `${busca}=${termo}`)
+})
+
+test('buscaKey refuses a term that is no CPF/CNPJ at all, naming termo_busca (as the cpf_cnpj sub-route does)', () => {
+  const table: Array<[string, string]> = [
+    ['123', 'too short'],
+    ['1068208368', '10 digits'],
+    ['106820836811', '12 digits'],
+    ['joao', 'letters']
+  ]
+  for (const [termo, why] of table) {
+    assertInvalidTermo(() => buscaKey('cpf_cnpj', termo), `cpf_cnpj=${JSON.stringify(termo)} (${why})`)
+  }
+})
+
+test('parseBuscaQuery applies the defaults, reads relacoes and servico_status as cliente/all and cliente/todos do', () => {
+  const defaults = { limit: 5, includeCancelado: false, relacoes: DEFAULT_SET, statuses: undefined, orderBy: 'data_cadastro', orderType: 'asc' }
   const table: Array<[RawBuscaQuery, Record<string, unknown>]> = [
     [{ busca: 'cpf_cnpj', termo_busca: '106.820.836-81' }, { busca: 'cpf_cnpj', key: '10682083681', ...defaults }],
     [{ busca: 'nome_razaosocial', termo_busca: 'João' }, { busca: 'nome_razaosocial', key: 'joao', ...defaults }],
     [{ busca: 'codigo_cliente', termo_busca: '00421', cancelado: 'nao' }, { busca: 'codigo_cliente', key: '421', ...defaults }],
+    [{ busca: 'codigo_cliente', termo_busca: '-5' }, { busca: 'codigo_cliente', key: null, ...defaults }],
+    [{ busca: 'nome_razaosocial' }, { busca: 'nome_razaosocial', key: null, ...defaults }],
     [
       { busca: 'login_radius', termo_busca: 'JOAO', limit: 100, cancelado: 'sim', order_by: 'data_fechamento', order_type: 'desc' },
-      { busca: 'login_radius', key: 'joao', limit: 100, includeCancelado: true, orderBy: 'data_fechamento', orderType: 'desc' }
+      { busca: 'login_radius', key: 'joao', ...defaults, limit: 100, includeCancelado: true, orderBy: 'data_fechamento', orderType: 'desc' }
     ],
-    [{ busca: 'mac', termo_busca: 'AA-BB-CC-DD-EE-FF', limit: 1 }, { busca: 'mac', key: 'aabbccddeeff', ...defaults, limit: 1 }]
+    [{ busca: 'mac', termo_busca: 'AA-BB-CC-DD-EE-FF', limit: 1 }, { busca: 'mac', key: 'aabbccddeeff', ...defaults, limit: 1 }],
+    [
+      { busca: 'nome_razaosocial', termo_busca: 'a', relacoes: 'senhas,grupos', servico_status: 'suspenso_debito,servico_habilitado', order_by: 'codigo_cliente' },
+      { busca: 'nome_razaosocial', key: 'a', ...defaults, relacoes: ['grupos', 'senhas'], statuses: ['servico_habilitado', 'suspenso_debito'], orderBy: 'codigo_cliente' }
+    ]
   ]
   for (const [raw, expected] of table) {
-    assert.deepEqual({ ...parseBuscaQuery(raw) }, expected, JSON.stringify(raw))
+    const parsed = parseBuscaQuery(raw)
+    assert.deepEqual({ ...parsed, relacoes: [...parsed.relacoes] }, expected, JSON.stringify(raw))
   }
-  assertInvalidTermo(() => parseBuscaQuery({ busca: 'ipv4', termo_busca: '256.1.1.1' }), 'parseBuscaQuery ipv4=256.1.1.1')
+  assertInvalidTermo(() => parseBuscaQuery({ busca: 'cpf_cnpj', termo_busca: '123' }), 'parseBuscaQuery cpf_cnpj=123')
+  assertParameterError(() => parseBuscaQuery({ busca: 'nome_fantasia', termo_busca: 'x', relacoes: 'foo' }), { parameter: 'relacoes' }, 'unknown relation on a lookup')
+})
+
+test('buscaListQuery keeps a date ordering and leaves a field ordering to the lookup', () => {
+  const table: Array<[RawBuscaQuery, Record<string, unknown>]> = [
+    [{ busca: 'nome_razaosocial', termo_busca: 'a', order_by: 'data_fechamento', order_type: 'desc' }, { orderBy: 'data_fechamento', orderType: 'desc' }],
+    [{ busca: 'nome_razaosocial', termo_busca: 'a', order_by: 'nome_fantasia', order_type: 'desc' }, { orderBy: 'data_cadastro', orderType: 'asc' }]
+  ]
+  for (const [raw, expected] of table) {
+    const list = buscaListQuery(parseBuscaQuery(raw))
+    assert.deepEqual({ orderBy: list.orderBy, orderType: list.orderType }, expected, JSON.stringify(raw))
+    assert.equal(isFieldOrderBy(parseBuscaQuery(raw).orderBy), expected.orderBy === 'data_cadastro', JSON.stringify(raw))
+  }
+})
+
+test('fieldSortKey reads the key a busca matches; compareSortKeys puts clients without one last either way', () => {
+  const cliente = { codigo_cliente: '0042', nome_razaosocial: 'Álvaro Souza', nome_fantasia: null, cpf_cnpj: '529.982.247-25' }
+  const table: Array<[BuscaFieldOrderBy, string | number | null]> = [
+    ['codigo_cliente', 42],
+    ['nome_razaosocial', 'alvaro souza'],
+    ['nome_fantasia', null],
+    ['cpf_cnpj', '52998224725']
+  ]
+  for (const [field, expected] of table) assert.equal(fieldSortKey(field, cliente), expected, field)
+  assert.equal(fieldSortKey('codigo_cliente', { codigo_cliente: 'X-1' }), null, 'a codigo_cliente no busca can ask for')
+
+  const keys = [9, null, 10, 2]
+  assert.deepEqual([...keys].sort((a, b) => compareSortKeys(a, b, 'asc')), [2, 9, 10, null], 'numbers compare as numbers')
+  assert.deepEqual([...keys].sort((a, b) => compareSortKeys(a, b, 'desc')), [10, 9, 2, null], 'missing last when descending too')
+  assert.deepEqual(['b', null, 'a'].sort((a, b) => compareSortKeys(a, b, 'asc')), ['a', 'b', null])
 })
 
 test('buscaServicoPredicate matches service fields and is undefined for client fields', () => {

@@ -41,7 +41,8 @@ test('parseListQuery applies the defaults and maps each parameter', () => {
     [{ order_by: 'data_fechamento' }, { orderBy: 'data_fechamento' }],
     [{ order_type: 'desc' }, { orderType: 'desc' }],
     [{ codigo_pacote: 'PCT-01' }, { codigoPacote: 'PCT-01' }],
-    [{ relacoes: '' }, { relacoes: [] }],
+    [{ relacoes: '' }, {}],
+    [{ relacoes: 'ultima_conexao' }, { relacoes: [] }],
     [{ relacoes: 'senhas,pacotes' }, { relacoes: ['pacotes', 'senhas'] }],
     [{ data_inicio: '2024-03-01', data_fim: '2024-03-10' }, { dataInicio: '2024-03-01', dataFim: '2024-03-10' }],
     [
@@ -79,7 +80,8 @@ test('isDefaultListQuery: only the full default answer, however spelled, is the 
     [{ order_type: 'desc' }, false],
     [{ order_by: 'data_fechamento' }, false],
     [{ relacoes: 'pacotes' }, false],
-    [{ relacoes: '' }, false],
+    [{ relacoes: '' }, true],
+    [{ relacoes: 'ultima_conexao' }, false],
     [{ codigo_pacote: 'tv' }, false],
     [{ data_inicio: '2020-01-01' }, false],
     [{ data_fim: '2020-01-01' }, false]

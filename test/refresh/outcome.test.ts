@@ -6,7 +6,7 @@ test('every reason is rejected or failed as written by hand here', () => {
   const rejected = ['schema', 'duplicate_id', 'empty', 'shrink']
   const failed = [
     'invalid_credentials', 'unauthorized', 'http_status', 'error_body', 'invalid_json', 'invalid_page',
-    'incomplete', 'timeout', 'too_large', 'network', 'aborted', 'deadline', 'persistence', 'internal'
+    'incomplete', 'implausible', 'timeout', 'too_large', 'network', 'aborted', 'deadline', 'persistence', 'internal'
   ]
   assert.deepEqual([...reasonsFor('rejected')].sort(), [...rejected].sort())
   assert.deepEqual([...reasonsFor('failed')].sort(), [...failed].sort())

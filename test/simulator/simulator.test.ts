@@ -42,7 +42,15 @@ test('the simulator answers like HubSoft', async (t) => {
     ['cliente/todos?pagina=0&itens_por_pagina=501', (body) => assert.equal(body.status, 'error')],
     ['cliente/all?limit=0', (body) => assert.deepEqual(Object.keys(body).sort(), ['errors', 'msg', 'status'])],
     ['cliente/all?limit=3&cancelado=sim', (body) => assert.equal(body.clientes.length, 3)],
-    ['cliente?busca=telefone', (body) => assert.equal(body.status, 'error')]
+    ['cliente?termo_busca=1', (body) => assert.equal(body.status, 'error')],
+    // A lookup without a term (the connection test integrators send) finds no one.
+    ['cliente?busca=telefone', (body) => assert.deepEqual(body.clientes, [])],
+    // Empty parameters are parameters not sent, as Laravel reads them.
+    ['cliente/todos?pagina=0&itens_por_pagina=4&cancelado=&servico_status=&codigo_pacote=&relacoes=', (body) => {
+      assert.equal(body.status, 'success')
+      assert.equal(body.paginacao.total_registros, simulator.dataset.filter((c) => c.servicos!.length === 0 || c.servicos!.some((s) => s.status_prefixo !== 'cancelado')).length)
+    }],
+    ['cliente/all/?limit=3&cancelado=sim', (body) => assert.equal(body.clientes.length, 3)]
   ]
   for (const [path, check] of cases) {
     const response = await request(`${simulator.url}/api/v1/integracao/${path}`, { headers: { authorization } })

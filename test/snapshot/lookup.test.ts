@@ -81,3 +81,39 @@ test('lookups on a service field carry its predicate; lookups on the client do n
   ]
   for (const [name, lookup, expected] of table) assert.equal(lookup?.servicoPredicate?.(servico), expected, name)
 })
+
+test('a term no client can have names no one', async () => {
+  const built = await snapshot()
+  for (const busca of ['nome_razaosocial', 'codigo_cliente', 'login_radius'] as const) {
+    assert.deepEqual(ids(built, lookupBusca(built, { busca, key: null })), [], busca)
+  }
+})
+
+test('a busca ordered by a lookup field sorts its positions by that field, clients without it last', async () => {
+  const built = await snapshot()
+  // By hand from CLIENTES: names fold to joao…, maria…, empresa…; only client 2 has a nome_fantasia.
+  const table: Array<[Parameters<typeof lookupBusca>[1], number[]]> = [
+    [{ busca: 'nome_razaosocial', key: 'a', orderBy: 'nome_razaosocial', orderType: 'asc' }, [3, 1, 2]],
+    [{ busca: 'nome_razaosocial', key: 'a', orderBy: 'nome_razaosocial', orderType: 'desc' }, [2, 1, 3]],
+    [{ busca: 'nome_razaosocial', key: 'a', orderBy: 'codigo_cliente', orderType: 'desc' }, [3, 2, 1]],
+    [{ busca: 'nome_razaosocial', key: 'a', orderBy: 'nome_fantasia', orderType: 'desc' }, [2, 1, 3]],
+    [{ busca: 'nome_razaosocial', key: 'a', orderBy: 'cpf_cnpj', orderType: 'asc' }, [3, 1, 2]]
+  ]
+  for (const [query, expected] of table) {
+    const lookup = lookupBusca(built, query)
+    const sorted = [...lookup.candidates].sort(lookup.compare).map((position) => built.facts[position]!.id_cliente)
+    assert.deepEqual(sorted, expected, JSON.stringify(query))
+  }
+  assert.equal(lookupBusca(built, { busca: 'nome_razaosocial', key: 'a', orderBy: 'data_fechamento', orderType: 'asc' }).compare, undefined, 'dates use the precomputed orderings')
+})
+
+test('a servico_status list on a busca narrows the service the busca shows', async () => {
+  const built = await snapshot()
+  const predicate = lookupBusca(built, { busca: 'login_radius', key: 'maria', statuses: ['servico_habilitado'] }).servicoPredicate!
+  assert.equal(predicate({ login: 'maria', status_prefixo: 'suspenso_debito' }), false)
+  assert.equal(predicate({ login: 'maria', status_prefixo: 'servico_habilitado' }), true)
+  assert.equal(predicate({ login: 'maria2', status_prefixo: 'servico_habilitado' }), false)
+  const byName = lookupBusca(built, { busca: 'nome_razaosocial', key: 'maria', statuses: ['cancelado'] }).servicoPredicate!
+  assert.equal(byName({ status_prefixo: 'cancelado' }), true)
+  assert.equal(byName({ status_prefixo: 'suspenso_debito' }), false)
+})

@@ -118,3 +118,14 @@ test('an unusable SNAPSHOT_DIR is a start-up error that names it', async (t) => 
   const store = new SnapshotStore(join(file, 'data'))
   await assert.rejects(store.prepare(), (error: unknown) => error instanceof SnapshotDirError && /SNAPSHOT_DIR='.*not-a-directory\/data' is not a writable directory/.test(error.message))
 })
+
+test('a line that is not JSON is named by its number, never quoted: the text around the fault is a customer\'s data', async (t) => {
+  const { store, path } = await savedStore(t)
+  const lines = gunzipSync(await readFile(path)).toString().split('\n')
+  // The third line (the second client) cut inside its CPF/CNPJ, as a torn write would leave it.
+  const document = /"cpf_cnpj":"([^"]+)"/.exec(lines[2]!)![1]!
+  lines[2] = lines[2]!.slice(0, lines[2]!.indexOf(document) + 8)
+  await writeFile(path, gzipSync(lines.join('\n')))
+  const result = await store.load(ignore)
+  assert.deepEqual(result.kind === 'corrupt' && result.error, 'line 3 is not valid JSON')
+})

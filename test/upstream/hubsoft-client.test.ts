@@ -8,7 +8,7 @@ import { DEMO_CREDENTIALS } from '../../src/simulator/simulator.js'
 import type { HubsoftSimulator } from '../../src/simulator/simulator.js'
 import { UpstreamError } from '../../src/upstream/errors.js'
 import { fetchClientes } from '../helpers/fetch-clientes.js'
-import { HubsoftClient } from '../../src/upstream/hubsoft-client.js'
+import { HubsoftClient, replacedCharacters } from '../../src/upstream/hubsoft-client.js'
 import type { HubsoftCredentials } from '../../src/upstream/hubsoft-client.js'
 import { startSimulator } from '../helpers/service.js'
 
@@ -211,4 +211,16 @@ test('the legacy cliente/all pages with limit/offset, or in one request with pag
   assert.equal(error.reason, 'http_status')
   assert.equal(error.httpStatus, 403)
   assert.match(error.message, /HUBSOFT_SOURCE=todos/)
+})
+
+test('replacedCharacters counts the bytes the UTF-8 decoder replaced, not a U+FFFD HubSoft really sent', () => {
+  const table: Array<[string, Buffer, number]> = [
+    ['plain ASCII', Buffer.from('{"nome":"Joao"}'), 0],
+    ['valid UTF-8', Buffer.from('{"nome":"João"}'), 0],
+    ['a real U+FFFD', Buffer.from('{"nome":"Jo\uFFFDo"}'), 0],
+    ['Latin-1 ã', Buffer.from('{"nome":"João"}', 'latin1'), 1],
+    ['Latin-1 çã (a lead byte, then another)', Buffer.from('{"nome":"Ação"}', 'latin1'), 2],
+    ['a real U+FFFD beside a bad byte', Buffer.concat([Buffer.from('"\uFFFD'), Buffer.from([0xff]), Buffer.from('"')]), 1]
+  ]
+  for (const [name, bytes, expected] of table) assert.equal(replacedCharacters(bytes.toString('utf8'), bytes), expected, name)
 })

@@ -37,7 +37,7 @@ export interface paths {
         put?: never;
         /**
          * Get a bearer token, as from HubSoft
-         * @description HubSoft's password grant: client_id is an API key's name and client_secret the key (username and password are accepted and ignored). The token lives ACCESS_TOKEN_TTL and carries the key's scopes; removing the key and restarting revokes it.
+         * @description HubSoft's password grant: client_id is an API key's name and client_secret the key, in the body or in HTTP Basic (client_secret_basic, RFC 6749 §2.3.1); username, password and other fields are accepted and ignored. The body may be JSON, a form or multipart (fields only). The token lives ACCESS_TOKEN_TTL and carries the key's scopes; removing the key and restarting revokes it.
          */
         post: operations["issueToken"];
         delete?: never;
@@ -229,7 +229,7 @@ export interface paths {
         };
         /**
          * Look clients up by one field
-         * @description HubSoft's cliente?busca=…&termo_busca=…, answered from the snapshot.
+         * @description HubSoft's cliente?busca=…&termo_busca=…, answered from the snapshot. A term no client can have (empty, codigo_cliente=-5) finds no one (200, empty list); only a term that is no CPF/CNPJ at all is a 400. HubSoft's live-data parameters (inativo, ultima_conexao, incluir_*) are accepted and ignored.
          */
         get: operations["searchClientes"];
         put?: never;
@@ -610,13 +610,14 @@ export interface components {
          *     - `unsupported_media_type` (415): The request body has a content type or content encoding the route does not read.
          *     - `rate_limited` (429): Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again.
          *     - `refresh_throttled` (429): REFRESH_MIN_INTERVAL (or the backoff after an attempt that never reached HubSoft) forbids a fetch from HubSoft now; Retry-After says when it allows one.
+         *     - `headers_too_large` (431): The request head (request line and headers) is larger than 16 KiB; the connection is closed.
          *     - `internal_error` (500): An unexpected failure; the body is generic and the details go to the log.
          *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when).
-         *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit.
+         *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit.
          *     - `overloaded` (503): The service is past its event-loop, heap or memory bound; retry shortly.
          * @enum {string}
          */
-        ErrorCode: "invalid_parameter" | "invalid_request" | "invalid_credentials" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "refresh_running" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "refresh_throttled" | "internal_error" | "no_snapshot" | "full_dump_busy" | "overloaded";
+        ErrorCode: "invalid_parameter" | "invalid_request" | "invalid_credentials" | "unauthorized" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "refresh_running" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "refresh_throttled" | "headers_too_large" | "internal_error" | "no_snapshot" | "full_dump_busy" | "overloaded";
         /**
          * @description Every error answer: HubSoft's envelope plus a stable code.
          * @example {
@@ -736,11 +737,13 @@ export interface components {
                     clients: number;
                     /** @description Upstream body bytes fetched. */
                     bytes: number;
+                    /** @description Bytes HubSoft sent that were not UTF-8, each kept as U+FFFD (a HubSoft sending Latin-1 shows here). */
+                    replaced_characters: number;
                     /**
-                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
+                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, implausible, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
                      * @enum {string}
                      */
-                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
+                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "implausible" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
                     /** @description HubSoft's HTTP status, when the failure came with one. */
                     http_status?: number;
                     /** @description What went wrong. */
@@ -775,11 +778,13 @@ export interface components {
                     clients: number;
                     /** @description Upstream body bytes fetched. */
                     bytes: number;
+                    /** @description Bytes HubSoft sent that were not UTF-8, each kept as U+FFFD (a HubSoft sending Latin-1 shows here). */
+                    replaced_characters: number;
                     /**
-                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
+                     * @description Why it did not succeed: schema, duplicate_id, empty, shrink when rejected; invalid_credentials, unauthorized, http_status, error_body, invalid_json, invalid_page, incomplete, implausible, timeout, too_large, network, aborted, deadline, persistence, internal when failed.
                      * @enum {string}
                      */
-                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
+                    reason?: "schema" | "duplicate_id" | "empty" | "shrink" | "invalid_credentials" | "unauthorized" | "http_status" | "error_body" | "invalid_json" | "invalid_page" | "incomplete" | "implausible" | "timeout" | "too_large" | "network" | "aborted" | "deadline" | "persistence" | "internal";
                     /** @description HubSoft's HTTP status, when the failure came with one. */
                     http_status?: number;
                     /** @description What went wrong. */
@@ -852,10 +857,12 @@ export interface components {
             /** @description Good once, with grant_type refresh_token and the same client credentials. */
             refresh_token: string;
         };
-        /** @description An error of /oauth/token: HubSoft's {error, message} and this service's envelope in one body. */
+        /** @description An error of /oauth/token: HubSoft's {error, error_description, message} and this service's envelope in one body. */
         OAuthError: {
             /** @description HubSoft's OAuth error: invalid_credentials or invalid_request. */
             error?: string;
+            /** @description HubSoft's human-readable text, as OAuth 2.0 names it (RFC 6749 §5.2). */
+            error_description?: string;
             /** @description HubSoft's human-readable text. */
             message?: string;
             /**
@@ -945,7 +952,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description JSON or application/x-www-form-urlencoded, as HubSoft accepts. */
+        /** @description JSON, application/x-www-form-urlencoded or multipart/form-data (fields only), as HubSoft accepts; other fields are ignored. */
         requestBody: {
             content: {
                 "application/json": {
@@ -986,6 +993,25 @@ export interface operations {
                     /** @description Ignored: a token carries the scopes of its key. */
                     scope?: string;
                 };
+                "multipart/form-data": {
+                    /**
+                     * @description password (as with HubSoft) or refresh_token.
+                     * @example password
+                     */
+                    grant_type?: string;
+                    /** @description The API key's name (from API_KEYS). */
+                    client_id?: string;
+                    /** @description The API key itself. */
+                    client_secret?: string;
+                    /** @description HubSoft's user name: accepted and ignored (the key is the credential). */
+                    username?: string;
+                    /** @description HubSoft's password: accepted and ignored (the key is the credential). */
+                    password?: string;
+                    /** @description With grant_type refresh_token: a refresh token this service issued to this client. */
+                    refresh_token?: string;
+                    /** @description Ignored: a token carries the scopes of its key. */
+                    scope?: string;
+                };
             };
         };
         responses: {
@@ -998,7 +1024,7 @@ export interface operations {
                     "application/json": components["schemas"]["Token"];
                 };
             };
-            /** @description An error of /oauth/token: HubSoft's {error, message} and this service's envelope in one body. */
+            /** @description An error of /oauth/token: HubSoft's {error, error_description, message} and this service's envelope in one body. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1007,7 +1033,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
-            /** @description An error of /oauth/token: HubSoft's {error, message} and this service's envelope in one body. */
+            /** @description An error of /oauth/token: HubSoft's {error, error_description, message} and this service's envelope in one body. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1277,7 +1303,7 @@ export interface operations {
                 cancelado?: "sim" | "nao";
                 /** @description Only clients having a shown service with a package (pacotes[].codigo) of this code. */
                 codigo_pacote?: string;
-                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. An empty value returns none. */
+                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default (also for an empty value): endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. ultima_conexao is accepted and changes nothing: every service carries it as the snapshot holds it. */
                 relacoes?: string;
                 /** @description Maximum number of clients, 1 to 1000000 (default: all). */
                 limit?: number;
@@ -1396,7 +1422,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1426,7 +1452,7 @@ export interface operations {
                 cancelado?: "sim" | "nao";
                 /** @description Only clients having a shown service with a package (pacotes[].codigo) of this code. */
                 codigo_pacote?: string;
-                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. An empty value returns none. */
+                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default (also for an empty value): endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. ultima_conexao is accepted and changes nothing: every service carries it as the snapshot holds it. */
                 relacoes?: string;
                 /** @description Maximum number of clients, 1 to 1000000 (default: all). */
                 limit?: number;
@@ -1587,7 +1613,7 @@ export interface operations {
                 cancelado?: "sim" | "nao";
                 /** @description Only clients having a shown service with a package (pacotes[].codigo) of this code. */
                 codigo_pacote?: string;
-                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. An empty value returns none. */
+                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default (also for an empty value): endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. ultima_conexao is accepted and changes nothing: every service carries it as the snapshot holds it. */
                 relacoes?: string;
                 /** @description Maximum number of clients, 1 to 1000000 (default: all). */
                 limit?: number;
@@ -1712,7 +1738,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1742,7 +1768,7 @@ export interface operations {
                 cancelado?: "sim" | "nao";
                 /** @description Only clients having a shown service with a package (pacotes[].codigo) of this code. */
                 codigo_pacote?: string;
-                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. An empty value returns none. */
+                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default (also for an empty value): endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. ultima_conexao is accepted and changes nothing: every service carries it as the snapshot holds it. */
                 relacoes?: string;
                 /** @description Maximum number of clients, 1 to 1000000 (default: all). */
                 limit?: number;
@@ -1867,7 +1893,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads are already running; retry shortly or pass a limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1905,13 +1931,13 @@ export interface operations {
                 data_fim?: string;
                 /** @description sim includes cancelled services; nao (default) drops them, and drops clients left with none. */
                 cancelado?: "sim" | "nao";
-                /** @description sim: only clients with a package on a shown service; nao: only clients without. */
+                /** @description sim: only clients with a package on a shown service; nao (the vendor's default): every client. */
                 possui_pacote?: "sim" | "nao";
                 /** @description Only clients having a shown service with a package (pacotes[].codigo) of this code. */
                 codigo_pacote?: string;
                 /** @description Comma list of status_prefixo values: only clients with a shown service in one of them. */
                 servico_status?: string;
-                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. An empty value returns none. */
+                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default (also for an empty value): endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. ultima_conexao is accepted and changes nothing: every service carries it as the snapshot holds it. */
                 relacoes?: string;
                 /**
                  * @description Present (any value but false or 0): indent the JSON answer for people reading curl output.
@@ -2019,7 +2045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2041,18 +2067,26 @@ export interface operations {
                  */
                 busca: "nome_razaosocial" | "nome_fantasia" | "cpf_cnpj" | "codigo_cliente" | "telefone" | "login_radius" | "ipv4" | "mac" | "id_cliente_servico";
                 /**
-                 * @description Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.
+                 * @description Term: names match by substring without case or accents (any length, from one letter); the other fields match exactly after normalisation. Absent, empty, or one no client can have (codigo_cliente=-5): no clients.
                  * @example 51827905972
                  */
-                termo_busca: string;
+                termo_busca?: string;
                 /** @description Maximum number of clients, 1 to 100 (default 5). */
                 limit?: number;
                 /** @description sim includes cancelled services; nao (default) drops them, and drops clients left with none. */
                 cancelado?: "sim" | "nao";
-                /** @description Sort field (default data_cadastro); clients without it come last, ties by id_cliente. */
-                order_by?: "data_cadastro" | "data_fechamento";
+                /** @description Comma list of relations to return: endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, grupos, porta_atendimento, senhas, status_conexao. Default (also for an empty value): endereco_instalacao, endereco_cadastral, endereco_cobranca, endereco_fiscal, pacotes, interface, interface_roteamento, equipamento_conexao, equipamento_roteamento, senhas. ultima_conexao is accepted and changes nothing: every service carries it as the snapshot holds it. */
+                relacoes?: string;
+                /** @description Comma list of status_prefixo values: only clients with a shown service in one of them. */
+                servico_status?: string;
+                /** @description Sort field (default data_cadastro): a date, or a lookup field (names compared without case or accents, codigo_cliente as a number); clients without it come last, ties by id_cliente. */
+                order_by?: "data_cadastro" | "data_fechamento" | "codigo_cliente" | "nome_razaosocial" | "nome_fantasia" | "cpf_cnpj";
                 /** @description Sort direction (default asc). */
                 order_type?: "asc" | "desc";
+                /** @description HubSoft's filter on inactive clients. Accepted and ignored: a snapshot cannot answer it, and HubSoft integrations send it on every lookup. */
+                inativo?: string;
+                /** @description HubSoft's live RADIUS data; services carry the ultima_conexao the snapshot holds. Accepted and ignored: a snapshot cannot answer it, and HubSoft integrations send it on every lookup. */
+                ultima_conexao?: string;
                 /**
                  * @description Present (any value but false or 0): indent the JSON answer for people reading curl output.
                  * @example 1

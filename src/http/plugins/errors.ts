@@ -2,6 +2,8 @@
 // unknown paths, wrong methods — answers `{"status":"error","msg","code"}` with the status
 // the catalogue gives the code (the README's "Errors" paragraph). 5xx bodies are generic and
 // the error goes to the log. What each route documents is error-docs.ts's job.
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify'
 import { ERROR_CATALOGUE, MethodNotAllowedError, RouteNotFoundError } from '../../errors.js'
@@ -44,7 +46,13 @@ const FRAMEWORK_ERRORS: Record<string, { code: ErrorCode, msg: string }> = {
   FST_CP_ERR_INVALID_CONTENT_ENCODING: { code: 'unsupported_media_type', msg: 'The request body has a content encoding this service does not read' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', msg: 'Content-Length does not match the body' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', msg: 'The JSON body is empty' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', msg: 'The body is not valid JSON' }
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', msg: 'The body is not valid JSON' },
+  // @fastify/multipart, on the token route: a token request is a few short fields, never a file.
+  FST_PARTS_LIMIT: { code: 'payload_too_large', msg: 'The multipart body has too many parts' },
+  FST_FIELDS_LIMIT: { code: 'payload_too_large', msg: 'The multipart body has too many fields' },
+  FST_FILES_LIMIT: { code: 'payload_too_large', msg: 'The multipart body carries a file; only fields are read' },
+  FST_PROTO_VIOLATION: { code: 'invalid_request', msg: 'The multipart body has a field this service does not read' },
+  FST_INVALID_MULTIPART_CONTENT_TYPE: { code: 'unsupported_media_type', msg: 'The request body is not multipart' }
 }
 
 interface ErrorAnswer {
@@ -91,6 +99,40 @@ function handleError (error: FastifyError, request: FastifyRequest, reply: Fasti
 
 /** Fastify's `frameworkErrors` option: errors raised before routing (bad URL encoding, over-long parameters). */
 export const frameworkErrors = handleError
+
+/** What Node's HTTP parser refuses before any route exists, by the code it answers with. */
+const CLIENT_ERRORS = {
+  headers_too_large: 'The request head is larger than 16 KiB',
+  invalid_request: 'The request is not valid HTTP/1.1'
+} as const satisfies Partial<Record<ErrorCode, string>>
+
+export type ClientErrorCode = keyof typeof CLIENT_ERRORS
+
+function clientErrorCode (error: NodeJS.ErrnoException): ClientErrorCode {
+  if (error.code === 'HPE_HEADER_OVERFLOW') return 'headers_too_large'
+  return 'invalid_request'
+}
+
+/**
+ * Fastify's `clientErrorHandler`: Node's parser errors (RFC 6585 §5 431, 400) answer the
+ * envelope too, then the connection is closed; `refused` counts them.
+ */
+export function clientErrors (refused: (code: ClientErrorCode) => void) {
+  return function handleClientError (error: NodeJS.ErrnoException, socket: Duplex): void {
+    // A reset or closed connection (Node closes a timed-out one itself) has no one to answer.
+    if (error.code === 'ECONNRESET' || error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || socket.destroyed) return
+    const code = clientErrorCode(error)
+    refused(code)
+    // Node's own rule: never a second head on a connection whose answer has begun.
+    const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true
+    if (socket.writable && !answering) {
+      const status = ERROR_CATALOGUE[code].status
+      const body = JSON.stringify({ status: 'error', msg: CLIENT_ERRORS[code], code })
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    }
+    socket.destroy()
+  }
+}
 
 const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 

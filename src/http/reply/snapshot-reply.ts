@@ -110,11 +110,13 @@ export async function sendFromSnapshot (request: FastifyRequest, reply: FastifyR
   const format = formatOf(request, answer.ndjson === true)
   const etag = snapshotEtag(snapshot, { scope, route: request.routeOptions.url ?? request.url, query: answer.query, format })
   const ageSeconds = Math.max(0, Math.floor((answer.now - snapshot.fetchedAt.getTime()) / 1000))
+  // Added to, not replaced: CORS varies the answer on Origin when CORS_ORIGINS is set.
+  const varyBefore = reply.getHeader('vary')
   reply.headers({
     etag,
     'last-modified': snapshot.fetchedAt.toUTCString(),
     'cache-control': `private, max-age=${maxAgeSeconds(answer.refresher, answer.now)}`,
-    vary: SNAPSHOT_VARY,
+    vary: varyBefore === undefined ? SNAPSHOT_VARY : `${String(varyBefore)}, ${SNAPSHOT_VARY}`,
     'x-snapshot-age': String(ageSeconds),
     'x-snapshot-version': snapshot.version
   })

@@ -19,7 +19,7 @@ import type { Refresher } from '../../refresh/refresher.js'
 import { lookupBusca, lookupCpfCnpj, lookupStatus, lookupTecnologia } from '../../snapshot/lookup.js'
 import type { Lookup } from '../../snapshot/lookup.js'
 import type { ProjectionCache } from '../../snapshot/projection-cache.js'
-import { isPreparedProjection, renderClientes } from '../../snapshot/render.js'
+import { isCostlyRender, isPreparedProjection, renderClientes } from '../../snapshot/render.js'
 import type { RenderedBody } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
@@ -93,6 +93,8 @@ function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
       compressOnce: lookup === null && isDefaultListQuery(query),
       render: cached(request, snapshot, projection, [lookup, query], () => {
         const positions = selectPositions(snapshot, { ...found, filter: query, ordering: query, offset: query.offset, limit: query.limit })
+        // Bounded by what it costs, not by whether limit is absent: many clients re-rendered.
+        if (isCostlyRender(projection, positions.length)) reply.holdFullDumpSlot()
         recordResultCount(reply, positions.length)
         return renderClientes(snapshot, positions, projection)
       })
@@ -111,6 +113,7 @@ function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
         const servicoPredicate = servicoStatusPredicate(todos.statuses)
         const matching = selectPositions(snapshot, { filter: todos, servicoPredicate, ordering: TODOS_ORDERING, offset: 0 })
         const { page, paginacao } = todosPage(matching, todos)
+        if (isCostlyRender(projection, page.length)) reply.holdFullDumpSlot()
         recordResultCount(reply, page.length)
         return renderClientes(snapshot, page, projection, { paginacao })
       })
@@ -189,9 +192,10 @@ export default async function clientesRoutes (app: FastifyInstance, options: Cli
     return await answer.list(request, reply, { query, lookup: tecnologia, find: (snapshot) => lookupTecnologia(snapshot, tecnologia) })
   })
 
-  // The vendor's current paginated route, from the snapshot.
+  // The vendor's current paginated route, from the snapshot; a page of up to 500 re-rendered
+  // clients (cancelado=sim, other relacoes) takes a full-download slot.
   routes.get(`${BASE}/todos`, {
-    config,
+    config: { ...config, errorCodes: [...config.errorCodes, 'full_dump_busy'] as const },
     schema: {
       ...doc('listClientesPaginated', 'A page of clients', "HubSoft's cliente/todos: pages numbered from 0, with a paginacao block; ordered by data_cadastro then id_cliente."),
       querystring: TodosQuerystringSchema,
@@ -204,13 +208,14 @@ export default async function clientesRoutes (app: FastifyInstance, options: Cli
   routes.get(BASE, {
     config,
     schema: {
-      ...doc('searchClientes', 'Look clients up by one field', "HubSoft's cliente?busca=…&termo_busca=…, answered from the snapshot."),
+      ...doc('searchClientes', 'Look clients up by one field', "HubSoft's cliente?busca=…&termo_busca=…, answered from the snapshot. A term no client can have (empty, codigo_cliente=-5) finds no one (200, empty list); only a term that is no CPF/CNPJ at all is a 400. HubSoft's live-data parameters (inativo, ultima_conexao, incluir_*) are accepted and ignored."),
       querystring: BuscaQuerystringSchema,
       headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
   }, async (request, reply) => {
     const busca = parseBuscaQuery(request.query)
-    return await answer.list(request, reply, { query: buscaListQuery(busca), lookup: [busca.busca, busca.key], find: (snapshot) => lookupBusca(snapshot, busca) })
+    // The whole parsed busca (term, statuses, field ordering) is what its ETag varies on.
+    return await answer.list(request, reply, { query: buscaListQuery(busca), lookup: busca, find: (snapshot) => lookupBusca(snapshot, busca) })
   })
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { RefreshRunningError, RefreshThrottledError } from '../../errors.js'
 import type { Refresher } from '../../refresh/refresher.js'
 import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
-import { HTML_TYPE, prefersHtml } from '../status/html.js'
+import { HTML_CONTENT_SECURITY_HEADERS, HTML_TYPE, prefersHtml } from '../status/html.js'
 import { KEYED_SECURITY } from '../plugins/docs.js'
 import { renderStatusPage } from '../status/status-page.js'
 import { statusJson } from '../status/status-json.js'
@@ -66,7 +66,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     const status = statusJson({ refresher, upstreamCounters, timeZone }, moment)
     reply.header('vary', 'accept')
     if (!prefersHtml(request.headers.accept)) return status
-    return await reply.type(`${HTML_TYPE}; charset=utf-8`).header('cache-control', 'no-store').send(renderStatusPage(status, new Date(moment)))
+    return await reply.type(`${HTML_TYPE}; charset=utf-8`).header('cache-control', 'no-store').headers(HTML_CONTENT_SECURITY_HEADERS).send(renderStatusPage(status, new Date(moment)))
   })
 
   // Ask for a refresh now; the REFRESH_MIN_INTERVAL floor and single flight still apply, so no

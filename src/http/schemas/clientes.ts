@@ -7,14 +7,23 @@ import { ClienteSchema } from '../../hubsoft/cliente-schema.js'
 import { BUSCA_LIMIT_DEFAULT, BUSCA_LIMIT_MAX, BUSCA_TIPOS } from '../../hubsoft/busca.js'
 import { SUCCESS_ENVELOPE } from '../../hubsoft/envelope.js'
 import { SIM_NAO } from '../../hubsoft/parameters.js'
-import { DEFAULT_RELACOES, RELACOES } from '../../hubsoft/relacoes.js'
+import { ALWAYS_SHOWN_RELACOES, DEFAULT_RELACOES, RELACOES } from '../../hubsoft/relacoes.js'
 import { TODOS_PER_PAGE_MAX } from '../../hubsoft/todos.js'
+import { BUSCA_ORDER_BY } from '../../query/busca.js'
 import { ORDER_BY, ORDER_TYPE } from '../../query/list-query.js'
 import { StringEnum } from './string-enum.js'
 
+/**
+ * Free text a caller chooses (SECURITY.md): as long as a path parameter may be. Beyond it the
+ * value is abuse, and it would be the key of a cached answer.
+ */
+const TEXT_MAX_LENGTH = 200
+/** Comma lists of names (relacoes, servico_status): room for every name, spelt out, a few times. */
+const LIST_MAX_LENGTH = 1000
+
 const literals = <T extends readonly string[]>(values: T, description: string) => Type.Optional(StringEnum(values, description))
 
-const date = (description: string, example: string) => Type.Optional(Type.String({ description, examples: [example] }))
+const date = (description: string, example: string) => Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description, examples: [example] }))
 
 // Swagger UI pre-fills every example and "Execute" sends them together, so the examples are
 // values the demo data holds (DEMO_SEED 42, DEMO_CLIENTS 2000): a range of years rather than one
@@ -24,12 +33,15 @@ const dateBounds = {
   data_fim: date('Upper bound on the registration day (data_cadastro), YYYY-MM-DD, inclusive; not before data_inicio.', '2024-12-31')
 }
 const cancelado = literals(SIM_NAO, 'sim includes cancelled services; nao (default) drops them, and drops clients left with none.')
-const codigoPacote = Type.Optional(Type.String({ description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
+const codigoPacote = Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description: 'Only clients having a shown service with a package (pacotes[].codigo) of this code.' }))
 const relacoes = Type.Optional(Type.String({
-  description: `Comma list of relations to return: ${RELACOES.join(', ')}. Default: ${DEFAULT_RELACOES.join(', ')}. An empty value returns none.`
+  maxLength: LIST_MAX_LENGTH,
+  description: `Comma list of relations to return: ${RELACOES.join(', ')}. Default (also for an empty value): ${DEFAULT_RELACOES.join(', ')}. ` +
+    `${ALWAYS_SHOWN_RELACOES.join(', ')} is accepted and changes nothing: every service carries it as the snapshot holds it.`
 }))
 const orderBy = literals(ORDER_BY, 'Sort field (default data_cadastro); clients without it come last, ties by id_cliente.')
 const orderType = literals(ORDER_TYPE, 'Sort direction (default asc).')
+const servicoStatus = Type.Optional(Type.String({ maxLength: LIST_MAX_LENGTH, description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' }))
 const pretty = Type.Optional(Type.String({ description: 'Present (any value but false or 0): indent the JSON answer for people reading curl output.', examples: ['1'] }))
 /** Bounds on counts and positions (SECURITY.md): above any provider's size, below anything absurd. */
 const COUNT_MAX = 1_000_000
@@ -52,20 +64,26 @@ export const TodosQuerystringSchema = Type.Object({
   itens_por_pagina: Type.Integer({ minimum: 1, maximum: TODOS_PER_PAGE_MAX, description: `Clients per page, 1 to ${TODOS_PER_PAGE_MAX}.`, examples: [100] }),
   ...dateBounds,
   cancelado,
-  possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao: only clients without.'),
+  possui_pacote: literals(SIM_NAO, 'sim: only clients with a package on a shown service; nao (the vendor\'s default): every client.'),
   codigo_pacote: codigoPacote,
-  servico_status: Type.Optional(Type.String({ description: 'Comma list of status_prefixo values: only clients with a shown service in one of them.' })),
+  servico_status: servicoStatus,
   relacoes,
   pretty
 })
 
+const ignoredOnLookup = (description: string) => Type.Optional(Type.String({ description: `${description} Accepted and ignored: a snapshot cannot answer it, and HubSoft integrations send it on every lookup.` }))
+
 export const BuscaQuerystringSchema = Type.Object({
   busca: StringEnum(BUSCA_TIPOS, 'Field to search.', { examples: ['cpf_cnpj'] }),
-  termo_busca: Type.String({ description: 'Term: names match by substring without case or accents (3+ characters); the other fields match exactly after normalisation.', examples: ['51827905972'] }),
+  termo_busca: Type.Optional(Type.String({ maxLength: TEXT_MAX_LENGTH, description: 'Term: names match by substring without case or accents (any length, from one letter); the other fields match exactly after normalisation. Absent, empty, or one no client can have (codigo_cliente=-5): no clients.', examples: ['51827905972'] })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: BUSCA_LIMIT_MAX, description: `Maximum number of clients, 1 to ${BUSCA_LIMIT_MAX} (default ${BUSCA_LIMIT_DEFAULT}).` })),
   cancelado,
-  order_by: orderBy,
+  relacoes,
+  servico_status: servicoStatus,
+  order_by: literals(BUSCA_ORDER_BY, 'Sort field (default data_cadastro): a date, or a lookup field (names compared without case or accents, codigo_cliente as a number); clients without it come last, ties by id_cliente.'),
   order_type: orderType,
+  inativo: ignoredOnLookup("HubSoft's filter on inactive clients."),
+  ultima_conexao: ignoredOnLookup("HubSoft's live RADIUS data; services carry the ultima_conexao the snapshot holds."),
   pretty
 })
 

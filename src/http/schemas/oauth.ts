@@ -11,7 +11,7 @@ export const TokenRequestSchema = Type.Object({
   password: Type.Optional(Type.String({ description: "HubSoft's password: accepted and ignored (the key is the credential)." })),
   refresh_token: Type.Optional(Type.String({ description: 'With grant_type refresh_token: a refresh token this service issued to this client.' })),
   scope: Type.Optional(Type.String({ description: 'Ignored: a token carries the scopes of its key.' }))
-}, { description: 'JSON or application/x-www-form-urlencoded, as HubSoft accepts.' })
+}, { description: 'JSON, application/x-www-form-urlencoded or multipart/form-data (fields only), as HubSoft accepts; other fields are ignored.' })
 
 export const TokenSchema = Type.Object({
   token_type: Type.Literal('Bearer', { description: 'Always Bearer.' }),
@@ -22,8 +22,9 @@ export const TokenSchema = Type.Object({
 
 export const OAuthErrorSchema = Type.Object({
   error: Type.Optional(Type.String({ description: "HubSoft's OAuth error: invalid_credentials or invalid_request." })),
+  error_description: Type.Optional(Type.String({ description: "HubSoft's human-readable text, as OAuth 2.0 names it (RFC 6749 §5.2)." })),
   message: Type.Optional(Type.String({ description: "HubSoft's human-readable text." })),
   status: Type.Literal('error', { description: 'Always error.' }),
   msg: Type.String({ description: 'What went wrong, for a person.' }),
   code: Type.Ref(ErrorCodeSchema)
-}, { $id: 'OAuthError', description: "An error of /oauth/token: HubSoft's {error, message} and this service's envelope in one body." })
+}, { $id: 'OAuthError', description: "An error of /oauth/token: HubSoft's {error, error_description, message} and this service's envelope in one body." })

@@ -25,6 +25,7 @@ const RefreshOutcomeSchema = Type.Object({
   pages: Type.Integer({ description: 'Upstream pages fetched.' }),
   clients: Type.Integer({ description: 'Distinct clients fetched.' }),
   bytes: Type.Integer({ description: 'Upstream body bytes fetched.' }),
+  replaced_characters: Type.Integer({ description: 'Bytes HubSoft sent that were not UTF-8, each kept as U+FFFD (a HubSoft sending Latin-1 shows here).' }),
   reason: Type.Optional(StringEnum(REFRESH_REASON_NAMES, `Why it did not succeed: ${reasonsFor('rejected').join(', ')} when rejected; ${reasonsFor('failed').join(', ')} when failed.`)),
   http_status: Type.Optional(Type.Integer({ description: "HubSoft's HTTP status, when the failure came with one." })),
   error: Type.Optional(Type.String({ description: 'What went wrong.' })),

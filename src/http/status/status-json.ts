@@ -68,6 +68,7 @@ function outcomeJson (outcome: RefreshOutcome): StatusJson['refresh']['recent'][
     pages: outcome.pages,
     clients: outcome.clients,
     bytes: outcome.bytes,
+    replaced_characters: outcome.replacedCharacters,
     reason: outcome.reason,
     http_status: outcome.httpStatus,
     error: outcome.error,

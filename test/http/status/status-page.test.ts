@@ -37,8 +37,8 @@ function status (overrides: Partial<StatusJson> = {}): StatusJson {
       credentials_rejected: false,
       last: null,
       recent: [
-        { outcome: 'failed', trigger: 'schedule', started_at: '2026-11-26T15:00:00.000Z', finished_at: '2026-11-26T15:00:02.000Z', duration_ms: 2000, pages: 1, clients: 0, bytes: 0, reason: 'http_status', http_status: 502, error: `HubSoft said ${HOSTILE}`, reached_hubsoft: true },
-        { outcome: 'success', trigger: 'startup', started_at: '2026-11-26T12:00:00.000Z', finished_at: '2026-11-26T12:00:30.000Z', duration_ms: 30_000, pages: 3, clients: 1234, bytes: 5_000_000, reached_hubsoft: true }
+        { outcome: 'failed', trigger: 'schedule', started_at: '2026-11-26T15:00:00.000Z', finished_at: '2026-11-26T15:00:02.000Z', duration_ms: 2000, pages: 1, clients: 0, bytes: 0, replaced_characters: 0, reason: 'http_status', http_status: 502, error: `HubSoft said ${HOSTILE}`, reached_hubsoft: true },
+        { outcome: 'success', trigger: 'startup', started_at: '2026-11-26T12:00:00.000Z', finished_at: '2026-11-26T12:00:30.000Z', duration_ms: 30_000, pages: 3, clients: 1234, bytes: 5_000_000, replaced_characters: 0, reached_hubsoft: true }
       ]
     },
     persistence: { dir: `/data/${HOSTILE}`, load: { outcome: 'corrupt', error: HOSTILE, set_aside_as: `x-${HOSTILE}` }, last_save: { at: '2026-11-26T12:00:31.000Z', outcome: 'failed', error: HOSTILE } },

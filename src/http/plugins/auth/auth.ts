@@ -27,6 +27,11 @@ declare module 'fastify' {
     apiKey: AuthenticatedKey | null
     /** Why apiKey is null: nothing presented, or something that is not a key or live token. */
     credentialProblem: 'missing' | 'invalid' | null
+    /**
+     * True when the credential came as HTTP Basic, which a browser replays on its own to any
+     * request to this origin, a cross-site form's included: it never authorises a change.
+     */
+    credentialReplayable: boolean
   }
   interface FastifyInstance {
     credentials: Credentials
@@ -40,7 +45,7 @@ export interface AuthPluginOptions {
 }
 
 /** What the request presents: a secret (key or token), nothing, or Basic credentials that cannot be read. */
-type Presented = { readonly secret: string } | { readonly problem: 'missing' | 'invalid' }
+type Presented = { readonly secret: string, readonly replayable?: true } | { readonly problem: 'missing' | 'invalid' }
 
 function presentedCredential (request: FastifyRequest): Presented {
   const authorization = request.headers.authorization
@@ -52,7 +57,9 @@ function presentedCredential (request: FastifyRequest): Presented {
     if (/^bearer$/i.test(scheme)) return secretOrMissing(token)
     if (/^basic$/i.test(scheme)) {
       const key = keyFromBasic(token)
-      return key === null ? { problem: 'invalid' } : secretOrMissing(key.trim())
+      if (key === null) return { problem: 'invalid' }
+      const presented = secretOrMissing(key.trim())
+      return 'secret' in presented ? { ...presented, replayable: true } : presented
     }
   }
   const apiKey = request.headers['x-api-key']
@@ -90,6 +97,7 @@ async function authPlugin (app: FastifyInstance, options: AuthPluginOptions) {
   app.decorate('credentials', credentials)
   app.decorateRequest('apiKey', null)
   app.decorateRequest('credentialProblem', null)
+  app.decorateRequest('credentialReplayable', false)
 
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.access === undefined) return
@@ -98,6 +106,7 @@ async function authPlugin (app: FastifyInstance, options: AuthPluginOptions) {
       request.credentialProblem = presented.problem
       return
     }
+    request.credentialReplayable = presented.replayable === true
     request.apiKey = credentials.authenticate(presented.secret)
     if (request.apiKey === null) request.credentialProblem = 'invalid'
   })

@@ -51,14 +51,8 @@ function newToken (prefix: string): string {
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
-/**
- * The API key in HTTP Basic credentials (RFC 7617 §2), given the token after `Basic `: the
- * password, or the user-id when the password is empty (so `curl -u KEY:` works); the user-id
- * is otherwise ignored. '' when nothing is there; null when the token is not base64 of
- * UTF-8 `user-id:password`.
- */
-export function keyFromBasic (token: string): string | null {
-  if (token === '') return ''
+/** HTTP Basic credentials (RFC 7617 §2), given the token after `Basic `; null when not base64 of UTF-8 `user-id:password`. */
+function decodeBasic (token: string): { readonly userId: string, readonly password: string } | null {
   if (!BASE64.test(token)) return null
   let decoded: string
   try {
@@ -68,8 +62,41 @@ export function keyFromBasic (token: string): string | null {
   }
   const colon = decoded.indexOf(':')
   if (colon === -1) return null
-  const password = decoded.slice(colon + 1)
-  return password !== '' ? password : decoded.slice(0, colon)
+  return { userId: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
+}
+
+/**
+ * The API key in HTTP Basic credentials (RFC 7617 §2), given the token after `Basic `: the
+ * password, or the user-id when the password is empty (so `curl -u KEY:` works); the user-id
+ * is otherwise ignored. '' when nothing is there; null when the token is not base64 of
+ * UTF-8 `user-id:password`.
+ */
+export function keyFromBasic (token: string): string | null {
+  if (token === '') return ''
+  const basic = decodeBasic(token)
+  if (basic === null) return null
+  return basic.password !== '' ? basic.password : basic.userId
+}
+
+/** A form-urlencoded value decoded; as sent when it is not validly encoded. */
+function formDecoded (value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '))
+  } catch {
+    return value
+  }
+}
+
+/**
+ * OAuth client credentials in an `Authorization: Basic` header (client_secret_basic, RFC 6749
+ * §2.3.1: client_id and client_secret form-urlencoded, then joined by a colon); null without
+ * a Basic header or when it cannot be read.
+ */
+export function clientFromBasic (authorization: string | undefined): { readonly clientId: string, readonly clientSecret: string } | null {
+  const match = /^basic\s+(\S+)\s*$/i.exec(authorization?.trim() ?? '')
+  const basic = match === null ? null : decodeBasic(match[1]!)
+  if (basic === null) return null
+  return { clientId: formDecoded(basic.userId), clientSecret: formDecoded(basic.password) }
 }
 
 export class Credentials {

@@ -1,14 +1,17 @@
 // Abuse limits (SECURITY.md): a rate limit per API key (per IP for callers without a valid
-// one, so guessing keys is throttled too), a bound on full downloads served at once, and load
-// shedding with 503 before the event loop stalls or the heap runs out. Routes declare what
-// applies to them: `config.fullDump` on lists whose unlimited answer is the whole base,
+// one, so guessing keys is throttled too), a bound on costly answers served at once (full
+// downloads, and answers re-rendering many clients) overall and per key, each cut after
+// FULL_DUMP_TIMEOUT so slow readers cannot hold a slot, and load shedding with 503 before the
+// event loop stalls or the heap runs out. Routes declare what applies to them: `config.fullDump`
+// on lists whose unlimited answer is the whole base (a route whose cost shows only once its
+// clients are selected calls `reply.holdFullDumpSlot()` itself),
 // `config.shed: false` on health checks (an orchestrator must never restart a busy but healthy
 // process) and /metrics (ops must see the overload), and @fastify/rate-limit's own
 // `config.rateLimit: false` on health checks.
 import rateLimit from '@fastify/rate-limit'
 import underPressure from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { LimitsConfig } from '../../../config.js'
 import { FullDumpBusyError, OverloadedError, RateLimitedError } from '../../../errors.js'
 import { ConcurrencyGate } from './concurrency-gate.js'
@@ -25,6 +28,15 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     fullDumps: ConcurrencyGate
+  }
+  interface FastifyReply {
+    /**
+     * Takes a FULL_DUMP_CONCURRENCY slot for this answer (once; later calls keep the one held),
+     * or throws full_dump_busy: for an answer whose cost shows only once its clients are known.
+     */
+    holdFullDumpSlot: () => void
+    /** The release of the slot this answer holds, if any. */
+    fullDumpRelease: (() => void) | null
   }
 }
 
@@ -43,9 +55,11 @@ export interface LimitsPluginOptions {
   readonly limits: LimitsConfig
   /** How often load is sampled; tests shorten it. */
   readonly pressureSampleIntervalMs?: number
+  /** Told of each download cut at FULL_DUMP_TIMEOUT (metrics count them). */
+  readonly onFullDumpTimeout?: () => void
 }
 
-async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleIntervalMs }: LimitsPluginOptions) {
+async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleIntervalMs, onFullDumpTimeout }: LimitsPluginOptions) {
   await app.register(underPressure, {
     maxEventLoopDelay: limits.maxEventLoopDelayMs,
     maxHeapUsedBytes: limits.maxHeapUsedBytes,
@@ -68,18 +82,35 @@ async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleInter
     errorResponseBuilder: (_request, context) => new RateLimitedError(context.after)
   })
 
-  const fullDumps = new ConcurrencyGate(limits.fullDumpConcurrency)
+  const fullDumps = new ConcurrencyGate(limits.fullDumpConcurrency, limits.fullDumpPerKey)
   app.decorate('fullDumps', fullDumps)
+
+  function holdFullDumpSlot (reply: FastifyReply): void {
+    if (reply.fullDumpRelease !== null) return
+    const { request } = reply
+    const release = fullDumps.tryAcquire(request.apiKey === null ? `ip:${request.ip}` : `key:${request.apiKey.name}`)
+    if (typeof release === 'string') {
+      reply.header('retry-after', RETRY_AFTER_SECONDS)
+      throw new FullDumpBusyError(release === 'full' ? `${fullDumps.max} at once` : `${fullDumps.maxPerHolder} at once for one key`)
+    }
+    reply.fullDumpRelease = release
+    // A reader slower than the whole answer allows is cut: the slot serves someone else.
+    const cut = setTimeout(() => {
+      onFullDumpTimeout?.()
+      reply.raw.destroy()
+    }, limits.fullDumpTimeoutMs)
+    // 'close' comes once the answer is sent or the caller went away, whichever is first.
+    reply.raw.once('close', () => {
+      clearTimeout(cut)
+      release()
+    })
+  }
+  app.decorateReply('fullDumpRelease', null)
+  app.decorateReply('holdFullDumpSlot', function (this: FastifyReply) { holdFullDumpSlot(this) })
+
   // preHandler: after auth and validation, so neither strangers nor bad queries take a slot.
   app.addHook('preHandler', async (request, reply) => {
-    if (!isFullDump(request)) return
-    const release = fullDumps.tryAcquire()
-    if (release === null) {
-      reply.header('retry-after', RETRY_AFTER_SECONDS)
-      throw new FullDumpBusyError(fullDumps.max)
-    }
-    // 'close' comes once the answer is sent or the caller went away, whichever is first.
-    reply.raw.once('close', release)
+    if (isFullDump(request)) holdFullDumpSlot(reply)
   })
 }
 

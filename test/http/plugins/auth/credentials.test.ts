@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { Credentials, keyFromBasic } from '../../../../src/http/plugins/auth/credentials.js'
+import { Credentials, clientFromBasic, keyFromBasic } from '../../../../src/http/plugins/auth/credentials.js'
 
 const READ_KEY = 'read-key-0123456789abcdef'
 const ADMIN_KEY = 'admin-key-0123456789abcdef'
@@ -110,4 +110,24 @@ test('new keys: removed or changed keys stop working with their tokens; unchange
   assert.deepEqual(store.replaceKeys([{ name: 'ops', digest: sha256('rotated-0123456789abcdef'), scopes: ['read', 'secrets', 'admin'] }]).revokedKeys, ['bot', 'ops'])
   assert.equal(store.authenticate(ops.access_token), null)
   assert.equal(store.authenticate(ADMIN_KEY), null)
+})
+
+test('client_secret_basic (RFC 6749 §2.3.1): client_id and client_secret form-decoded after base64; unreadable is null', () => {
+  const basic = (text: string) => `Basic ${Buffer.from(text, 'utf8').toString('base64')}`
+  const table: Array<[string, string | undefined, { clientId: string, clientSecret: string } | null]> = [
+    ['plain', basic('erp:s3cret'), { clientId: 'erp', clientSecret: 's3cret' }],
+    // Go's x/oauth2 escapes both with url.QueryEscape before joining them.
+    ['form-escaped, as Go x/oauth2 sends', basic('erp%2Dintegracao:a%2Bb%2Fc%3D'), { clientId: 'erp-integracao', clientSecret: 'a+b/c=' }],
+    ['+ is a space in a form encoding', basic('my+app:x'), { clientId: 'my app', clientSecret: 'x' }],
+    ['a bad escape is kept as sent', basic('erp:100%'), { clientId: 'erp', clientSecret: '100%' }],
+    ['lower-case scheme, extra blanks', `  basic   ${Buffer.from('a:b').toString('base64')} `, { clientId: 'a', clientSecret: 'b' }],
+    ['no header', undefined, null],
+    ['a bearer token', 'Bearer abc', null],
+    ['no colon', basic('erp'), null],
+    ['not base64', 'Basic !!!!', null]
+  ]
+  for (const [name, header, expected] of table) {
+    const client = clientFromBasic(header)
+    assert.deepEqual(client === null ? null : { ...client }, expected, name)
+  }
 })
