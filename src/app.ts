@@ -14,6 +14,7 @@ import errorsPlugin, { clientErrors, frameworkErrors } from './http/plugins/erro
 import limitsPlugin from './http/plugins/limits/limits.js'
 import metricsPlugin from './http/plugins/metrics.js'
 import prettyPlugin from './http/plugins/pretty.js'
+import requestIdPlugin, { requestIdOf } from './http/plugins/request-id.js'
 import stateChangesPlugin from './http/plugins/state-changes.js'
 import clientesRoutes from './http/routes/clientes.js'
 import oauthRoutes from './http/routes/oauth.js'
@@ -103,6 +104,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     // Bad URL encodings and over-long parameters answer the error envelope too, and so do
     // what Node's parser refuses before any route (431, 400).
     frameworkErrors,
+    // The caller's X-Request-Id, checked, is the request's id in the logs (plugins/request-id.ts).
+    genReqId: requestIdOf,
     clientErrorHandler: clientErrors((code) => metrics.connectionCut(code))
   })
   // Below the open-file limit (config.ts): beyond it Node closes new connections at accept
@@ -161,6 +164,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   for (const schema of [...DocumentedClienteSchemas, ClientesEnvelopeSchema, PaginacaoSchema, TodosEnvelopeSchema, ErrorCodeSchema, ErrorEnvelopeSchema, HealthSchema, StatusSchema, RefreshAcceptedSchema]) {
     app.addSchema(schema)
   }
+  await app.register(requestIdPlugin)
   await app.register(errorsPlugin)
   // First among the hooks, so refusals (401, 429, 503) carry CORS headers a page can read.
   await app.register(corsPlugin, { origins: config.corsOrigins })
@@ -180,7 +184,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // After the rate limit: the document and the UI are anonymous, so limited per address.
   await app.register(documentRoutesPlugin)
   await app.register(oauthRoutes)
-  await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, now, fleet })
+  await app.register(operationsRoutes, { refresher, upstreamCounters: hubsoft.counters, timeZone: config.refresh.timezone, now, fleet })
   await app.register(clientesRoutes, { refresher, projections, now })
   return app
 }

@@ -101,7 +101,8 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
   readonly problems: readonly string[]
   constructor (problems: readonly string[]) {
-    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`)
+    // One problem fits on one line (what start-up prints); several are listed.
+    super(problems.length === 1 ? `invalid configuration: ${problems[0]}` : `invalid configuration:\n  - ${problems.join('\n  - ')}`)
     this.problems = problems
   }
 }
@@ -109,6 +110,7 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 const integer = '^\\d{1,12}$'
 const duration = '^\\d{1,9}(ms|s|m|h|d)?$'
+const flag = '^(1|0|true|false|yes|no)$'
 const variable = (pattern: string, description: string) => Type.Optional(Type.String({ pattern, description }))
 
 /** REDIS_* (see FleetConfig at the end of this file). */
@@ -132,14 +134,14 @@ export const EnvSchema = Type.Object({
   HUBSOFT_TLS_INSECURE: variable('^(true|false|1|0|yes|no)$', 'true or false'),
   HUBSOFT_SOURCE: variable('^(todos|all)$', 'todos or all'),
   HUBSOFT_PAGE_SIZE: variable(integer, 'a whole number of clients per page'),
-  HUBSOFT_PAGE_DELAY_MS: variable(integer, 'a whole number of milliseconds'),
-  HUBSOFT_TIMEOUT_MS: variable('^[1-9]\\d{0,9}$', 'a whole number of milliseconds greater than 0'),
+  HUBSOFT_PAGE_DELAY_MS: variable(integer, 'a whole number of milliseconds from 0 to 600000 (10 min)'),
+  HUBSOFT_TIMEOUT_MS: variable('^[1-9]\\d{0,9}$', 'a whole number of milliseconds from 1 to 3600000 (1 h)'),
   HUBSOFT_MAX_RESPONSE_MB: variable('^[1-9]\\d{0,5}$', 'a whole number of MiB greater than 0'),
   HUBSOFT_MAX_SERVICOS: variable('^[1-9]\\d{0,6}$', 'a whole number of services greater than 0'),
   REFRESH_CRON: variable('.', 'a cron expression such as "0 3,15 * * *"'),
   REFRESH_TZ: variable('.', 'an IANA time zone such as America/Sao_Paulo'),
-  REFRESH_MIN_INTERVAL: variable(duration, 'a duration of at least 1m such as 900s, 15m or 1h (a bare number is seconds)'),
-  REFRESH_DEADLINE: variable('^[1-9]\\d{0,9}(ms|s|m|h|d)?$', 'a duration greater than 0 such as 30m or 1h (a bare number is seconds)'),
+  REFRESH_MIN_INTERVAL: variable(duration, 'a duration from 1m to 7d such as 900s, 15m or 1h (a bare number is seconds)'),
+  REFRESH_DEADLINE: variable('^[1-9]\\d{0,9}(ms|s|m|h|d)?$', 'a duration greater than 0, up to 1d, such as 30m or 1h (a bare number is seconds)'),
   REFRESH_MAX_SHRINK: variable('^\\d{1,3}(\\.\\d+)?%$', 'a percentage from 0% to 100%'),
   SNAPSHOT_DIR: variable('.', 'a directory path'),
   API_KEYS: variable('.', 'a comma list of name:key:scope[+scope]'),
@@ -162,7 +164,8 @@ export const EnvSchema = Type.Object({
   LOG_LEVEL: variable(`^(${LOG_LEVELS.join('|')})$`, LOG_LEVELS.join(', ')),
   DEMO_CLIENTS: variable('^[1-9]\\d{0,6}$', 'a whole number of demo clients from 1 to 9999999'),
   DEMO_SEED: variable(integer, 'a whole number'),
-  ...FleetEnvProperties
+  ...FleetEnvProperties,
+  DEMO: variable(flag, '1 (start the demo) or 0')
 })
 
 type Env = Static<typeof EnvSchema>
@@ -321,7 +324,14 @@ const PAGE_SIZE_RANGES: Readonly<Record<UpstreamSourceName, Range>> = {
   all: { min: 0, max: 100_000, expected: '0 (one request) to 100000 with HUBSOFT_SOURCE=all' }
 }
 const HUBSOFT_CREDENTIALS = ['HUBSOFT_CLIENT_ID', 'HUBSOFT_CLIENT_SECRET', 'HUBSOFT_USERNAME', 'HUBSOFT_PASSWORD'] as const
+const MINUTE_MS = 60_000
+const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
+/**
+ * The longest floor: a week. Longer ones are a typo more often than a plan, and every duration
+ * stays far below the 2^31−1 ms (24.8 days) a Node timer can hold (longer ones fire at once).
+ */
+const MAX_REFRESH_INTERVAL_MS = 7 * DAY_MS
 
 function upstreamConfig (checks: EnvChecks, readFile: (path: string) => string, demo: boolean): UpstreamConfig {
   const e = checks.env
@@ -342,8 +352,8 @@ function upstreamConfig (checks: EnvChecks, readFile: (path: string) => string, 
     tlsInsecure: ['true', '1', 'yes'].includes(e.HUBSOFT_TLS_INSECURE ?? 'false'),
     source,
     pageSize,
-    pageDelayMs: Number(e.HUBSOFT_PAGE_DELAY_MS ?? 0),
-    timeoutMs: Number(e.HUBSOFT_TIMEOUT_MS ?? 120_000),
+    pageDelayMs: checks.ranged('HUBSOFT_PAGE_DELAY_MS', Number, '0', { min: 0, max: 10 * MINUTE_MS, expected: 'a whole number of milliseconds from 0 to 600000 (10 min)' }),
+    timeoutMs: checks.ranged('HUBSOFT_TIMEOUT_MS', Number, '120000', { min: 1, max: HOUR_MS, expected: 'a whole number of milliseconds from 1 to 3600000 (1 h)' }),
     maxResponseBytes: Number(e.HUBSOFT_MAX_RESPONSE_MB ?? 256) * MIB,
     maxServicosPerCliente: Number(e.HUBSOFT_MAX_SERVICOS ?? 1000)
   }
@@ -378,12 +388,12 @@ function refreshConfig (checks: EnvChecks): Config['refresh'] {
   }
   const minIntervalMs = checks.ranged('REFRESH_MIN_INTERVAL', parseDurationMs, '15m', {
     min: MIN_REFRESH_INTERVAL_MS,
-    max: Number.POSITIVE_INFINITY,
-    expected: 'at least 1m; the floor is what keeps HubSoft from being hammered'
+    max: MAX_REFRESH_INTERVAL_MS,
+    expected: 'a duration from 1m to 7d; the floor is what keeps HubSoft from being hammered'
   })
   const maxShrinkPercent = checks.ranged('REFRESH_MAX_SHRINK', Number.parseFloat, '30%', { min: 0, max: 100, expected: 'a percentage from 0% to 100%' })
-  // Its pattern already holds it above 0; there is no upper bound.
-  const deadlineMs = checks.ranged('REFRESH_DEADLINE', parseDurationMs, '1h', { min: 1, max: Number.POSITIVE_INFINITY, expected: 'a duration greater than 0' })
+  // Its pattern already holds it above 0; a day is more than any list takes.
+  const deadlineMs = checks.ranged('REFRESH_DEADLINE', parseDurationMs, '1h', { min: 1, max: DAY_MS, expected: 'a duration greater than 0, up to 1d' })
   return { cron, timezone, minIntervalMs, maxShrink: maxShrinkPercent / 100, deadlineMs }
 }
 
@@ -445,11 +455,34 @@ function limitsConfig (checks: EnvChecks, heapLimitBytes: number, openFileLimit:
   }
 }
 
+/** What says a deployment is real: then a missing HUBSOFT_URL is a mistake, not a wish for the demo. */
+const REAL_DEPLOYMENT_VARIABLES = [...HUBSOFT_CREDENTIALS, 'API_KEYS', 'API_KEYS_FILE'] as const
+
+/**
+ * Demo mode only when nothing says otherwise: HUBSOFT_URL unset and no credential, no API key
+ * and no NODE_ENV=production, or DEMO=1 explicitly. Fake data must never go live by a typo.
+ */
+function demoMode (checks: EnvChecks, nodeEnv: string | undefined): boolean {
+  const e = checks.env
+  const forced = ['1', 'true', 'yes'].includes(e.DEMO ?? '')
+  if (e.HUBSOFT_URL !== undefined) {
+    if (forced) checks.problem('DEMO', 'DEMO=1 and HUBSOFT_URL are both set: expected HUBSOFT_URL for HubSoft, or DEMO=1 alone for the demo')
+    return false
+  }
+  if (forced) return true
+  const signs: string[] = REAL_DEPLOYMENT_VARIABLES.filter((name) => e[name] !== undefined)
+  if (nodeEnv?.trim() === 'production') signs.push('NODE_ENV=production')
+  if (signs.length > 0) {
+    checks.problem('HUBSOFT_URL', `HUBSOFT_URL is unset but ${signs.join(', ')} ${signs.length === 1 ? 'is' : 'are'} set: this looks like a real deployment, so the demo (synthetic customers) does not start; set HUBSOFT_URL to HubSoft's base URL, or DEMO=1 to run the demo anyway`)
+  }
+  return true
+}
+
 export function loadConfig (rawEnv: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'))
   const checks = new EnvChecks(rawEnv)
   const e = checks.env
-  const demo = e.HUBSOFT_URL === undefined
+  const demo = demoMode(checks, rawEnv.NODE_ENV)
   const upstream = upstreamConfig(checks, readFile, demo)
   const refresh = refreshConfig(checks)
   const port = checks.ranged('PORT', Number, '3000', { min: 0, max: 65535, expected: 'a port number from 0 to 65535' })
@@ -475,6 +508,36 @@ export function loadConfig (rawEnv: Record<string, string | undefined>, options:
     logLevel: e.LOG_LEVEL ?? 'info',
     fleet
   }
+}
+
+/** Names that look like this service's own: a variable with one of them that is not known is a typo. */
+const OWN_PREFIXES = ['HUBSOFT_', 'REFRESH_', 'SNAPSHOT_', 'API_KEY', 'DEMO', 'RATE_LIMIT', 'REDIS_', 'CORS_', 'OVERLOAD_', 'ACCESS_TOKEN', 'FULL_DUMP', 'REQUEST_TIMEOUT', 'TRUST_PROXY', 'LOG_LEVEL']
+
+/** Levenshtein distance; names are short, so the plain O(n·m) table is enough. */
+function editDistance (a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = row
+  }
+  return previous[b.length]!
+}
+
+/**
+ * One warning per set variable that looks like the service's own but is not known (a typo such as
+ * REFRESH_MIN_INTERVALL would otherwise be ignored in silence), naming the closest known name.
+ */
+export function unknownVariableWarnings (rawEnv: Record<string, string | undefined>): string[] {
+  const known = Object.keys(EnvSchema.properties)
+  return Object.keys(rawEnv).sort()
+    .filter((name) => rawEnv[name] !== undefined && !known.includes(name) && OWN_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix)))
+    .map((name) => {
+      const closest = known.reduce((best, candidate) => editDistance(name.toUpperCase(), candidate) < editDistance(name.toUpperCase(), best) ? candidate : best)
+      return `${name} is not a variable this service knows, so it is ignored; did you mean ${closest}?`
+    })
 }
 
 /** The effective configuration for the start-up log: every secret masked. */

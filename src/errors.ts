@@ -37,10 +37,10 @@ export const ERROR_CATALOGUE = {
   payload_too_large: { status: 413, place: 'router', description: 'The request body is larger than the service accepts.' },
   unsupported_media_type: { status: 415, place: 'router', description: 'The request body has a content type or content encoding the route does not read.' },
   rate_limited: { status: 429, place: 'keyed', description: 'Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again.', headers: { 'Retry-After': 'Seconds until a request is allowed again.' } },
-  refresh_throttled: { status: 429, place: 'route', description: 'REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.', headers: { 'Retry-After': 'Seconds until a refresh is allowed.' } },
+  refresh_throttled: { status: 429, place: 'route', description: 'REFRESH_MIN_INTERVAL (or the backoff after an attempt that never reached HubSoft) forbids a fetch from HubSoft now; Retry-After says when it allows one.', headers: { 'Retry-After': 'Seconds until a refresh is allowed.' } },
   headers_too_large: { status: 431, place: 'router', description: 'The request head (request line and headers) is larger than 16 KiB; the connection is closed.' },
   internal_error: { status: 500, place: 'every', description: 'An unexpected failure; the body is generic and the details go to the log.' },
-  no_snapshot: { status: 503, place: 'route', description: 'No customer snapshot has been loaded yet; retry after the first refresh.' },
+  no_snapshot: { status: 503, place: 'route', description: 'No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when).', headers: { 'Retry-After': "Seconds until a snapshot is expected: the running refresh's estimated end, or the pending retry." } },
   full_dump_busy: { status: 503, place: 'route', description: 'FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit.', headers: { 'Retry-After': 'Seconds to wait before retrying.' } },
   overloaded: { status: 503, place: 'keyed', description: 'The service is past its event-loop, heap or memory bound; retry shortly.', headers: { 'Retry-After': 'Seconds to wait before retrying.' } }
 } as const satisfies Record<string, ErrorEntry>

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { test } from 'node:test'
 import { inspect } from 'node:util'
 import assert from 'node:assert/strict'
-import { ConfigError, describeConfig, loadConfig, parseApiKeys, parseDurationMs, readOpenFileLimit } from '../src/config.js'
+import { ConfigError, describeConfig, loadConfig, parseApiKeys, parseDurationMs, readOpenFileLimit, unknownVariableWarnings } from '../src/config.js'
 import type { ApiKeyConfig, Config } from '../src/config.js'
 
 type Env = Record<string, string | undefined>
@@ -139,6 +139,12 @@ test('each bad variable is one problem naming it, its value and what is expected
     ['HUBSOFT_PAGE_SIZE', { HUBSOFT_PAGE_SIZE: '-1' }, '-1'],
     ['HUBSOFT_PAGE_SIZE', { HUBSOFT_PAGE_SIZE: 'cem' }, 'cem'],
     ['HUBSOFT_TIMEOUT_MS', { HUBSOFT_TIMEOUT_MS: '0' }, '0'],
+    ['HUBSOFT_TIMEOUT_MS', { HUBSOFT_TIMEOUT_MS: '3600001' }, '3600001'],
+    ['HUBSOFT_PAGE_DELAY_MS', { HUBSOFT_PAGE_DELAY_MS: '600001' }, '600001'],
+    ['REFRESH_MIN_INTERVAL', { REFRESH_MIN_INTERVAL: '30d' }, '30d'],
+    ['REFRESH_MIN_INTERVAL', { REFRESH_MIN_INTERVAL: '169h' }, '169h'],
+    ['REFRESH_DEADLINE', { REFRESH_DEADLINE: '25h' }, '25h'],
+    ['DEMO', { DEMO: 'maybe' }, 'maybe'],
     ['HUBSOFT_TLS_INSECURE', { HUBSOFT_TLS_INSECURE: 'talvez' }, 'talvez'],
     ['REFRESH_MIN_INTERVAL', { REFRESH_MIN_INTERVAL: '15x' }, '15x'],
     ['REFRESH_MIN_INTERVAL', { REFRESH_MIN_INTERVAL: '0' }, '0'],
@@ -223,7 +229,7 @@ test('a key shorter than 16 characters is refused outside demo mode, accepted in
   assert.match(problems[0]!, /API_KEYS entry 1 \('ops'\).*shorter than 16/)
   assert.ok(!problems[0]!.includes(short))
   assert.deepEqual(loadConfig({ ...UPSTREAM, API_KEYS: `ops:${short}x:read` }).apiKeys?.map((key) => key.name), ['ops'])
-  assert.deepEqual(loadConfig({ API_KEYS: 'ops:k:read' }, { readFile: files({}) }).apiKeys, [{ name: 'ops', digest: sha256('k'), scopes: ['read'] }])
+  assert.deepEqual(loadConfig({ DEMO: '1', API_KEYS: 'ops:k:read' }, { readFile: files({}) }).apiKeys, [{ name: 'ops', digest: sha256('k'), scopes: ['read'] }])
 })
 
 test('no key is held in clear anywhere in the Config', () => {
@@ -498,4 +504,66 @@ test('REDIS_*: a bad URL, an unreadable or empty password file and out-of-range 
   ])
   assert.match(problemsOf({ ...UPSTREAM, REDIS_URL: 'redis://redis', REDIS_PASSWORD_FILE: '/nope' })[0]!, /^REDIS_PASSWORD_FILE='\/nope' cannot be read: ENOENT/)
   assert.deepEqual(problemsOf({ ...UPSTREAM, REDIS_URL: 'redis://redis', REDIS_PASSWORD_FILE: '/empty' }, files({ '/empty': ' \n' })), ["REDIS_PASSWORD_FILE='/empty' is empty: expected the Redis password"])
+})
+
+test('durations are held to bounds that fit a timer: the largest accepted ones load', () => {
+  const config = loadConfig({ REFRESH_MIN_INTERVAL: '7d', REFRESH_DEADLINE: '24h', HUBSOFT_TIMEOUT_MS: '3600000', HUBSOFT_PAGE_DELAY_MS: '600000' }, { readFile: files({}) })
+  assert.equal(config.refresh.minIntervalMs, 604_800_000)
+  assert.equal(config.refresh.deadlineMs, 86_400_000)
+  assert.equal(config.upstream.timeoutMs, 3_600_000)
+  assert.equal(config.upstream.pageDelayMs, 600_000)
+})
+
+test('without HUBSOFT_URL, anything that says this is a real deployment refuses the demo in one problem naming HUBSOFT_URL', () => {
+  const table: Array<[string, Env, RegExp]> = [
+    ['a credential', { HUBSOFT_CLIENT_ID: '12' }, /HUBSOFT_CLIENT_ID is set/],
+    ['a misspelled URL beside the credentials', { ...UPSTREAM, HUBSOFT_URL: undefined, HUBSOFT_URI: 'https://api.provedor.hubsoft.com.br' }, /HUBSOFT_CLIENT_ID, HUBSOFT_CLIENT_SECRET, HUBSOFT_USERNAME, HUBSOFT_PASSWORD, API_KEYS are set/],
+    ['API_KEYS', { API_KEYS: `ops:${KEY_OPS}:read` }, /API_KEYS is set/],
+    ['API_KEYS_FILE', { API_KEYS_FILE: '/run/keys' }, /API_KEYS_FILE is set/],
+    ['NODE_ENV=production', { NODE_ENV: 'production' }, /NODE_ENV=production is set/]
+  ]
+  for (const [label, env, named] of table) {
+    const problems = problemsOf(env, files({ '/run/keys': `ops:${KEY_OPS}:read\n` }))
+    assert.equal(problems.length, 1, `${label}: ${problems.join(' | ')}`)
+    assert.match(problems[0]!, /^HUBSOFT_URL is unset/, label)
+    assert.match(problems[0]!, named, label)
+    assert.match(problems[0]!, /DEMO=1/, `${label}: says how to run the demo anyway`)
+    for (const secret of SECRETS) assert.ok(!problems[0]!.includes(secret), `${label}: no secret in the message`)
+    try {
+      loadConfig(env, { readFile: files({ '/run/keys': `ops:${KEY_OPS}:read\n` }) })
+    } catch (error) {
+      assert.ok(error instanceof ConfigError && !error.message.includes('\n'), `${label}: one problem is one line`)
+    }
+  }
+})
+
+test('DEMO=1 forces the demo beside keys and NODE_ENV=production; DEMO=1 with HUBSOFT_URL is refused', () => {
+  const config = loadConfig({ DEMO: '1', NODE_ENV: 'production', API_KEYS: 'ops:short:read' }, { readFile: files({}) })
+  assert.notEqual(config.demo, null)
+  assert.deepEqual(config.apiKeys?.map((key) => key.name), ['ops'])
+  assert.equal(loadConfig({ NODE_ENV: 'development' }, { readFile: files({}) }).upstream.url, null, 'another NODE_ENV leaves the demo alone')
+  const problems = problemsOf({ ...UPSTREAM, DEMO: '1' })
+  assert.equal(problems.length, 1, problems.join(' | '))
+  assert.match(problems[0]!, /DEMO=1 and HUBSOFT_URL/)
+})
+
+test('variables that look like the service\'s own but are unknown are warned about with the closest known name', () => {
+  const warnings = unknownVariableWarnings({
+    REFRESH_MIN_INTERVALL: '1h',
+    HUBSOFT_URI: 'https://x',
+    API_KEY: 'ops:k:read',
+    SNAPSHOT_DIRECTORY: '/var/lib/x',
+    RATE_LIMIT_MAXIMUM: '10',
+    HUBSOFT_URL: 'https://x',
+    PATH: '/usr/bin',
+    HOME: '/root',
+    NODE_ENV: 'production'
+  })
+  assert.deepEqual(warnings, [
+    'API_KEY is not a variable this service knows, so it is ignored; did you mean API_KEYS?',
+    'HUBSOFT_URI is not a variable this service knows, so it is ignored; did you mean HUBSOFT_URL?',
+    'RATE_LIMIT_MAXIMUM is not a variable this service knows, so it is ignored; did you mean RATE_LIMIT_MAX?',
+    'REFRESH_MIN_INTERVALL is not a variable this service knows, so it is ignored; did you mean REFRESH_MIN_INTERVAL?',
+    'SNAPSHOT_DIRECTORY is not a variable this service knows, so it is ignored; did you mean SNAPSHOT_DIR?'
+  ])
 })

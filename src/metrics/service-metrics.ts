@@ -14,6 +14,7 @@ import type { ProjectionCache } from '../snapshot/projection-cache.js'
 import type { ServicoCounts } from '../snapshot/servico-counts.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { UpstreamCounters } from '../upstream/hubsoft-client.js'
+import { SERVICE_VERSION } from '../version.js'
 
 const PREFIX = 'hubsoft_bff_'
 /** Lookups take a millisecond; a full download, seconds. */
@@ -113,7 +114,7 @@ export class ServiceMetrics {
     this.#pages = new Counter({ name: `${PREFIX}refresh_pages_total`, help: 'Pages of the customer list fetched from HubSoft.', registers })
     this.#fetchedBytes = new Counter({ name: `${PREFIX}refresh_fetched_bytes_total`, help: 'Bytes of customer-list bodies fetched from HubSoft (decoded).', registers })
     this.#replacedCharacters = new Counter({ name: `${PREFIX}refresh_replaced_characters_total`, help: 'Bytes of customer-list bodies from HubSoft that were not UTF-8, each kept as U+FFFD.', registers })
-    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409), credentials (paused after HubSoft refused them) or fleet_unreachable (REDIS_URL set and Redis not answering: the fleet floor cannot be checked; 429).', labelNames: ['trigger', 'reason'], registers })
+    this.#refusals = new Counter({ name: `${PREFIX}refresh_refusals_total`, help: 'Refreshes asked for that did not start, by trigger and reason: floor (REFRESH_MIN_INTERVAL; a manual one answers 429), running (one already runs; 409), credentials (paused after HubSoft refused them), backoff (after an attempt that never reached HubSoft or whose token was refused; 429) or fleet_unreachable (REDIS_URL set and Redis not answering: the fleet floor cannot be checked; 429).', labelNames: ['trigger', 'reason'], registers })
   }
 
   /** The content type of `exposition`. */
@@ -158,6 +159,7 @@ export class ServiceMetrics {
     labelledGauge('snapshot_services_by_status', 'Services in the served snapshot per status_prefixo, cancelled included (status="" for none).', ['status'], perSnapshot((snapshot) => counts('status', snapshot.servicosByStatus)))
     labelledGauge('snapshot_services_by_technology', 'Services in the served snapshot per technology, case variants under HubSoft\'s most used spelling (technology="" for none).', ['technology'], perSnapshot((snapshot) => counts('technology', snapshot.servicosByTecnologia)))
     labelledGauge('snapshot_info', 'Always 1, labelled with the served snapshot\'s version (content hash) and upstream source; absent while none is served.', ['version', 'source'], perSnapshot((snapshot) => [[{ version: snapshot.version, source: snapshot.source }, 1]]))
+    labelledGauge('build_info', 'Always 1, labelled with this service\'s version (package.json) and the served snapshot\'s version (empty while none is served).', ['version', 'snapshot_version'], () => [[{ version: SERVICE_VERSION, snapshot_version: refresher.snapshot?.version ?? '' }, 1]])
     gauge('snapshot_file_set_aside', '1 when start-up found the persisted snapshot unusable (damaged, a line too long, not a regular file, refused by validation) and set it aside.', () => refresher.persistence.load?.outcome === 'corrupt' ? 1 : 0)
     gauge('refresh_running', '1 while a refresh from HubSoft runs.', () => refresher.running ? 1 : 0)
     gauge('refresh_consecutive_failures', 'Failed or rejected refreshes since the last good one.', () => refresher.consecutiveFailures)

@@ -6,10 +6,19 @@ export interface Timers {
   setTimeout: (callback: () => void, delayMs: number) => { cancel: () => void }
 }
 
+/** Node holds a timer's delay in 32 bits: a longer one fires at once (TimeoutOverflowWarning). */
+export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1
+
 export const realTimers: Timers = {
   setTimeout (callback, delayMs) {
-    const timer = setTimeout(callback, delayMs)
-    timer.unref()
+    // A delay past what one timer holds is waited out in steps, so it can never fire early.
+    let timer: NodeJS.Timeout
+    const wait = (remainingMs: number) => {
+      const stepMs = Math.min(Math.max(0, remainingMs), MAX_TIMER_DELAY_MS)
+      timer = setTimeout(() => { if (remainingMs > stepMs) wait(remainingMs - stepMs); else callback() }, stepMs)
+      timer.unref()
+    }
+    wait(delayMs)
     return { cancel: () => clearTimeout(timer) }
   }
 }
@@ -38,4 +47,19 @@ export function retryDelayMs ({ failures, minIntervalMs, cold, random }: RetryDe
   const exponent = cold ? 0 : Math.min(Math.max(failures, 1) - 1, 20)
   const base = Math.min(minIntervalMs * 2 ** exponent, Math.max(WARM_MAX_BACKOFF_MS, minIntervalMs))
   return Math.max(minIntervalMs, Math.round(base * (1 + JITTER * Math.min(Math.max(random, 0), 1))))
+}
+
+/** The first retry after an attempt HubSoft never saw (or a refused token) waits this; each next one doubles. */
+export const OWN_BACKOFF_START_MS = 10_000
+
+/**
+ * Milliseconds until the next try after `failures` attempts in a row that did not start the floor
+ * (HubSoft unreachable, or the token refused): 10 s doubling, never beyond the floor itself, plus
+ * up to 20 % jitter. HubSoft saw none of them, or only the token request, so the floor's hours do
+ * not apply; the backoff keeps a dead network or a wrong password from being tried in a loop.
+ */
+export function ownBackoffMs (failures: number, minIntervalMs: number, random: number): number {
+  const exponent = Math.min(Math.max(failures, 1) - 1, 20)
+  const base = Math.min(OWN_BACKOFF_START_MS * 2 ** exponent, minIntervalMs)
+  return Math.round(base * (1 + JITTER * Math.min(Math.max(random, 0), 1)))
 }

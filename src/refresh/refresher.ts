@@ -2,7 +2,10 @@
 // only without a usable persisted snapshot (or when a scheduled run was missed), then on
 // REFRESH_CRON, on a manual request, or as a retry after a failure, and always under these rules:
 // - the floor: never two fetch attempts within REFRESH_MIN_INTERVAL; the attempt time is
-//   persisted before the fetch starts, so restarts and crash loops obey it too;
+//   persisted before the fetch starts, so restarts and crash loops obey it too. An attempt whose
+//   data requests provably never reached HubSoft (DNS, connection refused, TLS handshake: the
+//   upstream client knows) gives the floor back, and waits out a backoff of its own instead;
+//   so does a token request HubSoft refused (README, "The refresh floor");
 // - single flight: one refresh at a time;
 // - retries back off exponentially with jitter from the floor upwards; rejected credentials stop
 //   automatic refreshes instead of retrying in a loop;
@@ -20,11 +23,13 @@ import { UpstreamError } from '../upstream/errors.js'
 import { fetchClientPages } from '../upstream/fetch-clientes.js'
 import type { FetchClientesOptions } from '../upstream/fetch-clientes.js'
 import type { HubsoftClient } from '../upstream/hubsoft-client.js'
-import { realTimers, retryDelayMs } from './backoff.js'
+import { ownBackoffMs, realTimers, retryDelayMs } from './backoff.js'
 import type { Timers } from './backoff.js'
 import type { FleetGrant, RefreshCoordinator } from './coordinator.js'
 import { REFRESH_REASONS } from './outcome.js'
 import type { RefreshOutcomeKind, RefreshReason } from './outcome.js'
+import { ProgressTracker } from './progress.js'
+import type { RefreshProgress } from './progress.js'
 
 export interface RefreshOutcome {
   readonly outcome: RefreshOutcomeKind
@@ -43,6 +48,8 @@ export interface RefreshOutcome {
   readonly reason?: RefreshReason
   /** HubSoft's HTTP status, when the failure came with one. */
   readonly httpStatus?: number
+  /** False when no data request of it reached HubSoft: then it did not start REFRESH_MIN_INTERVAL. */
+  readonly reachedHubsoft: boolean
 }
 
 export type RefreshTrigger = 'startup' | 'schedule' | 'retry' | 'manual'
@@ -60,6 +67,11 @@ export type RefreshRefusal =
   | { readonly refused: 'credentials' }
   /** In a fleet: Redis cannot be asked, so the fleet floor cannot be checked (being unsure never allows a fetch). */
   | { readonly refused: 'fleet_unreachable', readonly retryAt: Date }
+  /** The last attempt never reached HubSoft, or HubSoft refused the token: a short backoff of its own. */
+  | { readonly refused: 'backoff', readonly retryAt: Date, readonly cause: OwnBackoffCause }
+
+/** Why an attempt waits out the refresher's own backoff rather than the floor. */
+export type OwnBackoffCause = 'unreachable' | 'credentials'
 
 /** A refresh that started; `done` settles with its outcome and never rejects. */
 export interface RefreshStarted {
@@ -126,6 +138,9 @@ export class Refresher {
   #recentOutcomes: readonly RefreshOutcome[] = []
   #consecutiveFailures = 0
   #credentialsRejected = false
+  /** Attempts in a row that did not start the floor, and until when the next one must wait. */
+  #ownBackoff: { readonly failures: number, readonly until: number, readonly cause: OwnBackoffCause } | null = null
+  #progress: ProgressTracker | null = null
   #cron: Cron | null = null
   #retry: { readonly at: number, cancel: () => void } | null = null
   #persistence: PersistenceStatus
@@ -164,6 +179,11 @@ export class Refresher {
   /** HubSoft refused the credentials: automatic refreshes wait for a manual one or a restart. */
   get credentialsRejected (): boolean {
     return this.#credentialsRejected
+  }
+
+  /** How far the running refresh has got; null when none runs. */
+  get progress (): RefreshProgress | null {
+    return this.#progress?.current ?? null
   }
 
   get lastAttemptAt (): Date | null {
@@ -258,6 +278,11 @@ export class Refresher {
     if (this.#credentialsRejected && trigger !== 'manual') {
       log.warn({ trigger }, 'refresh skipped: HubSoft rejected the credentials; fix them and restart, or ask POST /admin/refresh')
       return { refused: 'credentials' }
+    }
+    const backoff = this.#ownBackoff
+    if (backoff !== null && backoff.until > this.#now()) {
+      log.info({ trigger, retryAt: new Date(backoff.until).toISOString(), cause: backoff.cause }, 'refresh skipped: waiting out the backoff after an attempt that did not reach HubSoft or whose token was refused')
+      return { refused: 'backoff', retryAt: new Date(backoff.until), cause: backoff.cause }
     }
     const floorUntil = this.floorUntil
     if (floorUntil !== null) {
@@ -358,10 +383,13 @@ export class Refresher {
   }
 
   async #run (trigger: RefreshTrigger, request: RefreshRequest, startedAt: number, grant: FleetGrant | null): Promise<RefreshOutcome> {
-    const { log, store } = this.#options
+    const { log, store, client } = this.#options
     let progress = { pages: 0, bytes: 0, clients: 0, replacedCharacters: 0 }
     let outcome: OutcomeDetails
     let swappedIn: Snapshot | null = null
+    const previousAttemptAt = this.#lastAttemptAt
+    const dataRequestsBefore = client.dataRequestsSent
+    const tracker = this.#progress = new ProgressTracker(startedAt, this.#now)
     const deadline = AbortSignal.timeout(this.#options.deadlineMs)
     const signal = AbortSignal.any([this.#abort.signal, deadline])
     try {
@@ -374,9 +402,10 @@ export class Refresher {
       // Each page is validated and prepared as it arrives (a bad client stops the walk early);
       // clients unchanged since the serving snapshot share its bytes.
       const builder = new SnapshotBuilder(this.#snapshot, this.#options.clienteBounds)
-      const fetched = await fetchClientPages(this.#options.client, { ...this.#options.fetch, signal }, async (clientes, bytes, replacedCharacters) => {
+      const fetched = await fetchClientPages(client, { ...this.#options.fetch, signal }, async (clientes, bytes, replacedCharacters, pagesTotal) => {
         progress = { ...progress, pages: progress.pages + 1, bytes: progress.bytes + bytes, replacedCharacters: progress.replacedCharacters + replacedCharacters }
         await builder.addPage(clientes)
+        if (tracker.page(clientes.length, bytes, pagesTotal)) this.#logProgress(tracker.current)
       })
       progress = { ...progress, clients: fetched.clients }
       if (request.acceptShrink !== true) this.#checkShrink(fetched.clients)
@@ -390,8 +419,11 @@ export class Refresher {
     } catch (error) {
       outcome = this.#describeFailure(error, deadline)
     }
-    // The fleet gets what was fetched; an attempt stopped before its first request gives the floor back.
-    await grant?.finish({ snapshot: swappedIn, sentNothing: outcome.reason === 'persistence' && progress.pages === 0 })
+    this.#progress = null
+    const reachedHubsoft = client.dataRequestsSent !== dataRequestsBefore
+    if (!reachedHubsoft && this.#lastAttemptAt === startedAt) await this.#giveBackFloor(previousAttemptAt)
+    // The fleet gets what was fetched; an attempt that never reached HubSoft gives the fleet floor back too.
+    await grant?.finish({ snapshot: swappedIn, sentNothing: !reachedHubsoft })
     const finishedAt = this.#now()
     // HubSoft's own msg goes to the log line only, never into what /status and metrics keep.
     const { upstreamMsg, ...details } = outcome
@@ -401,13 +433,41 @@ export class Refresher {
       startedAt: new Date(startedAt),
       finishedAt: new Date(finishedAt),
       durationMs: finishedAt - startedAt,
-      ...progress
+      ...progress,
+      reachedHubsoft
     }
     this.#recentOutcomes = [result, ...this.#recentOutcomes.slice(0, RECENT_OUTCOMES - 1)]
     this.#afterOutcome(result)
     this.#logOutcome(result, upstreamMsg)
     this.#options.events?.finished?.(result)
     return result
+  }
+
+  /**
+   * The attempt never reached HubSoft: the floor goes back to the attempt before it, in memory and
+   * in SNAPSHOT_DIR. If that cannot be written the attempt keeps counting (the safe side).
+   */
+  async #giveBackFloor (previousAttemptAt: number | null): Promise<void> {
+    const { store, log } = this.#options
+    try {
+      if (previousAttemptAt === null) await store.clearAttempt()
+      else await store.writeAttempt(new Date(previousAttemptAt))
+      this.#lastAttemptAt = previousAttemptAt
+    } catch (error) {
+      log.warn({ err: error }, 'cannot give back REFRESH_MIN_INTERVAL for an attempt that never reached HubSoft; it counts as one')
+    }
+  }
+
+  #logProgress (progress: RefreshProgress): void {
+    this.#options.log.info({
+      progress: {
+        pagesDone: progress.pagesDone,
+        pagesTotal: progress.pagesTotal,
+        clients: progress.clients,
+        bytes: progress.bytes,
+        estimatedEndAt: progress.estimatedEndAt?.toISOString() ?? null
+      }
+    }, progress.pagesTotal === null ? `refresh progress: ${progress.pagesDone} pages` : `refresh progress: ${progress.pagesDone} of ${progress.pagesTotal} pages`)
   }
 
   /** Persists a swapped-in snapshot; a failure is reported, and the snapshot keeps serving. */
@@ -438,14 +498,25 @@ export class Refresher {
     if (result.outcome === 'success' || result.outcome === 'unchanged') {
       this.#consecutiveFailures = 0
       this.#credentialsRejected = false
+      this.#ownBackoff = null
       this.#cancelRetry()
       return
     }
     this.#consecutiveFailures++
     if (result.reason === 'aborted') return
+    const ownCause: OwnBackoffCause | null = result.reason === 'invalid_credentials' ? 'credentials' : result.reachedHubsoft ? null : 'unreachable'
+    if (ownCause !== null) {
+      const failures = (this.#ownBackoff?.failures ?? 0) + 1
+      this.#ownBackoff = { failures, cause: ownCause, until: this.#now() + ownBackoffMs(failures, this.#options.minIntervalMs, this.#random()) }
+    }
     if (result.reason === 'invalid_credentials') {
       this.#credentialsRejected = true
       this.#cancelRetry()
+      return
+    }
+    if (ownCause !== null) {
+      // The floor of an earlier attempt that did reach HubSoft still holds.
+      this.#scheduleRetry(Math.max(this.#ownBackoff!.until, this.floorUntil?.getTime() ?? 0))
       return
     }
     const delay = retryDelayMs({
@@ -495,14 +566,18 @@ export class Refresher {
         reason: result.reason,
         httpStatus: result.httpStatus,
         upstreamMsg,
+        reachedHubsoft: result.reachedHubsoft,
         consecutiveFailures: this.#consecutiveFailures,
         nextRetryAt: this.nextRetryAt?.toISOString() ?? null
       }
     }
     const { log } = this.#options
+    // Say what is true: there may be no snapshot to serve, and HubSoft may not have been reached.
+    const serving = this.#snapshot === null ? 'no snapshot to serve yet (data routes answer 503)' : 'still serving the previous snapshot'
+    const floor = result.reachedHubsoft ? '' : '; HubSoft was not reached, so REFRESH_MIN_INTERVAL did not start'
     if (result.outcome === 'success' || result.outcome === 'unchanged') log.info(line, 'refresh finished')
-    else if (result.reason === 'invalid_credentials') log.error(line, 'HubSoft rejected the credentials: automatic refreshes are paused until they are fixed (restart) or an admin asks POST /admin/refresh')
-    else log.warn(line, 'refresh failed; still serving the previous snapshot')
+    else if (result.reason === 'invalid_credentials') log.error(line, `HubSoft rejected the credentials: automatic refreshes are paused until they are fixed (restart) or an admin asks POST /admin/refresh; ${serving}`)
+    else log.warn(line, `refresh failed; ${serving}${floor}`)
   }
 }
 

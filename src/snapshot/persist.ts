@@ -10,7 +10,7 @@
 // link planted at their name, and swept at start when a crash left them behind.
 import { createHash, randomBytes } from 'node:crypto'
 import { constants, createReadStream, createWriteStream } from 'node:fs'
-import { access, chmod, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises'
+import { access, chmod, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -327,6 +327,11 @@ export class SnapshotStore {
 
   async writeAttempt (at: Date): Promise<void> {
     await writeAtomically(this.dir, ATTEMPT_FILE, Readable.from([Buffer.from(`${JSON.stringify({ last_attempt_at: at.toISOString() })}\n`)]))
+  }
+
+  /** Forgets the recorded attempt (one that provably never reached HubSoft, when none came before it). */
+  async clearAttempt (): Promise<void> {
+    await rm(join(this.dir, ATTEMPT_FILE), { force: true })
   }
 
   async save (snapshot: Snapshot, signal?: AbortSignal): Promise<SaveResult> {

@@ -27,9 +27,10 @@ export interface FetchClientesOptions {
 /**
  * Receives each page's clients as soon as the page is parsed (e.g. to build a snapshot page by
  * page), with the page's body bytes and its characters replaced as not UTF-8 (so a walk that
- * fails later still reports what it fetched).
+ * fails later still reports what it fetched), and the pages the walk has as HubSoft announced
+ * them (null when it does not say).
  */
-export type PageSink = (clientes: readonly unknown[], bytes: number, replacedCharacters: number) => Promise<void>
+export type PageSink = (clientes: readonly unknown[], bytes: number, replacedCharacters: number, pagesTotal: number | null) => Promise<void>
 
 export interface FetchPagesResult {
   /** Distinct id_cliente values seen. */
@@ -87,11 +88,11 @@ class Accumulator {
   }
 
   /** Hands a page that passed every check on to the sink. */
-  async add (clientes: unknown[], { bytes, replacedCharacters }: JsonResponse): Promise<void> {
+  async add (clientes: unknown[], { bytes, replacedCharacters }: JsonResponse, pagesTotal: number | null): Promise<void> {
     this.pages++
     this.bytes += bytes
     this.replacedCharacters += replacedCharacters
-    await this.#sink(clientes, bytes, replacedCharacters)
+    await this.#sink(clientes, bytes, replacedCharacters, pagesTotal)
   }
 
   result (): FetchPagesResult {
@@ -166,7 +167,7 @@ async function fetchTodos (client: HubsoftClient, options: FetchClientesOptions,
     checkPageLength(route, page, clientes, options.pageSize)
     checkPaginacao(route, page, clientes, options.pageSize, announcedLast, total)
     checkProgress(route, page, clientes, accumulator.count(route, clientes, page))
-    await accumulator.add(clientes, response)
+    await accumulator.add(clientes, response, announcedLast + 1)
     lastPage = announcedLast
   }
   const result = accumulator.result()
@@ -184,7 +185,7 @@ async function fetchAll (client: HubsoftClient, options: FetchClientesOptions, s
     const response = await client.getJson(route, query, options.signal)
     const clientes = pageClientes(route, response.body, 0)
     accumulator.count(route, clientes, 0)
-    await accumulator.add(clientes, response)
+    await accumulator.add(clientes, response, 1)
     return accumulator.result()
   }
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -193,7 +194,8 @@ async function fetchAll (client: HubsoftClient, options: FetchClientesOptions, s
     const clientes = pageClientes(route, response.body, page)
     checkPageLength(route, page, clientes, options.pageSize)
     checkProgress(route, page, clientes, accumulator.count(route, clientes, page))
-    await accumulator.add(clientes, response)
+    // Paged by limit/offset, cliente/all never says how many pages there are.
+    await accumulator.add(clientes, response, null)
     if (clientes.length < options.pageSize) return accumulator.result()
   }
   throw new UpstreamError('invalid_page', route, `${route} did not end within ${MAX_PAGES} pages`)

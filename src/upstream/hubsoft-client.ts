@@ -33,6 +33,8 @@ export interface UpstreamCounters {
   readonly requests: Record<string, Record<string, number>>
   tokenRequests: number
   tokenRenewals: number
+  /** Token requests HubSoft answered with a token. */
+  tokensObtained: number
 }
 
 export interface JsonResponse {
@@ -74,7 +76,13 @@ interface Token {
 }
 
 export class HubsoftClient {
-  readonly counters: UpstreamCounters = { requests: {}, tokenRequests: 0, tokenRenewals: 0 }
+  readonly counters: UpstreamCounters = { requests: {}, tokenRequests: 0, tokenRenewals: 0, tokensObtained: 0 }
+  /**
+   * Data requests (every route but oauth/token) that may have reached HubSoft: counted as they
+   * are sent, and taken back only when the failure proves no byte of the request got there
+   * (see neverReachedHubsoft). The refresh floor counts attempts that moved this.
+   */
+  #dataRequestsSent = 0
   readonly #options: HubsoftClientOptions
   readonly #dispatcher: Dispatcher
   /** undici takes an origin; a base URL's path (an install behind /hubsoft) prefixes every path. */
@@ -118,6 +126,10 @@ export class HubsoftClient {
     return this.#parseJson(route, response)
   }
 
+  get dataRequestsSent (): number {
+    return this.#dataRequestsSent
+  }
+
   async close (): Promise<void> {
     await this.#dispatcher.close()
   }
@@ -134,6 +146,8 @@ export class HubsoftClient {
 
   /** Sends one request and reads its whole body; undici failures become UpstreamErrors. */
   async #send (route: string, request: Dispatcher.RequestOptions): Promise<RawResponse> {
+    const data = route !== TOKEN_ROUTE
+    if (data) this.#dataRequestsSent++
     try {
       const { statusCode, headers, body } = await this.#dispatcher.request({ ...request, origin: this.#origin, path: `${this.#pathPrefix}${request.path}` })
       const wire = Buffer.from(await body.arrayBuffer())
@@ -142,6 +156,7 @@ export class HubsoftClient {
       return { status: statusCode, buffer }
     } catch (error) {
       const failure = toUpstreamError(route, error, this.#options.timeoutMs)
+      if (data && neverReachedHubsoft(error)) this.#dataRequestsSent--
       this.#count(route, failure.reason)
       throw failure
     }
@@ -229,8 +244,38 @@ export class HubsoftClient {
     }
     const expiresInMs = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : TOKEN_MAX_AGE_MS
     this.#token = { value: accessToken, expiresAt: startedAt + Math.min(expiresInMs, TOKEN_MAX_AGE_MS) }
+    this.counters.tokensObtained++
     return this.#token
   }
+}
+
+/** Name resolution and connection failures: nothing was connected to, so nothing was sent. */
+const BEFORE_CONNECTION_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT'])
+/**
+ * OpenSSL's certificate verification failures (https://docs.openssl.org/3.0/man1/openssl-verify/,
+ * as Node reports them in `code`): the handshake stopped before the HTTP request was written.
+ */
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'CERT_SIGNATURE_FAILURE', 'CERT_NOT_YET_VALID', 'CERT_HAS_EXPIRED', 'CERT_REVOKED', 'CERT_UNTRUSTED', 'CERT_REJECTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'CERT_CHAIN_TOO_LONG', 'INVALID_CA', 'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID', 'ERR_TLS_HANDSHAKE_TIMEOUT', 'ERR_TLS_DH_PARAM_SIZE'
+])
+/** OpenSSL's handshake alerts (`https` to a plain-HTTP port is WRONG_VERSION_NUMBER); record errors later on are not among them. */
+const HANDSHAKE_SSL_CODE = /^ERR_SSL_.*(HANDSHAKE|VERSION|PROTOCOL|UNKNOWN_CA|CERTIFICATE)/
+
+/**
+ * True only when the failure proves that no byte of the HTTP request reached HubSoft: DNS failed,
+ * the connection was refused or never established, or the TLS handshake failed. Anything else (a
+ * reset, a timeout, an answer) may have reached it, and counts: being unsure never allows a fetch.
+ */
+export function neverReachedHubsoft (error: unknown): boolean {
+  for (let current = error, depth = 0; current !== null && typeof current === 'object' && depth < 3; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code !== 'string') continue
+    if (BEFORE_CONNECTION_CODES.has(code) || CERTIFICATE_CODES.has(code) || HANDSHAKE_SSL_CODE.test(code)) return true
+  }
+  return false
 }
 
 function toUpstreamError (route: string, error: unknown, timeoutMs: number): UpstreamError {

@@ -12,6 +12,10 @@ import { runPromtool } from '../helpers/promtool.js'
 import type { Exposition } from '../helpers/prometheus-text.js'
 import { bearer, startService, startSimulator } from '../helpers/service.js'
 import type { KeyName } from '../helpers/service.js'
+import { readFileSync } from 'node:fs'
+
+/** The version as package.json states it, read here on its own. */
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 
 const BASE = '/api/v1/integracao/cliente'
 const CPF_ROUTE = `${BASE}/all/cpf_cnpj/:cpf_cnpj`
@@ -167,6 +171,7 @@ test('every counter moves by what a scripted day did', async (t) => {
   assert.equal(sampleValue(after, 'hubsoft_bff_snapshot_age_seconds'), 90)
   assert.equal(sampleValue(after, 'hubsoft_bff_snapshot_fetched_timestamp_seconds'), fetchedAt / 1000)
   assert.equal(sampleValue(after, 'hubsoft_bff_snapshot_info', { version: app.refresher.snapshot!.version, source: 'todos' }), 1)
+  assert.equal(sampleValue(after, 'hubsoft_bff_build_info', { version: PACKAGE_VERSION, snapshot_version: app.refresher.snapshot!.version }), 1)
   assert.equal(sampleValue(after, 'hubsoft_bff_refresh_consecutive_failures'), 0)
   assert.equal(sampleValue(after, 'hubsoft_bff_refresh_credentials_rejected'), 0)
   assert.equal(sampleValue(after, 'hubsoft_bff_refresh_running'), 0)
@@ -185,6 +190,7 @@ test('rejected credentials and no snapshot show as such', async (t) => {
   assert.equal(sampleValue(exposition, 'hubsoft_bff_snapshot_ready'), 0)
   assert.ok(Number.isNaN(sampleValue(exposition, 'hubsoft_bff_snapshot_age_seconds')), 'no age without a snapshot')
   assert.equal(sampleSum(exposition, 'hubsoft_bff_snapshot_info'), 0, 'no version without a snapshot')
+  assert.equal(sampleValue(exposition, 'hubsoft_bff_build_info', { version: PACKAGE_VERSION, snapshot_version: '' }), 1, 'the build is known before any snapshot')
   assert.equal(exposition.samples.filter((sample) => sample.name === 'hubsoft_bff_snapshot_services_by_status').length, 0, 'no counts without a snapshot')
   assert.equal(sampleValue(exposition, 'hubsoft_bff_refresh_credentials_rejected'), 1)
   assert.equal(sampleValue(exposition, 'hubsoft_bff_refresh_attempts_total', { trigger: 'startup', outcome: 'upstream_error', reason: 'invalid_credentials', status: '401' }), 1)

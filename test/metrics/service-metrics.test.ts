@@ -13,7 +13,8 @@ const base: RefreshOutcome = {
   pages: 1,
   bytes: 10,
   clients: 1,
-  replacedCharacters: 0
+  replacedCharacters: 0,
+  reachedHubsoft: true
 }
 
 test('refresh attempt labels by outcome, reason and status', () => {

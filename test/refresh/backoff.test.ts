@@ -1,7 +1,7 @@
 // Retry delays: exponential from the floor, capped, jittered upwards only, never below the floor.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { retryDelayMs, WARM_MAX_BACKOFF_MS } from '../../src/refresh/backoff.js'
+import { MAX_TIMER_DELAY_MS, realTimers, retryDelayMs, WARM_MAX_BACKOFF_MS } from '../../src/refresh/backoff.js'
 
 const MIN = 60_000
 const FLOOR = 15 * MIN
@@ -31,4 +31,26 @@ test('whatever the draw, a retry never comes before the floor', () => {
       }
     }
   }
+})
+
+test('a delay longer than one Node timer holds is waited out in steps and fires only at its end', (t) => {
+  // Node fires a timer of more than 2^31−1 ms at once; every real timer asked for stays within it.
+  const asked: Array<{ callback: () => void, delayMs: number }> = []
+  t.mock.method(globalThis, 'setTimeout', (callback: () => void, delayMs: number) => {
+    asked.push({ callback, delayMs })
+    return { unref () {} }
+  })
+  let fired = 0
+  const thirtyDaysMs = 30 * 86_400_000
+  realTimers.setTimeout(() => { fired++ }, thirtyDaysMs)
+  let waitedMs = 0
+  for (let step = 0; step < asked.length && step < 5; step++) {
+    const timer = asked[step]!
+    assert.ok(timer.delayMs <= MAX_TIMER_DELAY_MS, `step ${step}: ${timer.delayMs} ms fits a timer`)
+    waitedMs += timer.delayMs
+    timer.callback()
+  }
+  assert.equal(fired, 1)
+  assert.equal(waitedMs, thirtyDaysMs, 'the steps add up to the delay asked for')
+  assert.equal(asked.length, 2, '30 days take two timers')
 })

@@ -111,7 +111,7 @@ export interface paths {
         put?: never;
         /**
          * Start a refresh from HubSoft now
-         * @description Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch. `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.
+         * @description Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch (or, after an attempt that never reached HubSoft or whose token HubSoft refused, a backoff of its own from 10 s). `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.
          */
         post: operations["adminRefresh"];
         delete?: never;
@@ -609,10 +609,10 @@ export interface components {
          *     - `payload_too_large` (413): The request body is larger than the service accepts.
          *     - `unsupported_media_type` (415): The request body has a content type or content encoding the route does not read.
          *     - `rate_limited` (429): Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again.
-         *     - `refresh_throttled` (429): REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one.
+         *     - `refresh_throttled` (429): REFRESH_MIN_INTERVAL (or the backoff after an attempt that never reached HubSoft) forbids a fetch from HubSoft now; Retry-After says when it allows one.
          *     - `headers_too_large` (431): The request head (request line and headers) is larger than 16 KiB; the connection is closed.
          *     - `internal_error` (500): An unexpected failure; the body is generic and the details go to the log.
-         *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh.
+         *     - `no_snapshot` (503): No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when).
          *     - `full_dump_busy` (503): FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit.
          *     - `overloaded` (503): The service is past its event-loop, heap or memory bound; retry shortly.
          * @enum {string}
@@ -643,6 +643,8 @@ export interface components {
         };
         /** @description Freshness and health of the service. */
         Status: {
+            /** @description This service's version (package.json). */
+            version: string;
             /** @description True once a snapshot is served. */
             ready: boolean;
             /** @description The snapshot being served, or null. */
@@ -676,6 +678,26 @@ export interface components {
             refresh: {
                 /** @description A refresh is in progress. */
                 running: boolean;
+                /** @description How far the running refresh has got; null when none runs. */
+                progress: {
+                    /**
+                     * Format: date-time
+                     * @description When the running refresh started.
+                     */
+                    started_at: string;
+                    /** @description Upstream pages fetched so far. */
+                    pages_done: number;
+                    /** @description Pages of the whole walk, from HubSoft's ultima_pagina (null with cliente/all, which does not say). */
+                    pages_total: number | null;
+                    /** @description Clients fetched so far. */
+                    clients: number;
+                    /** @description Upstream body bytes fetched so far. */
+                    bytes: number;
+                    /** @description When the walk should end at the pace so far; null until it can be told. */
+                    estimated_end_at: string | null;
+                } | null;
+                /** @description REFRESH_TZ: the zone of the schedule, and of the times on the status page. */
+                time_zone: string;
                 /** @description When the last upstream fetch started. */
                 last_attempt_at: string | null;
                 /** @description Next REFRESH_CRON time. */
@@ -726,6 +748,8 @@ export interface components {
                     http_status?: number;
                     /** @description What went wrong. */
                     error?: string;
+                    /** @description False when none of its data requests reached HubSoft (DNS, connection refused, TLS handshake): then it did not start REFRESH_MIN_INTERVAL. */
+                    reached_hubsoft: boolean;
                 } | null;
                 /** @description The last refreshes (at most 10), newest first. */
                 recent: {
@@ -765,6 +789,8 @@ export interface components {
                     http_status?: number;
                     /** @description What went wrong. */
                     error?: string;
+                    /** @description False when none of its data requests reached HubSoft (DNS, connection refused, TLS handshake): then it did not start REFRESH_MIN_INTERVAL. */
+                    reached_hubsoft: boolean;
                 }[];
             };
             /** @description The snapshot persisted in SNAPSHOT_DIR. */
@@ -802,6 +828,8 @@ export interface components {
                 token_requests: number;
                 /** @description Tokens renewed after a 401. */
                 token_renewals: number;
+                /** @description Tokens HubSoft issued: until one is, the credentials are not known to work. */
+                tokens_obtained: number;
             };
             /** @description This replica's part in the fleet sharing REDIS_URL; null for a process on its own. */
             fleet?: {
@@ -1272,7 +1300,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL forbids a fetch from HubSoft now; Retry-After says when it allows one. */
+            /** @description `rate_limited`: Too many requests for this API key (or, without a valid key, from this address) in RATE_LIMIT_WINDOW; Retry-After says when to try again. `refresh_throttled`: REFRESH_MIN_INTERVAL (or the backoff after an attempt that never reached HubSoft) forbids a fetch from HubSoft now; Retry-After says when it allows one. */
             429: {
                 headers: {
                     /** @description Seconds until a refresh is allowed. */
@@ -1441,7 +1469,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1602,7 +1630,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1757,7 +1785,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -1912,7 +1940,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2064,7 +2092,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `full_dump_busy`: FULL_DUMP_CONCURRENCY full downloads (or answers re-rendering many clients) are already running, or FULL_DUMP_PER_KEY of them for this key; retry shortly or pass a smaller limit. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */
@@ -2213,7 +2241,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh. `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
+            /** @description `no_snapshot`: No customer snapshot has been loaded yet; retry after the first refresh (Retry-After estimates when). `overloaded`: The service is past its event-loop, heap or memory bound; retry shortly. */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying. */

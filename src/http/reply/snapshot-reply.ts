@@ -17,9 +17,25 @@ import { wantsPretty } from './pretty-json.js'
 import { canSeeSecrets } from '../plugins/auth/auth.js'
 import { PRECOMPRESSED_ENCODINGS } from './precompressed.js'
 
-export function currentSnapshot (refresher: Pick<Refresher, 'snapshot'>): Snapshot {
+/** Without a better guess (no refresh running, none pending), a caller polls this often. */
+const NO_SNAPSHOT_POLL_SECONDS = 10
+
+/**
+ * Seconds until a snapshot may exist (RFC 9110 §10.2.3 Retry-After): the running refresh's
+ * estimated end, else the pending retry, else a short poll.
+ */
+export function noSnapshotRetryAfterSeconds (refresher: Pick<Refresher, 'progress' | 'nextRetryAt'>, now: number): number {
+  const expected = refresher.progress?.estimatedEndAt ?? refresher.nextRetryAt
+  return expected === null ? NO_SNAPSHOT_POLL_SECONDS : Math.max(1, Math.ceil((expected.getTime() - now) / 1000))
+}
+
+/** The snapshot being served; with none yet, a 503 no_snapshot that says when to come back. */
+export function currentSnapshot (refresher: Pick<Refresher, 'snapshot' | 'progress' | 'nextRetryAt'>, reply: FastifyReply, now: number): Snapshot {
   const snapshot = refresher.snapshot
-  if (snapshot === null) throw new NoSnapshotError()
+  if (snapshot === null) {
+    reply.header('retry-after', String(noSnapshotRetryAfterSeconds(refresher, now)))
+    throw new NoSnapshotError()
+  }
   return snapshot
 }
 

@@ -82,7 +82,7 @@ function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
 
   /** The matching clients of the snapshot in the vendor envelope. */
   async function list (request: FastifyRequest, reply: FastifyReply, { query, lookup = null, find }: ListRequest) {
-    const snapshot = currentSnapshot(refresher)
+    const snapshot = currentSnapshot(refresher, reply, now())
     const found = find?.(snapshot)
     const projection = projectionOf(request, query)
     return await sendFromSnapshot(request, reply, snapshot, {
@@ -103,7 +103,7 @@ function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
 
   /** One page of cliente/todos with its paginacao block. */
   async function page (request: FastifyRequest, reply: FastifyReply, todos: TodosQuery) {
-    const snapshot = currentSnapshot(refresher)
+    const snapshot = currentSnapshot(refresher, reply, now())
     const projection = projectionOf(request, todos)
     return await sendFromSnapshot(request, reply, snapshot, {
       refresher,

@@ -17,11 +17,13 @@ import { AdminRefreshQuerySchema, ErrorEnvelopeSchema, HealthSchema, RefreshAcce
 export interface OperationsRoutesOptions {
   readonly refresher: Refresher
   readonly upstreamCounters: UpstreamCounters
+  /** REFRESH_TZ: the status page shows its times there. */
+  readonly timeZone: string
   readonly now: () => number
   readonly fleet?: FleetCoordinator | null
 }
 
-export default async function operationsRoutes (app: FastifyInstance, { refresher, upstreamCounters, now, fleet }: OperationsRoutesOptions) {
+export default async function operationsRoutes (app: FastifyInstance, { refresher, upstreamCounters, timeZone, now, fleet }: OperationsRoutesOptions) {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
   const health = Type.Ref(HealthSchema)
 
@@ -63,7 +65,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     }
   }, async (request, reply) => {
     const moment = now()
-    const status = statusJson({ refresher, upstreamCounters, fleet }, moment)
+    const status = statusJson({ refresher, upstreamCounters, timeZone, fleet }, moment)
     reply.header('vary', 'accept')
     if (!prefersHtml(request.headers.accept)) return status
     return await reply.type(`${HTML_TYPE}; charset=utf-8`).header('cache-control', 'no-store').headers(HTML_CONTENT_SECURITY_HEADERS).send(renderStatusPage(status, new Date(moment)))
@@ -76,7 +78,7 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
     schema: {
       operationId: 'adminRefresh',
       summary: 'Start a refresh from HubSoft now',
-      description: 'Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch. `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.',
+      description: 'Answers 202 once the refresh has started (its outcome shows in /status), 409 while one runs, and 429 with Retry-After while REFRESH_MIN_INTERVAL forbids a fetch (or, after an attempt that never reached HubSoft or whose token HubSoft refused, a backoff of its own from 10 s). `accept_shrink=true` accepts a list that shrank by more than REFRESH_MAX_SHRINK.',
       tags: ['operations'],
       security: KEYED_SECURITY,
       querystring: AdminRefreshQuerySchema,
@@ -95,10 +97,13 @@ export default async function operationsRoutes (app: FastifyInstance, { refreshe
         reply.header('retry-after', String(Math.max(1, Math.ceil((started.retryAt.getTime() - now()) / 1000))))
         throw new RefreshThrottledError('Redis is unreachable, so the fleet\'s REFRESH_MIN_INTERVAL cannot be checked: no fetch from HubSoft until it answers')
       }
-      if (started.refused === 'floor') {
+      if (started.refused === 'floor' || started.refused === 'backoff') {
         const seconds = Math.max(1, Math.ceil((started.retryAt.getTime() - now()) / 1000))
         reply.header('retry-after', String(seconds))
-        throw new RefreshThrottledError(`REFRESH_MIN_INTERVAL allows the next fetch from HubSoft at ${started.retryAt.toISOString()} (in ${seconds} s)`)
+        const why = started.refused === 'floor'
+          ? 'REFRESH_MIN_INTERVAL allows the next fetch from HubSoft'
+          : started.cause === 'credentials' ? 'HubSoft refused the token; the next try is allowed' : 'HubSoft could not be reached; the next try is allowed'
+        throw new RefreshThrottledError(`${why} at ${started.retryAt.toISOString()} (in ${seconds} s)`)
       }
       throw new RefreshRunningError()
     }

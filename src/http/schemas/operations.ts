@@ -29,12 +29,24 @@ const RefreshOutcomeSchema = Type.Object({
   replaced_characters: Type.Integer({ description: 'Bytes HubSoft sent that were not UTF-8, each kept as U+FFFD (a HubSoft sending Latin-1 shows here).' }),
   reason: Type.Optional(StringEnum(REFRESH_REASON_NAMES, `Why it did not succeed: ${reasonsFor('rejected').join(', ')} when rejected; ${reasonsFor('failed').join(', ')} when failed.`)),
   http_status: Type.Optional(Type.Integer({ description: "HubSoft's HTTP status, when the failure came with one." })),
-  error: Type.Optional(Type.String({ description: 'What went wrong.' }))
+  error: Type.Optional(Type.String({ description: 'What went wrong.' })),
+  reached_hubsoft: Type.Boolean({ description: 'False when none of its data requests reached HubSoft (DNS, connection refused, TLS handshake): then it did not start REFRESH_MIN_INTERVAL.' })
 }, { description: 'One refresh and its outcome.' })
+
+/** The running refresh, page by page. */
+const RefreshProgressSchema = Type.Object({
+  started_at: Type.String({ format: 'date-time', description: 'When the running refresh started.' }),
+  pages_done: Type.Integer({ description: 'Upstream pages fetched so far.' }),
+  pages_total: Type.Union([Type.Integer(), Type.Null()], { description: "Pages of the whole walk, from HubSoft's ultima_pagina (null with cliente/all, which does not say)." }),
+  clients: Type.Integer({ description: 'Clients fetched so far.' }),
+  bytes: Type.Integer({ description: 'Upstream body bytes fetched so far.' }),
+  estimated_end_at: nullableDate('When the walk should end at the pace so far; null until it can be told.')
+}, { description: 'How far the running refresh has got.' })
 
 const counters = Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer()), { description: 'Requests by route, then by HTTP status or failure reason.' })
 
 export const StatusSchema = Type.Object({
+  version: Type.String({ description: "This service's version (package.json)." }),
   ready: Type.Boolean({ description: 'True once a snapshot is served.' }),
   snapshot: Type.Union([Type.Object({
     version: Type.String({ description: 'Content hash; unchanged when a refresh brings identical data.' }),
@@ -49,6 +61,8 @@ export const StatusSchema = Type.Object({
   }), Type.Null()], { description: 'The snapshot being served, or null.' }),
   refresh: Type.Object({
     running: Type.Boolean({ description: 'A refresh is in progress.' }),
+    progress: Type.Union([RefreshProgressSchema, Type.Null()], { description: 'How far the running refresh has got; null when none runs.' }),
+    time_zone: Type.String({ description: 'REFRESH_TZ: the zone of the schedule, and of the times on the status page.' }),
     last_attempt_at: nullableDate('When the last upstream fetch started.'),
     next_scheduled_at: nullableDate('Next REFRESH_CRON time.'),
     next_retry_at: nullableDate('When the retry after a failure runs (exponential backoff with jitter, never before floor_until); null when none is pending.'),
@@ -75,7 +89,8 @@ export const StatusSchema = Type.Object({
   upstream: Type.Object({
     requests: counters,
     token_requests: Type.Integer({ description: 'Tokens requested from HubSoft.' }),
-    token_renewals: Type.Integer({ description: 'Tokens renewed after a 401.' })
+    token_renewals: Type.Integer({ description: 'Tokens renewed after a 401.' }),
+    tokens_obtained: Type.Integer({ description: 'Tokens HubSoft issued: until one is, the credentials are not known to work.' })
   }),
   fleet: Type.Optional(Type.Union([FleetStatusSchema, Type.Null()], { description: FleetStatusSchema.description }))
 }, { $id: 'Status', description: 'Freshness and health of the service.' })

@@ -1,8 +1,10 @@
 // What GET /status answers, as JSON and as the HTML page alike: the snapshot's freshness and
 // counts, the refreshes, persistence and what was asked of HubSoft, read at one moment.
 import type { FleetCoordinator } from '../../fleet/coordinator.js'
+import type { RefreshProgress } from '../../refresh/progress.js'
 import type { RefreshOutcome, Refresher } from '../../refresh/refresher.js'
 import type { UpstreamCounters } from '../../upstream/hubsoft-client.js'
+import { SERVICE_VERSION } from '../../version.js'
 import type { StatusJson } from '../schemas/operations.js'
 import { fleetStatusJson } from './fleet-json.js'
 
@@ -10,14 +12,18 @@ export interface StatusSources {
   readonly refresher: Refresher
   readonly upstreamCounters: UpstreamCounters
   readonly fleet?: FleetCoordinator | null
+  /** REFRESH_TZ. */
+  readonly timeZone: string
 }
 
 const iso = (date: Date | null) => date?.toISOString() ?? null
 
-export function statusJson ({ refresher, upstreamCounters, fleet }: StatusSources, now: number): StatusJson {
+export function statusJson ({ refresher, upstreamCounters, timeZone, fleet }: StatusSources, now: number): StatusJson {
   const snapshot = refresher.snapshot
   const last = refresher.lastOutcome
+  const progress = refresher.progress
   return {
+    version: SERVICE_VERSION,
     ready: snapshot !== null,
     snapshot: snapshot === null
       ? null
@@ -34,6 +40,8 @@ export function statusJson ({ refresher, upstreamCounters, fleet }: StatusSource
         },
     refresh: {
       running: refresher.running,
+      progress: progress === null ? null : progressJson(progress),
+      time_zone: timeZone,
       last_attempt_at: iso(refresher.lastAttemptAt),
       next_scheduled_at: iso(refresher.nextScheduledAt),
       next_retry_at: iso(refresher.nextRetryAt),
@@ -47,7 +55,8 @@ export function statusJson ({ refresher, upstreamCounters, fleet }: StatusSource
     upstream: {
       requests: upstreamCounters.requests,
       token_requests: upstreamCounters.tokenRequests,
-      token_renewals: upstreamCounters.tokenRenewals
+      token_renewals: upstreamCounters.tokenRenewals,
+      tokens_obtained: upstreamCounters.tokensObtained
     },
     fleet: fleet === undefined || fleet === null ? null : fleetStatusJson(fleet, snapshot)
   }
@@ -66,7 +75,19 @@ function outcomeJson (outcome: RefreshOutcome): StatusJson['refresh']['recent'][
     replaced_characters: outcome.replacedCharacters,
     reason: outcome.reason,
     http_status: outcome.httpStatus,
-    error: outcome.error
+    error: outcome.error,
+    reached_hubsoft: outcome.reachedHubsoft
+  }
+}
+
+function progressJson (progress: RefreshProgress): NonNullable<StatusJson['refresh']['progress']> {
+  return {
+    started_at: progress.startedAt.toISOString(),
+    pages_done: progress.pagesDone,
+    pages_total: progress.pagesTotal,
+    clients: progress.clients,
+    bytes: progress.bytes,
+    estimated_end_at: iso(progress.estimatedEndAt)
   }
 }
 

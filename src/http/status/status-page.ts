@@ -9,7 +9,14 @@ const STATUS_PAGE_RELOAD_SECONDS = 30
 
 type Outcome = StatusJson['refresh']['recent'][number]
 
+/** The moment the page shows, and the zone (REFRESH_TZ) its times are written in. */
+interface View {
+  readonly now: Date
+  readonly timeZone: string
+}
+
 export function renderStatusPage (status: StatusJson, now: Date): string {
+  const view: View = { now, timeZone: status.refresh.time_zone }
   const ready = status.ready ? badge('ok', 'Ready') : badge('bad', 'Not ready: no snapshot yet')
   return `<!doctype html>
 <html lang="en">
@@ -25,19 +32,19 @@ export function renderStatusPage (status: StatusJson, now: Date): string {
 <header>
 <h1>hubsoft-bff status</h1>
 <p id="ready">${ready}</p>
-<p class="muted">As of ${escapeHtml(formatDate(now.toISOString()))}; this page reloads every ${STATUS_PAGE_RELOAD_SECONDS} s. Without <code>Accept: text/html</code> the same URL answers these facts as JSON.</p>
+<p class="muted">hubsoft-bff <span id="service-version">${escapeHtml(status.version)}</span>${status.snapshot === null ? '' : `, snapshot <code>${escapeHtml(status.snapshot.version)}</code>`}; as of ${escapeHtml(formatDate(now.toISOString(), view.timeZone))} (times in ${escapeHtml(view.timeZone)}); this page reloads every ${STATUS_PAGE_RELOAD_SECONDS} s. Without <code>Accept: text/html</code> the same URL answers these facts as JSON.</p>
 </header>
 ${credentialsBanner(status)}
 <main>
 <div class="cards">
-${snapshotSection(status, now)}
-${refreshSection(status, now)}
+${snapshotSection(status, view)}
+${refreshSection(status, view)}
 </div>
 ${countsSection(status)}
-${recentSection(status.refresh.recent, now)}
+${recentSection(status.refresh.recent, view)}
 <div class="cards">
 ${upstreamSection(status.upstream)}
-${persistenceSection(status.persistence, now)}
+${persistenceSection(status.persistence, view)}
 </div>
 </main>
 </body>
@@ -45,14 +52,14 @@ ${persistenceSection(status.persistence, now)}
 `
 }
 
-function snapshotSection (status: StatusJson, now: Date): string {
+function snapshotSection (status: StatusJson, view: View): string {
   const snapshot = status.snapshot
   if (snapshot === null) {
     return section('snapshot', 'Snapshot', '<p class="empty">No snapshot is loaded yet: data routes answer 503 until the first refresh succeeds. See the refreshes below.</p>')
   }
   return section('snapshot', 'Snapshot', facts([
     ['Version', `<code id="snapshot-version">${escapeHtml(snapshot.version)}</code>`],
-    ['Fetched at', `${escapeHtml(formatDate(snapshot.fetched_at))} <span class="muted">(${escapeHtml(relative(snapshot.fetched_at, now))})</span>`],
+    ['Fetched at', when(snapshot.fetched_at, view, '')],
     ['Age', `<span id="snapshot-age">${escapeHtml(formatDuration(snapshot.age_seconds * 1000))}</span>`],
     ['Source', `HubSoft <code>cliente/${escapeHtml(snapshot.source)}</code>`],
     ['Clients', `<span id="snapshot-clients">${number(snapshot.clients)}</span>`],
@@ -61,17 +68,34 @@ function snapshotSection (status: StatusJson, now: Date): string {
   ]))
 }
 
-function refreshSection ({ refresh }: StatusJson, now: Date): string {
+function refreshSection ({ refresh, upstream }: StatusJson, view: View): string {
   const failures = refresh.consecutive_failures
-  return section('refresh', 'Refresh', facts([
+  return section('refresh', 'Refresh', `${progressBar(refresh.progress, view)}${facts([
     ['Running', refresh.running ? badge('info', 'a refresh is running') : 'no'],
-    ['Last attempt', when(refresh.last_attempt_at, now, 'none since start-up')],
-    ['Next scheduled', when(refresh.next_scheduled_at, now, 'none')],
-    ['Next allowed', `<span id="next-allowed">${refresh.floor_until === null ? 'now' : when(refresh.floor_until, now, 'now')}</span> <span class="muted">(REFRESH_MIN_INTERVAL)</span>`],
-    ['Next retry', when(refresh.next_retry_at, now, 'none pending')],
+    ['Last attempt', when(refresh.last_attempt_at, view, 'none since start-up')],
+    ['Next scheduled', when(refresh.next_scheduled_at, view, 'none')],
+    ['Next allowed', `<span id="next-allowed">${refresh.floor_until === null ? 'now' : when(refresh.floor_until, view, 'now')}</span> <span class="muted">(REFRESH_MIN_INTERVAL)</span>`],
+    ['Next retry', when(refresh.next_retry_at, view, 'none pending')],
     ['Consecutive failures', failures === 0 ? '0' : badge('bad', String(failures))],
-    ['Credentials', refresh.credentials_rejected ? badge('bad', 'rejected by HubSoft') : 'accepted']
-  ]))
+    ['Credentials', credentialsState(refresh.credentials_rejected, upstream.tokens_obtained)]
+  ])}`)
+}
+
+/** Only what is known: accepted once HubSoft issued a token, not before. */
+function credentialsState (rejected: boolean, tokensObtained: number): string {
+  if (rejected) return badge('bad', 'rejected by HubSoft')
+  return tokensObtained > 0 ? 'accepted (HubSoft issued a token)' : '<span class="muted">not known yet: no token obtained since start-up</span>'
+}
+
+/** The running refresh as a bar (a native <progress>, no script), with its counts and end estimate. */
+function progressBar (progress: StatusJson['refresh']['progress'], view: View): string {
+  if (progress === null) return ''
+  const total = progress.pages_total
+  const bar = total === null ? '<progress id="refresh-progress"></progress>' : `<progress id="refresh-progress" max="${total}" value="${progress.pages_done}">${Math.floor(progress.pages_done * 100 / Math.max(total, 1))} %</progress>`
+  const pages = total === null ? `${number(progress.pages_done)} pages` : `${number(progress.pages_done)} of ${number(total)} pages (${Math.floor(progress.pages_done * 100 / Math.max(total, 1))} %)`
+  return `<div class="progress">${bar}
+<p>${pages}, ${number(progress.clients)} clients, ${escapeHtml(formatBytes(progress.bytes))}; started ${when(progress.started_at, view, '')}; expected end ${when(progress.estimated_end_at, view, 'not known yet')}</p></div>
+`
 }
 
 function credentialsBanner ({ refresh }: StatusJson): string {
@@ -95,12 +119,12 @@ ${rows.join('\n')}
 </tbody></table>`
 }
 
-function recentSection (recent: readonly Outcome[], now: Date): string {
+function recentSection (recent: readonly Outcome[], view: View): string {
   if (recent.length === 0) return section('recent', 'Recent refreshes', '<p class="empty">No refresh since start-up.</p>')
   const rows = recent.map((outcome) => `<tr>
 <td>${badge(OUTCOME_TONE[outcome.outcome] ?? 'bad', outcome.outcome)}</td>
 <td>${escapeHtml(outcome.trigger)}</td>
-<td>${escapeHtml(formatDate(outcome.started_at))}<br><span class="muted">${escapeHtml(relative(outcome.started_at, now))}</span></td>
+<td>${escapeHtml(formatDate(outcome.started_at, view.timeZone))}<br><span class="muted">${escapeHtml(relative(outcome.started_at, view.now))}</span></td>
 <td class="num">${escapeHtml(formatDuration(outcome.duration_ms))}</td>
 <td class="num">${number(outcome.pages)}</td>
 <td class="num">${number(outcome.clients)}</td>
@@ -133,14 +157,14 @@ ${rows.join('\n')}
 ${facts([['Tokens requested', number(upstream.token_requests)], ['Tokens renewed after a 401', number(upstream.token_renewals)]])}`)
 }
 
-function persistenceSection (persistence: StatusJson['persistence'], now: Date): string {
+function persistenceSection (persistence: StatusJson['persistence'], view: View): string {
   const { load, last_save: save } = persistence
   const loaded = load === null
     ? 'not yet'
     : `${load.outcome === 'corrupt' ? badge('bad', 'corrupt') : escapeHtml(load.outcome)}${load.error === undefined ? '' : ` <span class="error">${escapeHtml(load.error)}</span>`}${load.set_aside_as === undefined ? '' : ` <span class="muted">set aside as <code>${escapeHtml(load.set_aside_as)}</code></span>`}`
   const saved = save === null
     ? 'none since start-up'
-    : `${save.outcome === 'saved' ? 'saved' : badge('bad', save.outcome)} ${when(save.at, now, '')}${save.bytes === undefined ? '' : `, ${escapeHtml(formatBytes(save.bytes))}`}${save.error === undefined ? '' : ` <span class="error">${escapeHtml(save.error)}</span>`}`
+    : `${save.outcome === 'saved' ? 'saved' : badge('bad', save.outcome)} ${when(save.at, view, '')}${save.bytes === undefined ? '' : `, ${escapeHtml(formatBytes(save.bytes))}`}${save.error === undefined ? '' : ` <span class="error">${escapeHtml(save.error)}</span>`}`
   return section('persistence', 'Persistence', facts([
     ['SNAPSHOT_DIR', `<code>${escapeHtml(persistence.dir)}</code>`],
     ['Start-up load', loaded],
@@ -168,14 +192,22 @@ function number (value: number): string {
   return escapeHtml(value.toLocaleString('en-US'))
 }
 
-function when (isoDate: string | null, now: Date, absent: string): string {
+function when (isoDate: string | null, view: View, absent: string): string {
   if (isoDate === null) return escapeHtml(absent)
-  return `${escapeHtml(formatDate(isoDate))} <span class="muted">(${escapeHtml(relative(isoDate, now))})</span>`
+  return `${escapeHtml(formatDate(isoDate, view.timeZone))} <span class="muted">(${escapeHtml(relative(isoDate, view.now))})</span>`
 }
 
-/** "2026-11-26 12:00:00 UTC". */
-function formatDate (isoDate: string): string {
-  return `${isoDate.slice(0, 10)} ${isoDate.slice(11, 19)} UTC`
+const dateFormats = new Map<string, Intl.DateTimeFormat>()
+
+/** "2026-11-26 09:00:00 GMT-3" in America/Sao_Paulo, "2026-11-26 12:00:00 UTC" in UTC. */
+export function formatDate (isoDate: string, timeZone: string): string {
+  let format = dateFormats.get(timeZone)
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' })
+    dateFormats.set(timeZone, format)
+  }
+  const part = Object.fromEntries(format.formatToParts(new Date(isoDate)).map(({ type, value }) => [type, value]))
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`
 }
 
 /** "3 h 12 min ago", "in 15 min", "now". */
@@ -239,5 +271,8 @@ code { font: 13px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; over
 .badge.warn { background: var(--warn); }
 .badge.bad { background: var(--bad); }
 .badge.info { background: var(--info); }
+.progress { margin: 0 0 .75rem; }
+.progress progress { width: 100%; height: 1.1rem; }
+.progress p { margin: .25rem 0 0; }
 .banner { margin: 1rem 0 0; padding: .9rem 1.25rem; border-radius: 8px; background: var(--bad); color: #fff; font-weight: 700; font-size: 1.05rem; }
 `

@@ -1,7 +1,8 @@
 // Who a caller is: API keys held as SHA-256 digests and compared in constant time against every
 // configured key, and the short-lived bearer tokens POST /oauth/token issues for them (RFC 6749
 // §4.3 password grant, §6 refresh). Tokens are random, held only as digests, in memory only: a
-// restart (e.g. to remove a key) revokes every token, as HubSoft's own updates do.
+// restart revokes every token, as HubSoft's own updates do; new keys (SIGHUP re-reads
+// API_KEYS_FILE) revoke the tokens of every key removed or changed.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { digestApiKey } from '../../../config.js'
@@ -101,7 +102,7 @@ export function clientFromBasic (authorization: string | undefined): { readonly 
 }
 
 export class Credentials {
-  readonly #keys: readonly ApiKeyConfig[]
+  #keys: readonly ApiKeyConfig[]
   readonly #accessTokens: LRUCache<string, Grant>
   readonly #refreshTokens: LRUCache<string, Grant>
   /**
@@ -156,6 +157,20 @@ export class Credentials {
       if (grant !== null) return grant.key
     }
     return this.identifyKey(presented)
+  }
+
+  /**
+   * Serves `keys` from now on. A key that is gone, or whose secret or scopes changed, loses its
+   * tokens at once: rotating a key must not leave its old holders an hour of access.
+   */
+  replaceKeys (keys: readonly ApiKeyConfig[]): { readonly revokedKeys: readonly string[] } {
+    const kept = (old: ApiKeyConfig) => keys.some((key) => key.name === old.name && key.digest.equals(old.digest) && key.scopes.join('+') === old.scopes.join('+'))
+    const revoked = new Set(this.#keys.filter((old) => !kept(old)).map((old) => old.name))
+    this.#keys = keys
+    for (const tokens of [this.#accessTokens, this.#refreshTokens]) {
+      for (const [digest, grant] of tokens.entries()) if (revoked.has(grant.key.name)) tokens.delete(digest)
+    }
+    return { revokedKeys: [...revoked].sort() }
   }
 
   issue (key: AuthenticatedKey): IssuedToken {

@@ -105,6 +105,28 @@ test('HTTP Basic: the password is the key, or the user-id when the password is e
   for (const [name, token, expected] of table) assert.equal(keyFromBasic(token), expected, name)
 })
 
+test('new keys: removed or changed keys stop working with their tokens; unchanged ones keep theirs', () => {
+  const store = credentials()
+  const reader = store.issue(store.identifyKey(READ_KEY)!)
+  const ops = store.issue(store.identifyKey(ADMIN_KEY)!)
+  const NEW_KEY = 'new-key-0123456789abcdef'
+  const { revokedKeys } = store.replaceKeys([
+    { name: 'ops', digest: sha256(ADMIN_KEY), scopes: ['read', 'secrets', 'admin'] },
+    { name: 'bot', digest: sha256(NEW_KEY), scopes: ['read'] }
+  ])
+  assert.deepEqual(revokedKeys, ['reader'])
+  assert.equal(store.authenticate(READ_KEY), null, 'the removed key')
+  assert.equal(store.authenticate(reader.access_token), null, 'its access token')
+  assert.equal(store.refresh(reader.refresh_token, { name: 'reader', scopes: ['read'] }), null, 'its refresh token')
+  assert.deepEqual(store.authenticate(ops.access_token), { name: 'ops', scopes: ['read', 'secrets', 'admin'] }, 'an unchanged key keeps its tokens')
+  assert.deepEqual(store.authenticate(NEW_KEY), { name: 'bot', scopes: ['read'] })
+
+  // The same name with a new secret is a rotation: the old secret and its tokens are gone.
+  assert.deepEqual(store.replaceKeys([{ name: 'ops', digest: sha256('rotated-0123456789abcdef'), scopes: ['read', 'secrets', 'admin'] }]).revokedKeys, ['bot', 'ops'])
+  assert.equal(store.authenticate(ops.access_token), null)
+  assert.equal(store.authenticate(ADMIN_KEY), null)
+})
+
 test('client_secret_basic (RFC 6749 §2.3.1): client_id and client_secret form-decoded after base64; unreadable is null', () => {
   const basic = (text: string) => `Basic ${Buffer.from(text, 'utf8').toString('base64')}`
   const table: Array<[string, string | undefined, { clientId: string, clientSecret: string } | null]> = [
