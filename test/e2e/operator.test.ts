@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
 import { serverEnv } from '../helpers/server-process.js'
 import { missingTool } from '../helpers/required-tool.js'
+import { startRedis } from '../helpers/redis-server.js'
 import { KEYS, snapshotDir, startSimulator } from '../helpers/service.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -113,6 +114,21 @@ test('--check exits 0 on a good configuration and 2 on an unusable SNAPSHOT_DIR,
   const invalid = run(t, serverEnv(simulator, { API_KEYS: `ops:${KEYS.admin}:admin`, REFRESH_MIN_INTERVAL: '30d' }), ['--check'])
   assert.equal(await invalid.exited, 2)
   assert.match(oneLine(invalid.stderr()), /REFRESH_MIN_INTERVAL='30d' is invalid: expected a duration from 1m to 7d/)
+})
+
+test('--check with REDIS_URL asks the fleet\'s Redis: 0 when it answers, 2 when it does not', async (t) => {
+  const redis = await startRedis(t)
+  if (redis === undefined) return
+  const simulator = await startSimulator(t, { clients: 10, seed: 4 })
+  const env = { API_KEYS: `ops:${KEYS.admin}:admin`, SNAPSHOT_DIR: snapshotDir(t), REDIS_URL: redis.url }
+  const up = run(t, serverEnv(simulator, env), ['--check'])
+  assert.equal(await up.exited, 0, up.stderr())
+  assert.match(up.stdout(), /REDIS_URL: answers; no snapshot published yet/)
+  await redis.stop()
+  const down = run(t, serverEnv(simulator, env), ['--check'])
+  assert.equal(await down.exited, 2)
+  assert.match(down.stdout(), /REDIS_URL: does not answer/)
+  assert.equal(simulator.requestCount('oauth/token') + simulator.dataRequestCount(), 0, 'HubSoft is not asked anything')
 })
 
 test('a port in use ends start-up with one plain line naming it', async (t) => {
