@@ -1,25 +1,15 @@
 // One replica of a fleet under measurement (REDIS_URL set): buildApp against the bench's
 // simulator and Redis, started on request so the bench can time its first ingest: the leader's
 // fetch, build and publication, or a follower's download from Redis and build. Runs compiled.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { serve } from './ipc.js'
 import { BENCH_KEYS } from './keys.js'
+import { benchServiceEnv } from './service-env.js'
 
-const snapshotDir = mkdtempSync(join(tmpdir(), 'hubsoft-bff-bench-fleet-'))
-process.once('exit', () => rmSync(snapshotDir, { recursive: true, force: true }))
 const config = loadConfig({
-  HUBSOFT_URL: process.env.BENCH_HUBSOFT_URL,
-  HUBSOFT_CLIENT_ID: process.env.BENCH_CLIENT_ID,
-  HUBSOFT_CLIENT_SECRET: process.env.BENCH_CLIENT_SECRET,
-  HUBSOFT_USERNAME: process.env.BENCH_USERNAME,
-  HUBSOFT_PASSWORD: process.env.BENCH_PASSWORD,
+  ...benchServiceEnv('hubsoft-bff-bench-fleet-'),
   API_KEYS: `bench-read:${BENCH_KEYS.read}:read`,
-  HUBSOFT_TIMEOUT_MS: '120000',
-  SNAPSHOT_DIR: snapshotDir,
   REDIS_URL: process.env.BENCH_REDIS_URL,
   REDIS_KEY_PREFIX: 'bench:',
   LOG_LEVEL: 'warn'

@@ -4,9 +4,7 @@
 // delay while a refresh runs, where resident memory lives, the log level (the lookup is also
 // measured at warn), and the parse-only baseline (the same pages fetched and JSON.parse-d,
 // nothing built).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { getHeapSpaceStatistics } from 'node:v8'
 import { buildApp } from '../src/app.js'
@@ -15,19 +13,11 @@ import { fetchClientPages } from '../src/upstream/fetch-clientes.js'
 import { HubsoftClient } from '../src/upstream/hubsoft-client.js'
 import { serve } from './ipc.js'
 import { BENCH_KEYS } from './keys.js'
+import { benchServiceEnv } from './service-env.js'
 
-const snapshotDir = mkdtempSync(join(tmpdir(), 'hubsoft-bff-bench-'))
-process.once('exit', () => rmSync(snapshotDir, { recursive: true, force: true }))
 const config = loadConfig({
-  HUBSOFT_URL: process.env.BENCH_HUBSOFT_URL,
-  HUBSOFT_CLIENT_ID: process.env.BENCH_CLIENT_ID,
-  HUBSOFT_CLIENT_SECRET: process.env.BENCH_CLIENT_SECRET,
-  HUBSOFT_USERNAME: process.env.BENCH_USERNAME,
-  HUBSOFT_PASSWORD: process.env.BENCH_PASSWORD,
+  ...benchServiceEnv('hubsoft-bff-bench-'),
   API_KEYS: `bench-read:${BENCH_KEYS.read}:read,bench-secrets:${BENCH_KEYS.secrets}:secrets`,
-  HUBSOFT_TIMEOUT_MS: '120000',
-  // A refresh persists what it built, as in production; into a directory of this run's own.
-  SNAPSHOT_DIR: snapshotDir,
   // The load generator is one key sending tens of thousands of requests a second: the per-key
   // limit (default 600 a minute) would measure 429s. Everything else stays as deployed.
   RATE_LIMIT_MAX: '999999999',
