@@ -108,7 +108,7 @@ export class Credentials {
   /**
    * The verdict on each recently presented secret: an integration sends the same key on every
    * request, and its SHA-256 plus the comparisons cost more than the rest of a lookup's auth.
-   * Keys only change with a restart, so a verdict never goes stale; wrong guesses are
+   * Keys change only through replaceKeys, which forgets every verdict; wrong guesses are
    * remembered too (bounded), so repeating one costs nothing either.
    */
   readonly #verdicts: LRUCache<string, { readonly key: AuthenticatedKey | null }>
@@ -167,6 +167,8 @@ export class Credentials {
     const kept = (old: ApiKeyConfig) => keys.some((key) => key.name === old.name && key.digest.equals(old.digest) && key.scopes.join('+') === old.scopes.join('+'))
     const revoked = new Set(this.#keys.filter((old) => !kept(old)).map((old) => old.name))
     this.#keys = keys
+    // A remembered verdict names the old keys: a removed key would keep working, a new one stay refused.
+    this.#verdicts.clear()
     for (const tokens of [this.#accessTokens, this.#refreshTokens]) {
       for (const [digest, grant] of tokens.entries()) if (revoked.has(grant.key.name)) tokens.delete(digest)
     }
