@@ -8,18 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, kill, spawnRedis } from '../test/helpers/redis-process.js'
 import { Worker } from './ipc.js'
+import type { Figure } from './figure.js'
 
 const MiB = 1024 * 1024
-
-export interface FleetFigure {
-  readonly figure: string
-  readonly value: number
-  readonly unit: string
-  readonly baseline?: number
-  readonly ratio?: number
-  readonly target?: { readonly op: '≥' | '≤', readonly bound: number }
-  readonly note?: string
-}
 
 export interface FleetBenchOptions {
   /** The compiled bench directory (dist-bench/bench/). */
@@ -40,7 +31,7 @@ async function startRedis (dir: string): Promise<{ url: string, stop: () => Prom
 interface Started { ms: number, rssPeak: number, clients: number, version: string, role: string, upstreamRequests: number, publishedBytes: number }
 interface Memory { rss: number, rawJsonBytes: number }
 
-export async function fleetFigures ({ compiled, serviceEnv, log }: FleetBenchOptions): Promise<FleetFigure[]> {
+export async function fleetFigures ({ compiled, serviceEnv, log }: FleetBenchOptions): Promise<Figure[]> {
   const dir = await mkdtemp(join(tmpdir(), 'hubsoft-bff-bench-redis-'))
   const redis = await startRedis(dir)
   if (redis === null) {

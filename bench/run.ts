@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { request } from 'undici'
+import type { Figure } from './figure.js'
 import { fleetFigures } from './fleet.js'
 import { collectAnswers } from './answers.js'
 import { pickGenerator } from './generator.js'
@@ -40,17 +41,6 @@ const RESULTS = new URL('./results/', import.meta.url).pathname
 const COMPILED = new URL('../dist-bench/bench/', import.meta.url).pathname
 const AUTH = { authorization: `Bearer ${BENCH_KEYS.read}` }
 const MiB = 1024 * 1024
-
-interface Figure {
-  readonly figure: string
-  readonly value: number
-  readonly unit: string
-  readonly baseline?: number
-  /** value / baseline, or the value itself for absolute targets. */
-  readonly ratio?: number
-  readonly target?: { readonly op: '≥' | '≤', readonly bound: number }
-  readonly note?: string
-}
 
 function passes (figure: Figure): boolean | null {
   if (figure.target === undefined) return null
