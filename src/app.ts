@@ -27,7 +27,7 @@ import { parseQueryString } from './hubsoft/query-string.js'
 import { registerFleetMetrics } from './metrics/fleet-metrics.js'
 import { ServiceMetrics } from './metrics/service-metrics.js'
 import type { Timers } from './refresh/backoff.js'
-import { buildLogger } from './log.js'
+import { buildLogger, requestLoggerFactory } from './log.js'
 import { FleetCoordinator } from './fleet/coordinator.js'
 import { refreshPeriodMs } from './refresh/period.js'
 import { Refresher } from './refresh/refresher.js'
@@ -83,6 +83,8 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     loggerInstance: deps.logger ?? buildLogger({ level: config.logLevel }),
     // One line per request, written by the audit plugin, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // request.log makes its pino child only when a line is written (log.ts).
+    childLoggerFactory: requestLoggerFactory,
     // Long query strings are abuse, not lookups. Query strings are read as HubSoft reads them
     // (empty = absent), and `/cliente/` reaches `/cliente`, as on HubSoft (README, "Drop-in").
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true, querystringParser: readQueryString },

@@ -7,6 +7,33 @@
  * `106.820.836-81` → `106.***.***-81`. Values with fewer than eight are starred whole.
  */
 export function maskValue (value: string): string {
+  // Plain ASCII (every CPF/CNPJ, phone and most logins): one pass over the characters, where
+  // the Unicode classes cost a regular expression twice (URL masking runs once per request).
+  let alphanumerics = 0
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i)
+    if (code >= 0x80) return maskUnicodeValue(value)
+    if (isAsciiAlphanumeric(code)) alphanumerics++
+  }
+  let masked = ''
+  let seen = 0
+  for (let i = 0; i < value.length; i++) {
+    if (!isAsciiAlphanumeric(value.charCodeAt(i))) {
+      masked += value[i]!
+      continue
+    }
+    seen++
+    masked += alphanumerics >= 8 && (seen <= 3 || seen > alphanumerics - 2) ? value[i]! : '*'
+  }
+  return masked
+}
+
+/** `\p{L}\p{N}` within ASCII. */
+function isAsciiAlphanumeric (code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+}
+
+function maskUnicodeValue (value: string): string {
   const alphanumerics = value.match(/[\p{L}\p{N}]/gu)?.length ?? 0
   let seen = 0
   return value.replace(/[\p{L}\p{N}]/gu, (character) => {
@@ -42,8 +69,20 @@ export const SECRET_TEXT = '[redacted: the text names a password]'
 
 /** Whether a whole value (a decoded URL segment or parameter) is shaped like a CPF, CNPJ, phone or e-mail. */
 export function looksPersonal (value: string): boolean {
+  // Each shape needs an @ or two digits; most URL segments and parameters have neither.
+  if (!value.includes('@') && digitCount(value, 2) < 2) return false
   const trimmed = value.trim()
   return EMAIL_VALUE.test(trimmed) || DOCUMENT_OR_PHONE_VALUE.test(trimmed.replace(DOCUMENT_PUNCTUATION, ''))
+}
+
+/** The digits in `text`, counted up to `enough`. */
+export function digitCount (text: string, enough: number): number {
+  let digits = 0
+  for (let i = 0; i < text.length && digits < enough; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 0x30 && code <= 0x39) digits++
+  }
+  return digits
 }
 
 /**

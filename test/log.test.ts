@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
-import { buildLogger, logsInfo, maskUrl, maskValue, requestLineLogger } from '../src/log.js'
+import { buildLogger, logsInfo, maskUrl, maskValue, requestLineWriter } from '../src/log.js'
 import { logLeaks } from './helpers/service.js'
 
 test('maskValue keeps the first three and last two letters or digits, punctuation kept', () => {
@@ -65,16 +65,30 @@ test('the logger redacts credentials by path and masks the request URL', () => {
   assert.match(text, /cpf_cnpj\/106\*{6}81/)
 })
 
-test('the request line logger writes the request through the masking serializer, never its headers', () => {
+test('the request line is the line pino writes for the same fields, the request through the masking serializer, never its headers', () => {
   const lines: string[] = []
   const logger = buildLogger({ level: 'info', destination: { write: (line: string) => { lines.push(line) } } })
-  const request = { method: 'GET', url: '/api/v1/integracao/cliente/all/cpf_cnpj/10682083681', headers: { authorization: 'Bearer hbat_secret-token-value' }, ip: '127.0.0.1' }
-  requestLineLogger(logger).info({ req: request, res: { statusCode: 200 } }, 'data request')
-  assert.equal(lines.length, 1)
-  const line = JSON.parse(lines[0]!) as { req: Record<string, unknown>, res: { statusCode: number } }
-  assert.deepEqual(line.req, { method: 'GET', url: '/api/v1/integracao/cliente/all/cpf_cnpj/106******81', remoteAddress: '127.0.0.1' })
-  assert.equal(line.res.statusCode, 200)
-  assert.equal(lines[0]!.includes('hbat_'), false)
+  const request = { method: 'GET', url: '/api/v1/integracao/cliente/all/cpf_cnpj/10682083681', host: 'bff.example', headers: { authorization: 'Bearer hbat_secret-token-value' }, ip: '127.0.0.1', socket: { remotePort: 51234 } }
+  const cases = [
+    { msg: 'data request' as const, reqId: 'nginx-7f3a', req: request, statusCode: 200, responseTime: 1.25, audit: { keyName: 'reader', route: '/api/v1/integracao/cliente/all/cpf_cnpj/:cpf_cnpj', status: 200, results: 1 } },
+    { msg: 'request completed' as const, reqId: 'a"b', req: { method: 'GET', url: '/health' }, statusCode: 503, responseTime: Number.NaN }
+  ]
+  const write = requestLineWriter(logger)
+  for (const { msg, reqId, req, statusCode, responseTime, audit } of cases) {
+    write({ msg, reqId, req, statusCode, responseTime, audit })
+    logger.child({ reqId }).info({ req, res: { statusCode }, responseTime, audit }, msg)
+  }
+  assert.equal(lines.length, 4)
+  const parsed = lines.map((line) => {
+    assert.ok(line.endsWith('}\n'), 'one line each')
+    const { time, ...rest } = JSON.parse(line) as Record<string, unknown>
+    assert.equal(typeof time, 'number')
+    return rest
+  })
+  assert.deepEqual(parsed[0], parsed[1])
+  assert.deepEqual(parsed[2], parsed[3])
+  assert.deepEqual(parsed[0]!.req, { method: 'GET', url: '/api/v1/integracao/cliente/all/cpf_cnpj/106******81', host: 'bff.example', remoteAddress: '127.0.0.1', remotePort: 51234 })
+  assert.equal(lines.some((line) => line.includes('hbat_') || line.includes('10682083681')), false)
 })
 
 test('logsInfo follows the service logger\'s level as it changes', () => {

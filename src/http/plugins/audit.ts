@@ -2,10 +2,10 @@
 // and masked URL), status and time, and for a data request the audit — which key asked which
 // route, how many clients it got. Never the data, the query values or the raw URL. It replaces
 // Fastify's own two lines per request (app.ts turns them off), and is built only from safe
-// values, so it goes through the logger without path redaction (log.ts, requestLineLogger).
+// values, so it is written without pino's serializers and path redaction (log.ts, requestLineWriter).
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { logsInfo, requestLineLogger } from '../../log.js'
+import { logsInfo, requestLineWriter } from '../../log.js'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -21,17 +21,17 @@ export function recordResultCount (reply: FastifyReply, count: number): void {
 
 async function auditPlugin (app: FastifyInstance) {
   app.decorateReply('resultCount', null)
-  const lines = requestLineLogger(app.log)
+  const writeLine = requestLineWriter(app.log)
   app.addHook('onResponse', (request, reply, done) => {
-    // The service's level, read per request: the line logger, a child, keeps its own.
+    // The service's level, read per request: it may be changed while the service runs.
     if (!logsInfo(app.log)) return done()
     const { statusCode } = reply
-    const line = { reqId: request.id, req: request, res: { statusCode }, responseTime: reply.elapsedTime }
+    const line = { reqId: request.id, req: request, statusCode, responseTime: reply.elapsedTime }
     if (request.routeOptions.config.access === 'data') {
       const audit = { keyName: request.apiKey?.name ?? null, route: request.routeOptions.url, status: statusCode, results: statusCode === 200 ? reply.resultCount : null }
-      lines.info({ ...line, audit }, 'data request')
+      writeLine({ ...line, msg: 'data request', audit })
     } else {
-      lines.info(line, 'request completed')
+      writeLine({ ...line, msg: 'request completed' })
     }
     done()
   })
