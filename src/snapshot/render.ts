@@ -118,13 +118,20 @@ function * chunked (count: number, runAt: (index: number) => Run, tail: Buffer):
   if (rest !== null) yield rest
 }
 
+/** The end of the list and of the envelope without extra fields: most answers. */
+const PLAIN_TAIL = Buffer.from(']}')
+
+function envelopeTail (extraFields: Record<string, unknown>): Buffer {
+  const tailJson = Object.entries(extraFields).map(([name, value]) => `,${JSON.stringify(name)}:${JSON.stringify(value)}`).join('')
+  return tailJson === '' ? PLAIN_TAIL : Buffer.from(`]${tailJson}}`)
+}
+
 /**
  * The envelope `{"status":"success","msg":…,"clientes":[…]<extra>}`; `extraFields` is
  * appended after the list as `,"name":value` pairs (the paginated route's `paginacao`).
  */
 export function renderClientes (snapshot: Snapshot, positions: readonly number[], projection: Projection, extraFields: Record<string, unknown> = {}): RenderedBody {
-  const tailJson = Object.entries(extraFields).map(([name, value]) => `,${JSON.stringify(name)}:${JSON.stringify(value)}`).join('')
-  const tail = Buffer.from(`]${tailJson}}`)
+  const tail = envelopeTail(extraFields)
   const prepared = isPreparedProjection(projection)
   const { redactSecrets } = projection
   const single = (bytes: Buffer): Run => ({ bytes, count: 1 })

@@ -61,6 +61,8 @@ export function selectPositions (snapshot: Snapshot, selection: Selection): numb
     const pool = candidates ?? Array.from({ length: snapshot.size }, (_, position) => position)
     return firstInOrder(pool.filter(keep), compare, end).slice(offset)
   }
+  // A lookup by CPF/CNPJ: one client, nothing to order.
+  if (candidates?.length === 1) return keep(candidates[0]!) ? [candidates[0]!].slice(offset, end) : []
   if (candidates !== undefined && candidates.length <= DIRECT_SORT_MAX) {
     const compareFacts = compareClientes(ordering)
     return candidates.filter(keep)

@@ -41,6 +41,31 @@ test('check digit helpers', () => {
   assert.equal(isValidCpf('1068208368A'), false)
 })
 
+test('check digits agree with the mod-11 definition on random bases', () => {
+  // The definition, written as the Receita Federal states it: each digit is the weighted sum of
+  // the characters before it (ASCII code minus 48) mod 11, 0 for a remainder below 2, else 11 minus it.
+  const digit = (values: number[], weights: number[]) => {
+    const remainder = values.reduce((sum, v, i) => sum + v * weights[i]!, 0) % 11
+    return remainder < 2 ? 0 : 11 - remainder
+  }
+  const both = (base: string, weights: (length: number) => number[]) => {
+    const values = [...base].map((c) => c.charCodeAt(0) - 48)
+    const first = digit(values, weights(values.length))
+    return `${first}${digit([...values, first], weights(values.length + 1))}`
+  }
+  const cpfWeights = (length: number) => Array.from({ length }, (_, i) => length + 1 - i)
+  const cnpjWeights = (length: number) => [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2].slice(13 - length)
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+  let seed = 7
+  const random = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n }
+  for (let round = 0; round < 2000; round++) {
+    const cpf = Array.from({ length: 9 }, () => String(random(10))).join('')
+    assert.equal(cpfCheckDigits(cpf), both(cpf, cpfWeights), cpf)
+    const cnpj = Array.from({ length: 12 }, () => alphabet[random(round % 2 === 0 ? 10 : 36)]).join('')
+    assert.equal(cnpjCheckDigits(cnpj), both(cnpj, cnpjWeights), cnpj)
+  }
+})
+
 test('cpfCnpjIndexKey keeps letters and digits only', () => {
   assert.equal(cpfCnpjIndexKey('106.820.836-81'), '10682083681')
   assert.equal(cpfCnpjIndexKey('12.abc.345/01de-35'), '12ABC34501DE35')
