@@ -1,26 +1,21 @@
-// @fastify/caching for the Cache-Control policy of everything that sets none: `no-cache` on
-// 2xx, `no-store` on errors. Its own If-None-Match check matches the ETag alone — not the URL,
-// the caller's scope or the snapshot — and runs before authentication (a stranger could probe
-// which answers exist), so it gets a store that forgets everything and can never answer 304;
-// reply/snapshot-reply.ts does the conditional requests itself (RFC 9110 §13.1).
-import caching from '@fastify/caching'
-import type { AbstractCacheCompliantObject } from '@fastify/caching'
+// The Cache-Control policy of every answer that sets none: `no-cache` on 2xx (a cache may keep
+// it but must revalidate), `no-store` on everything else, so a browser never serves a stale
+// error. Answers from the snapshot set their own (reply/snapshot-reply.ts), and so do the
+// conditional requests: ETag and 304 are worked out there, after authentication, per scope
+// and snapshot (RFC 9110 §13.1).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 
-/** An abstract-cache store that keeps nothing: every lookup misses. */
-const forgetfulStore = {
-  get (_key: unknown, done?: (error: unknown, result: null) => void) {
-    if (done === undefined) return Promise.resolve(null)
-    done(null, null)
-  },
-  set (_key: unknown, _value: unknown, _ttl: number, done?: (error: unknown, result: unknown) => void) {
-    done?.(null, undefined)
-  }
-} as AbstractCacheCompliantObject
+export function defaultCacheControl (statusCode: number): string {
+  return statusCode >= 200 && statusCode < 300 ? 'no-cache' : 'no-store'
+}
 
 async function cachingPlugin (app: FastifyInstance) {
-  await app.register(caching, { privacy: caching.privacy.NOCACHE, cache: forgetfulStore })
+  // A callback hook: it runs on every answer and has nothing to wait for.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', defaultCacheControl(reply.statusCode))
+    done(null, payload)
+  })
 }
 
 export default fp(cachingPlugin, { name: 'caching' })
