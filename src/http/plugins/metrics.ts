@@ -11,7 +11,7 @@ export interface MetricsPluginOptions {
 }
 
 async function metricsPlugin (app: FastifyInstance, { metrics }: MetricsPluginOptions) {
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.answered({
       route: request.routeOptions.url ?? null,
       method: request.method,
@@ -20,6 +20,7 @@ async function metricsPlugin (app: FastifyInstance, { metrics }: MetricsPluginOp
       errorCode: reply.errorCode,
       seconds: reply.elapsedTime / 1000
     })
+    done()
   })
 
   // What Prometheus scrapes; any key may read it (scrape with `authorization: credentials_file`).

@@ -19,8 +19,9 @@ export function requestIdOf (request: IncomingMessage): string {
 
 async function requestIdPlugin (app: FastifyInstance) {
   // Set first thing, so error answers (401, 429, 503) carry it too.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id)
+    done()
   })
 }
 

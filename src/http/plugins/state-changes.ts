@@ -39,23 +39,29 @@ function crossSiteProblem (request: FastifyRequest): string | null {
   }
 }
 
+/** Why a state-changing request is refused (415 or 403), or null when it may go on. */
+function changeRefusal (request: FastifyRequest): Error | null {
+  if (hasBody(request)) {
+    const type = (request.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase()
+    const documented = documentedTypes(request)
+    if (!documented.includes(type)) {
+      return new UnsupportedMediaTypeError(documented.length === 0 ? 'This route reads no request body' : `This route reads a body of ${documented.join(' or ')} only`)
+    }
+  }
+  if (request.routeOptions.config.access === undefined) return null
+  const crossSite = crossSiteProblem(request)
+  if (crossSite !== null) return new ForbiddenError(`A change is refused from another site (${crossSite})`)
+  if (request.credentialReplayable) {
+    return new ForbiddenError('HTTP Basic, which a browser resends by itself, never authorises a change: send Authorization: Bearer <key or token> or X-API-Key')
+  }
+  return null
+}
+
 async function stateChangesPlugin (app: FastifyInstance) {
-  // preParsing: after auth has named the caller and before any body is read.
-  app.addHook('preParsing', async (request) => {
-    if (SAFE_METHODS.has(request.method)) return
-    if (hasBody(request)) {
-      const type = (request.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase()
-      const documented = documentedTypes(request)
-      if (!documented.includes(type)) {
-        throw new UnsupportedMediaTypeError(documented.length === 0 ? 'This route reads no request body' : `This route reads a body of ${documented.join(' or ')} only`)
-      }
-    }
-    if (request.routeOptions.config.access === undefined) return
-    const crossSite = crossSiteProblem(request)
-    if (crossSite !== null) throw new ForbiddenError(`A change is refused from another site (${crossSite})`)
-    if (request.credentialReplayable) {
-      throw new ForbiddenError('HTTP Basic, which a browser resends by itself, never authorises a change: send Authorization: Bearer <key or token> or X-API-Key')
-    }
+  // preParsing: after auth has named the caller and before any body is read. A callback hook:
+  // on GET (every lookup) it has nothing to do.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
+    done(SAFE_METHODS.has(request.method) ? null : changeRefusal(request), payload)
   })
 }
 

@@ -92,6 +92,18 @@ function allows (key: AuthenticatedKey, access: RequiredAccess): boolean {
   return key.scopes.includes('read') || key.scopes.includes('secrets')
 }
 
+/** Why the route does not let this caller in (401 or 403), or null when it does. */
+function refusalOf (request: FastifyRequest): Error | null {
+  const access = request.routeOptions.config.access
+  if (access === undefined) return null
+  const key = request.apiKey
+  if (key === null) {
+    if (request.credentialProblem === 'missing') return new UnauthorizedError('An API key is required: send Authorization: Bearer <key or token>, X-API-Key: <key>, or (a browser) Basic with the key as the password')
+    return new UnauthorizedError('The API key or token is not valid (tokens expire; ask /oauth/token for a new one)')
+  }
+  return allows(key, access) ? null : new ForbiddenError(`The key '${key.name}' lacks the scope this route needs (${access === 'admin' ? 'admin' : 'read or secrets'})`)
+}
+
 async function authPlugin (app: FastifyInstance, options: AuthPluginOptions) {
   const credentials = new Credentials(options)
   app.decorate('credentials', credentials)
@@ -99,7 +111,20 @@ async function authPlugin (app: FastifyInstance, options: AuthPluginOptions) {
   app.decorateRequest('credentialProblem', null)
   app.decorateRequest('credentialReplayable', false)
 
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks, as every hook on the lookup path: nothing here waits, and an async hook
+  // costs a promise and a microtask per request.
+  app.addHook('onRequest', (request, _reply, done) => {
+    identify(request)
+    done()
+  })
+
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    const refusal = refusalOf(request)
+    if (refusal instanceof UnauthorizedError) reply.header('www-authenticate', authenticateChallenges(request))
+    done(refusal, payload)
+  })
+
+  function identify (request: FastifyRequest): void {
     if (request.routeOptions.config.access === undefined) return
     const presented = presentedCredential(request)
     if ('problem' in presented) {
@@ -109,19 +134,7 @@ async function authPlugin (app: FastifyInstance, options: AuthPluginOptions) {
     request.credentialReplayable = presented.replayable === true
     request.apiKey = credentials.authenticate(presented.secret)
     if (request.apiKey === null) request.credentialProblem = 'invalid'
-  })
-
-  app.addHook('preParsing', async (request, reply) => {
-    const access = request.routeOptions.config.access
-    if (access === undefined) return
-    const key = request.apiKey
-    if (key === null) {
-      reply.header('www-authenticate', authenticateChallenges(request))
-      if (request.credentialProblem === 'missing') throw new UnauthorizedError('An API key is required: send Authorization: Bearer <key or token>, X-API-Key: <key>, or (a browser) Basic with the key as the password')
-      throw new UnauthorizedError('The API key or token is not valid (tokens expire; ask /oauth/token for a new one)')
-    }
-    if (!allows(key, access)) throw new ForbiddenError(`The key '${key.name}' lacks the scope this route needs (${access === 'admin' ? 'admin' : 'read or secrets'})`)
-  })
+  }
 }
 
 export default fp(authPlugin, { name: 'auth' })

@@ -109,8 +109,11 @@ async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleInter
   app.decorateReply('holdFullDumpSlot', function (this: FastifyReply) { holdFullDumpSlot(this) })
 
   // preHandler: after auth and validation, so neither strangers nor bad queries take a slot.
-  app.addHook('preHandler', async (request, reply) => {
+  // A callback hook (most requests are no full download); a full_dump_busy thrown here is
+  // answered by Fastify's hook runner like any refusal.
+  app.addHook('preHandler', (request, reply, done) => {
     if (isFullDump(request)) holdFullDumpSlot(reply)
+    done()
   })
 }
 
