@@ -15,6 +15,7 @@ import type { ServicoCounts } from '../snapshot/servico-counts.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { UpstreamCounters } from '../upstream/hubsoft-client.js'
 import { SERVICE_VERSION } from '../version.js'
+import { RequestSeries } from './request-series.js'
 
 const PREFIX = 'hubsoft_bff_'
 /** Lookups take a millisecond; a full download, seconds. */
@@ -35,11 +36,6 @@ export interface RefreshAttemptLabels {
 export function refreshAttemptLabels (result: RefreshOutcome): RefreshAttemptLabels {
   const status = result.httpStatus === undefined ? '' : String(result.httpStatus)
   return { trigger: result.trigger, ...metricLabels(result.outcome, result.reason), status }
-}
-
-interface RequestSeries {
-  readonly requests: ReturnType<Counter<'route' | 'method' | 'status_code' | 'key'>['labels']>
-  readonly duration: ReturnType<Histogram<'route' | 'method' | 'status_code'>['labels']>
 }
 
 /** One answered request, as the metrics label it. */
@@ -81,9 +77,7 @@ export class ServiceMetrics {
   readonly #own = new Registry()
   /** This app's metrics and the process's, merged at the first scrape (once collectFrom registered its own). */
   #merged: Registry | null = null
-  readonly #requests: Counter<'route' | 'method' | 'status_code' | 'key'>
-  readonly #durations: Histogram<'route' | 'method' | 'status_code'>
-  readonly #requestSeries = new Map<string, RequestSeries>()
+  readonly #requests = new RequestSeries(HTTP_BUCKETS_SECONDS)
   readonly #errors: Counter<'route' | 'code'>
   readonly #rateLimited: Counter<'key'>
   readonly #shed: Counter<'reason'>
@@ -103,8 +97,9 @@ export class ServiceMetrics {
 
   constructor () {
     const registers = [this.#own]
-    this.#requests = new Counter({ name: `${PREFIX}http_requests_total`, help: 'HTTP requests answered, by route template (unmatched for unknown paths), method, status code and API key name (anonymous without a valid key).', labelNames: ['route', 'method', 'status_code', 'key'], registers })
-    this.#durations = new Histogram({ name: `${PREFIX}http_request_duration_seconds`, help: 'Time from a request\'s arrival to its answer being sent, by route template, method and status code.', labelNames: ['route', 'method', 'status_code'], buckets: HTTP_BUCKETS_SECONDS, registers })
+    // Not prom-client classes, but what its Registry reads of one: a name and get() (request-series.ts).
+    this.#own.registerMetric(this.#requests.counter(`${PREFIX}http_requests_total`, 'HTTP requests answered, by route template (unmatched for unknown paths), method, status code and API key name (anonymous without a valid key).') as unknown as Counter)
+    this.#own.registerMetric(this.#requests.histogram(`${PREFIX}http_request_duration_seconds`, 'Time from a request\'s arrival to its answer being sent, by route template, method and status code.') as unknown as Histogram)
     this.#errors = new Counter({ name: `${PREFIX}http_errors_total`, help: 'Error envelopes answered, by route template and error code (see the README\'s error table).', labelNames: ['route', 'code'], registers })
     this.#rateLimited = new Counter({ name: `${PREFIX}rate_limited_requests_total`, help: 'Requests refused with 429 rate_limited (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW), by API key name (anonymous: counted per address).', labelNames: ['key'], registers })
     this.#shed = new Counter({ name: `${PREFIX}shed_requests_total`, help: 'Requests refused with 503 to protect the process: overloaded (event loop, heap or RSS bound) or full_dump_busy (FULL_DUMP_CONCURRENCY).', labelNames: ['reason'], registers })
@@ -210,29 +205,11 @@ export class ServiceMetrics {
     const routeLabel = route ?? 'unmatched'
     const methodLabel = KNOWN_METHODS.has(method) ? method : 'other'
     const key = keyName ?? 'anonymous'
-    const series = this.#seriesOf(routeLabel, methodLabel, statusCode, key)
-    series.requests.inc()
-    series.duration.observe(seconds)
+    this.#requests.record(routeLabel, methodLabel, statusCode, key, seconds)
     if (errorCode === null) return
     this.#errors.inc({ route: routeLabel, code: errorCode })
     if (errorCode === 'rate_limited') this.#rateLimited.inc({ key })
     else if (SHED_CODES.has(errorCode)) this.#shed.inc({ reason: errorCode })
-  }
-
-  /**
-   * The request counter's and duration histogram's series for these labels, looked up once:
-   * prom-client hashes a label object on every call, a third of what counting a request cost.
-   * Routes are templates, methods and keys a closed set, so the labels combine into few series.
-   */
-  #seriesOf (route: string, method: string, statusCode: number, key: string): RequestSeries {
-    const id = `${route} ${method} ${statusCode} ${key}`
-    let series = this.#requestSeries.get(id)
-    if (series === undefined) {
-      const status = String(statusCode)
-      series = { requests: this.#requests.labels({ route, method, status_code: status, key }), duration: this.#durations.labels({ route, method, status_code: status }) }
-      this.#requestSeries.set(id, series)
-    }
-    return series
   }
 
   /** Counts a connection refused at accept, or cut before its answer was complete. */
