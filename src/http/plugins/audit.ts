@@ -26,13 +26,15 @@ async function auditPlugin (app: FastifyInstance) {
     // The service's level, read per request: it may be changed while the service runs.
     if (!logsInfo(app.log)) return done()
     const { statusCode } = reply
-    const line = { reqId: request.id, req: request, statusCode, responseTime: reply.elapsedTime }
-    if (request.routeOptions.config.access === 'data') {
-      const audit = { keyName: request.apiKey?.name ?? null, route: request.routeOptions.url, status: statusCode, results: statusCode === 200 ? reply.resultCount : null }
-      writeLine({ ...line, msg: 'data request', audit })
-    } else {
-      writeLine({ ...line, msg: 'request completed' })
-    }
+    const data = request.routeOptions.config.access === 'data'
+    writeLine({
+      msg: data ? 'data request' : 'request completed',
+      reqId: request.id,
+      req: request,
+      statusCode,
+      responseTime: reply.elapsedTime,
+      audit: data ? { keyName: request.apiKey?.name ?? null, route: request.routeOptions.url, status: statusCode, results: statusCode === 200 ? reply.resultCount : null } : undefined
+    })
     done()
   })
 }

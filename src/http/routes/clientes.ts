@@ -92,7 +92,8 @@ function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
       ndjson: true,
       compressOnce: lookup === null && isDefaultListQuery(query),
       render: cached(request, snapshot, projection, [lookup, query], () => {
-        const positions = selectPositions(snapshot, { ...found, filter: query, ordering: query, offset: query.offset, limit: query.limit })
+        // Fields named one by one: an object spread with added fields costs microseconds in V8 (Node 20).
+        const positions = selectPositions(snapshot, { candidates: found?.candidates, servicoPredicate: found?.servicoPredicate, compare: found?.compare, filter: query, ordering: query, offset: query.offset, limit: query.limit })
         // Bounded by what it costs, not by whether limit is absent: many clients re-rendered.
         if (isCostlyRender(projection, positions.length)) reply.holdFullDumpSlot()
         recordResultCount(reply, positions.length)

@@ -59,7 +59,7 @@ function presentedCredential (request: FastifyRequest): Presented {
       const key = keyFromBasic(token)
       if (key === null) return { problem: 'invalid' }
       const presented = secretOrMissing(key.trim())
-      return 'secret' in presented ? { ...presented, replayable: true } : presented
+      return 'secret' in presented ? { secret: presented.secret, replayable: true } : presented
     }
   }
   const apiKey = request.headers['x-api-key']
