@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
-import { buildLogger, logsInfo, maskUrl, maskValue, requestLineWriter } from '../src/log.js'
+import { buildLogger, logsInfo, maskUrl, maskValue, requestLineWriter, requestLoggerFactory } from '../src/log.js'
 import { logLeaks } from './helpers/service.js'
 
 test('maskValue keeps the first three and last two letters or digits, punctuation kept', () => {
@@ -89,6 +89,26 @@ test('the request line is the line pino writes for the same fields, the request 
   assert.deepEqual(parsed[2], parsed[3])
   assert.deepEqual(parsed[0]!.req, { method: 'GET', url: '/api/v1/integracao/cliente/all/cpf_cnpj/106******81', host: 'bff.example', remoteAddress: '127.0.0.1', remotePort: 51234 })
   assert.equal(lines.some((line) => line.includes('hbat_') || line.includes('10682083681')), false)
+})
+
+test('a request logger writes with the request id, at the service logger\'s level, and makes its child only when it writes', () => {
+  const lines: string[] = []
+  const logger = buildLogger({ level: 'warn', destination: { write: (line: string) => { lines.push(line) } } })
+  let children = 0
+  const counting = { ...logger, level: logger.level, child: (bindings: Record<string, unknown>, options?: object) => { children++; return logger.child(bindings, options) } }
+  const quiet = requestLoggerFactory(counting as unknown as typeof logger, { reqId: 'r-1' }, {})
+  quiet.info('below the level')
+  quiet.debug({ x: 1 }, 'below the level')
+  assert.equal(children, 0, 'nothing written, no child made')
+  assert.equal(quiet.level, 'warn')
+  quiet.error({ err: new Error('boom') }, 'request failed')
+  quiet.warn('second line')
+  assert.equal(children, 1, 'one child for every line of the request')
+  const written = lines.map((line) => JSON.parse(line) as { reqId: string, msg: string, level: number })
+  assert.deepEqual(written.map((line) => [line.reqId, line.msg, line.level]), [['r-1', 'request failed', 50], ['r-1', 'second line', 40]])
+  const nested = quiet.child({ module: 'x' })
+  nested.warn('from a grandchild')
+  assert.equal((JSON.parse(lines[2]!) as { reqId: string, module: string }).module, 'x')
 })
 
 test('logsInfo follows the service logger\'s level as it changes', () => {
