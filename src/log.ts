@@ -5,7 +5,7 @@
 // asynchronously.
 import { pino } from 'pino'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Bindings, ChildLoggerOptions, DestinationStream, LogFn, Logger } from 'pino'
+import type { Bindings, ChildLoggerOptions, DestinationStream, Logger } from 'pino'
 import { looksPersonal, maskValue } from './personal-data.js'
 
 export { maskValue }
@@ -184,23 +184,22 @@ class RequestLogger implements FastifyBaseLogger {
     return this.#child
   }
 
-  #writer (level: LevelName): LogFn {
-    return ((...args: Parameters<LogFn>) => {
-      // Below the level, nothing is made: the check pino would make first.
-      if (this.#child === undefined && !logsAt(this.#parent, level)) return
-      this.#logger()[level](...args)
-    }) as LogFn
+  #write (level: LevelName, args: unknown[]): void {
+    // Below the level, nothing is made: the check pino would make first.
+    if (this.#child === undefined && !logsAt(this.#parent, level)) return
+    (this.#logger()[level] as (...lineArgs: unknown[]) => void)(...args)
   }
 
   get level (): string { return this.#child?.level ?? this.#options.level ?? this.#parent.level }
   set level (level: string) { this.#logger().level = level }
-  readonly fatal = this.#writer('fatal')
-  readonly error = this.#writer('error')
-  readonly warn = this.#writer('warn')
-  readonly info = this.#writer('info')
-  readonly debug = this.#writer('debug')
-  readonly trace = this.#writer('trace')
-  readonly silent: LogFn = () => {}
+  // Methods on the prototype: a request pays for one small object, not a closure per level.
+  fatal (...args: unknown[]): void { this.#write('fatal', args) }
+  error (...args: unknown[]): void { this.#write('error', args) }
+  warn (...args: unknown[]): void { this.#write('warn', args) }
+  info (...args: unknown[]): void { this.#write('info', args) }
+  debug (...args: unknown[]): void { this.#write('debug', args) }
+  trace (...args: unknown[]): void { this.#write('trace', args) }
+  silent (): void {}
   child (bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger { return this.#logger().child(bindings, options) }
 }
 
