@@ -6,7 +6,7 @@
 import { pino } from 'pino'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Bindings, ChildLoggerOptions, DestinationStream, Logger } from 'pino'
-import { looksPersonal, maskValue } from './personal-data.js'
+import { isAsciiDigit, looksPersonal, maskValue } from './personal-data.js'
 
 export { maskValue }
 
@@ -104,8 +104,7 @@ function mayHoldPersonalText (text: string): boolean {
   if (text.includes('@') || (text.includes('.') && text.includes('-'))) return true
   let run = 0
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    run = code >= 0x30 && code <= 0x39 ? run + 1 : 0
+    run = isAsciiDigit(text.charCodeAt(i)) ? run + 1 : 0
     if (run >= 10) return true
   }
   return false

@@ -30,7 +30,12 @@ export function maskValue (value: string): string {
 
 /** `\p{L}\p{N}` within ASCII. */
 function isAsciiAlphanumeric (code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+  return isAsciiDigit(code) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)
+}
+
+/** `\d` for a character code. */
+export function isAsciiDigit (code: number): boolean {
+  return code >= 0x30 && code <= 0x39
 }
 
 function maskUnicodeValue (value: string): string {
@@ -76,11 +81,10 @@ export function looksPersonal (value: string): boolean {
 }
 
 /** The digits in `text`, counted up to `enough`. */
-export function digitCount (text: string, enough: number): number {
+function digitCount (text: string, enough: number): number {
   let digits = 0
   for (let i = 0; i < text.length && digits < enough; i++) {
-    const code = text.charCodeAt(i)
-    if (code >= 0x30 && code <= 0x39) digits++
+    if (isAsciiDigit(text.charCodeAt(i))) digits++
   }
   return digits
 }

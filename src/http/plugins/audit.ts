@@ -26,14 +26,16 @@ async function auditPlugin (app: FastifyInstance) {
     // The service's level, read per request: it may be changed while the service runs.
     if (!logsInfo(app.log)) return done()
     const { statusCode } = reply
-    const data = request.routeOptions.config.access === 'data'
+    // Read once: Fastify builds this object on every access.
+    const route = request.routeOptions
+    const data = route.config.access === 'data'
     writeLine({
       msg: data ? 'data request' : 'request completed',
       reqId: request.id,
       req: request,
       statusCode,
       responseTime: reply.elapsedTime,
-      audit: data ? { keyName: request.apiKey?.name ?? null, route: request.routeOptions.url, status: statusCode, results: statusCode === 200 ? reply.resultCount : null } : undefined
+      audit: data ? { keyName: request.apiKey?.name ?? null, route: route.url, status: statusCode, results: statusCode === 200 ? reply.resultCount : null } : undefined
     })
     done()
   })
