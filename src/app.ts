@@ -179,7 +179,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // Before the limits and auth, so their refusals are counted too.
   await app.register(metricsPlugin, { metrics })
   // Security (SECURITY.md): shedding and limits first, then who the caller is, then the audit.
-  await app.register(limitsPlugin, { limits, pressureSampleIntervalMs: deps.pressureSampleIntervalMs, onFullDumpTimeout: () => metrics.connectionCut('full_dump_timeout') })
+  await app.register(limitsPlugin, { limits, pressureSampleIntervalMs: deps.pressureSampleIntervalMs, onFullDumpTimeout: () => metrics.connectionCut('full_dump_timeout'), now })
   await app.register(authPlugin, { keys: config.apiKeys, accessTokenTtlMs: config.accessTokenTtlMs, now })
   await app.register(stateChangesPlugin)
   await app.register(auditPlugin)

@@ -6,15 +6,15 @@
 // on lists whose unlimited answer is the whole base (a route whose cost shows only once its
 // clients are selected calls `reply.holdFullDumpSlot()` itself),
 // `config.shed: false` on health checks (an orchestrator must never restart a busy but healthy
-// process) and /metrics (ops must see the overload), and @fastify/rate-limit's own
-// `config.rateLimit: false` on health checks.
-import rateLimit from '@fastify/rate-limit'
+// process) and /metrics (ops must see the overload), and `config.rateLimit: false` on health
+// checks.
 import underPressure from '@fastify/under-pressure'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { LimitsConfig } from '../../../config.js'
 import { FullDumpBusyError, OverloadedError, RateLimitedError } from '../../../errors.js'
 import { ConcurrencyGate } from './concurrency-gate.js'
+import { RateWindows } from './rate-windows.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -25,6 +25,8 @@ declare module 'fastify' {
     fullDump?: boolean
     /** false: never shed under load (health checks, /metrics). */
     shed?: boolean
+    /** false: no rate limit (health checks). */
+    rateLimit?: false
   }
   interface FastifyInstance {
     fullDumps: ConcurrencyGate
@@ -57,9 +59,17 @@ export interface LimitsPluginOptions {
   readonly pressureSampleIntervalMs?: number
   /** Told of each download cut at FULL_DUMP_TIMEOUT (metrics count them). */
   readonly onFullDumpTimeout?: () => void
+  /** The clock of the rate limit's windows; tests inject one. */
+  readonly now?: () => number
 }
 
-async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleIntervalMs, onFullDumpTimeout }: LimitsPluginOptions) {
+/** Whom a limit counts: the API key's name (a key and its tokens share it), else the address. */
+function callerOf (request: FastifyRequest): string {
+  // `ip:` cannot start a key name (names hold no colon), so an address never shares a key's budget.
+  return request.apiKey === null ? `ip:${request.ip}` : request.apiKey.name
+}
+
+async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleIntervalMs, onFullDumpTimeout, now = Date.now }: LimitsPluginOptions) {
   await app.register(underPressure, {
     maxEventLoopDelay: limits.maxEventLoopDelayMs,
     maxHeapUsedBytes: limits.maxHeapUsedBytes,
@@ -72,14 +82,21 @@ async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleInter
     }
   })
 
-  // A route-level onRequest hook, so it runs after auth has named the caller.
-  await app.register(rateLimit, {
-    global: true,
-    hook: 'onRequest',
-    max: limits.rateLimitMax,
-    timeWindow: limits.rateLimitWindowMs,
-    keyGenerator: (request) => request.apiKey === null ? `ip:${request.ip}` : `key:${request.apiKey.name}`,
-    errorResponseBuilder: (_request, context) => new RateLimitedError(context.after)
+  // The rate limit: a route-level onRequest hook, so it runs after auth has named the caller, and
+  // a callback one, so a request that passes costs a map lookup. Its headers go out with the 429
+  // only (README, "Decisions").
+  const windows = new RateWindows(limits.rateLimitMax, limits.rateLimitWindowMs)
+  function rateLimit (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
+    const waitMs = windows.hit(callerOf(request), now())
+    if (waitMs === 0) return done()
+    const seconds = Math.ceil(waitMs / 1000)
+    reply.headers({ 'x-ratelimit-limit': windows.max, 'x-ratelimit-remaining': 0, 'x-ratelimit-reset': seconds, 'retry-after': seconds })
+    done(new RateLimitedError(`${seconds} s`))
+  }
+  app.addHook('onRoute', (route) => {
+    if (route.config?.rateLimit === false) return
+    const hooks = route.onRequest
+    route.onRequest = hooks === undefined ? [rateLimit] : Array.isArray(hooks) ? [...hooks, rateLimit] : [hooks, rateLimit]
   })
 
   const fullDumps = new ConcurrencyGate(limits.fullDumpConcurrency, limits.fullDumpPerKey)
@@ -88,7 +105,7 @@ async function limitsPlugin (app: FastifyInstance, { limits, pressureSampleInter
   function holdFullDumpSlot (reply: FastifyReply): void {
     if (reply.fullDumpRelease !== null) return
     const { request } = reply
-    const release = fullDumps.tryAcquire(request.apiKey === null ? `ip:${request.ip}` : `key:${request.apiKey.name}`)
+    const release = fullDumps.tryAcquire(callerOf(request))
     if (typeof release === 'string') {
       reply.header('retry-after', RETRY_AFTER_SECONDS)
       throw new FullDumpBusyError(release === 'full' ? `${fullDumps.max} at once` : `${fullDumps.maxPerHolder} at once for one key`)
