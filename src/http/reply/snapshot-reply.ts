@@ -142,7 +142,11 @@ function formatOf (request: FastifyRequest, ndjson: boolean): AnswerVariant['for
   return wantsPretty(request.query) ? 'pretty' : 'json'
 }
 
-export async function sendFromSnapshot (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, answer: SnapshotAnswer) {
+/**
+ * Sends the answer. Synchronous but for the precompressed /all, whose first request waits for
+ * the compression: an answer that needs no await costs no promise (it runs on every lookup).
+ */
+export function sendFromSnapshot (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, answer: SnapshotAnswer): undefined | Promise<void> {
   const scope = canSeeSecrets(request) ? 'secrets' : 'read'
   const format = formatOf(request, answer.ndjson === true)
   const etag = etagOf(snapshot, request, { scope, route: request.routeOptions.url ?? request.url, query: answer.query, format })
@@ -160,19 +164,26 @@ export async function sendFromSnapshot (request: FastifyRequest, reply: FastifyR
   // If-Modified-Since only counts without If-None-Match (RFC 9110 §13.2.2).
   const ifNoneMatch = request.headers['if-none-match']
   const notModified = ifNoneMatch !== undefined ? ifNoneMatchHits(ifNoneMatch, etag) : notModifiedSince(request.headers['if-modified-since'], snapshot.fetchedAt)
-  if (notModified) return await reply.code(304).send()
+  if (notModified) {
+    reply.code(304).send()
+    return
+  }
 
   if (format === 'ndjson') {
-    return await reply.type(`${NDJSON_TYPE}; charset=utf-8`).send(rewriteBody(answer.render().body, ndjsonRewriter()))
+    reply.type(`${NDJSON_TYPE}; charset=utf-8`).send(rewriteBody(answer.render().body, ndjsonRewriter()))
+    return
   }
   reply.type('application/json; charset=utf-8')
   const encoding = answer.compressOnce === true && format === 'json' ? negotiate(String(request.headers['accept-encoding'] ?? ''), [...PRECOMPRESSED_ENCODINGS]) : null
-  if (encoding !== null) {
-    const compressed = await request.server.precompressed.get(snapshot, scope, encoding, answer.render)
-    return await reply.header('content-encoding', encoding).header('content-length', compressed.length).send(compressed)
-  }
+  if (encoding !== null) return sendPrecompressed(request, reply, snapshot, scope, encoding, answer.render)
   const rendered = answer.render()
   // Large on-demand answers do not know their length up front and go out chunked.
   if (rendered.byteLength !== undefined) reply.header('content-length', rendered.byteLength)
-  return await reply.send(rendered.body)
+  reply.send(rendered.body)
+}
+
+/** The default /all of this scope in `encoding`, compressed on its first request (precompressed.ts). */
+async function sendPrecompressed (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, scope: string, encoding: typeof PRECOMPRESSED_ENCODINGS[number], render: () => RenderedBody): Promise<void> {
+  const compressed = await request.server.precompressed.get(snapshot, scope, encoding, render)
+  reply.header('content-encoding', encoding).header('content-length', compressed.length).send(compressed)
 }

@@ -80,12 +80,12 @@ function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
     return () => projections.render(snapshot, `${projection.redactSecrets ? 'read' : 'secrets'}\n${request.routeOptions.url ?? ''}\n${JSON.stringify(key)}`, render)
   }
 
-  /** The matching clients of the snapshot in the vendor envelope. */
-  async function list (request: FastifyRequest, reply: FastifyReply, { query, lookup = null, find }: ListRequest) {
+  /** The matching clients of the snapshot in the vendor envelope (sent at once but for a precompressed /all, see sendFromSnapshot). */
+  function list (request: FastifyRequest, reply: FastifyReply, { query, lookup = null, find }: ListRequest): undefined | Promise<void> {
     const snapshot = currentSnapshot(refresher, reply, now())
     const found = find?.(snapshot)
     const projection = projectionOf(request, query)
-    return await sendFromSnapshot(request, reply, snapshot, {
+    return sendFromSnapshot(request, reply, snapshot, {
       refresher,
       now: now(),
       query: [lookup, query],
@@ -103,10 +103,10 @@ function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
   }
 
   /** One page of cliente/todos with its paginacao block. */
-  async function page (request: FastifyRequest, reply: FastifyReply, todos: TodosQuery) {
+  function page (request: FastifyRequest, reply: FastifyReply, todos: TodosQuery): undefined | Promise<void> {
     const snapshot = currentSnapshot(refresher, reply, now())
     const projection = projectionOf(request, todos)
-    return await sendFromSnapshot(request, reply, snapshot, {
+    return sendFromSnapshot(request, reply, snapshot, {
       refresher,
       now: now(),
       query: todos,
@@ -143,7 +143,7 @@ export default async function clientesRoutes (app: FastifyInstance, options: Cli
       headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
-  }, async (request, reply) => await answer.list(request, reply, { query: parseListQuery(request.query) }))
+  }, (request, reply) => answer.list(request, reply, { query: parseListQuery(request.query) }))
 
   // Lookup by CPF/CNPJ: several clients may share one.
   routes.get(`${BASE}/all/cpf_cnpj/:cpf_cnpj`, {
@@ -155,12 +155,12 @@ export default async function clientesRoutes (app: FastifyInstance, options: Cli
       headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
-  }, async (request, reply) => {
+  }, (request, reply) => {
     const cpfCnpj = parseCpfCnpjParam(request.params.cpf_cnpj)
     const query = parseListQuery(request.query)
     // A stored value is found even with wrong check digits (legacy data has them); an absent one is judged.
     const find = (snapshot: Snapshot) => lookupCpfCnpj(snapshot, cpfCnpj.key) ?? refuseAbsent(cpfCnpj, request.params.cpf_cnpj)
-    return await answer.list(request, reply, { query, lookup: cpfCnpj.key, find })
+    return answer.list(request, reply, { query, lookup: cpfCnpj.key, find })
   })
 
   routes.get(`${BASE}/all/status/:status_prefixo`, {
@@ -172,10 +172,10 @@ export default async function clientesRoutes (app: FastifyInstance, options: Cli
       headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
-  }, async (request, reply) => {
+  }, (request, reply) => {
     const status = parseStatusPrefixo(request.params.status_prefixo)
     const query = parseListQuery(request.query)
-    return await answer.list(request, reply, { query, lookup: status, find: (snapshot) => lookupStatus(snapshot, status) })
+    return answer.list(request, reply, { query, lookup: status, find: (snapshot) => lookupStatus(snapshot, status) })
   })
 
   routes.get(`${BASE}/all/tecnologia/:tecnologia`, {
@@ -187,10 +187,10 @@ export default async function clientesRoutes (app: FastifyInstance, options: Cli
       headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
-  }, async (request, reply) => {
+  }, (request, reply) => {
     const tecnologia = parseTecnologia(request.params.tecnologia)
     const query = parseListQuery(request.query)
-    return await answer.list(request, reply, { query, lookup: tecnologia, find: (snapshot) => lookupTecnologia(snapshot, tecnologia) })
+    return answer.list(request, reply, { query, lookup: tecnologia, find: (snapshot) => lookupTecnologia(snapshot, tecnologia) })
   })
 
   // The vendor's current paginated route, from the snapshot; a page of up to 500 re-rendered
@@ -203,7 +203,7 @@ export default async function clientesRoutes (app: FastifyInstance, options: Cli
       headers: SnapshotRequestHeadersSchema,
       response: snapshotResponses(TodosEnvelopeSchema)
     }
-  }, async (request, reply) => await answer.page(request, reply, parseTodosQuery(request.query)))
+  }, (request, reply) => answer.page(request, reply, parseTodosQuery(request.query)))
 
   // The vendor's per-lookup route, so integrations can point here instead of HubSoft.
   routes.get(BASE, {
@@ -214,9 +214,9 @@ export default async function clientesRoutes (app: FastifyInstance, options: Cli
       headers: SnapshotRequestHeadersSchema,
       response: listResponses
     }
-  }, async (request, reply) => {
+  }, (request, reply) => {
     const busca = parseBuscaQuery(request.query)
     // The whole parsed busca (term, statuses, field ordering) is what its ETag varies on.
-    return await answer.list(request, reply, { query: buscaListQuery(busca), lookup: busca, find: (snapshot) => lookupBusca(snapshot, busca) })
+    return answer.list(request, reply, { query: buscaListQuery(busca), lookup: busca, find: (snapshot) => lookupBusca(snapshot, busca) })
   })
 }
