@@ -25,8 +25,8 @@ test('the unit is sandboxed as the README says: throwaway user, one state direct
 
 test('its settings are variables the service knows and accepts, and keep the snapshot in the state directory', () => {
   const environment = unitEnvironment()
-  // Besides the service's own: NODE_ENV, and glibc's allocator settings (README, Performance).
-  const known = new Set([...configurationVariables(), 'NODE_ENV', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_'])
+  // Besides the service's own: NODE_ENV, glibc's allocator settings and V8's heap flag (README, Performance).
+  const known = new Set([...configurationVariables(), 'NODE_ENV', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'NODE_OPTIONS'])
   for (const name of Object.keys(environment)) assert.ok(known.has(name), `${name} is in the README Configuration table`)
   assert.equal(environment.SNAPSHOT_DIR, `/var/lib/${unitValues('StateDirectory')[0]!}`)
   assert.equal(environment.API_KEYS_FILE, `/run/credentials/hubsoft-bff.service/${unitValues('LoadCredential')[0]!.split(':')[0]!}`)
