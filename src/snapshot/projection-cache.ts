@@ -28,17 +28,23 @@ export interface ProjectionCacheStats {
   readonly misses: number
 }
 
+/** A cached answer: its bytes, and how many clients they list. */
+interface CachedAnswer {
+  readonly body: Buffer
+  readonly clients: number
+}
+
 export class ProjectionCache {
-  readonly #bodies: LRUCache<string, Buffer>
+  readonly #bodies: LRUCache<string, CachedAnswer>
   #version: string | null = null
   #hits = 0
   #misses = 0
 
   constructor (maxBytes = PROJECTION_CACHE_BYTES) {
-    this.#bodies = new LRUCache<string, Buffer>({
+    this.#bodies = new LRUCache<string, CachedAnswer>({
       maxSize: maxBytes,
       maxEntrySize: Math.floor(maxBytes / MAX_ENTRY_SHARE),
-      sizeCalculation: entryBytes
+      sizeCalculation: (answer, key) => entryBytes(answer.body, key)
     })
   }
 
@@ -54,11 +60,11 @@ export class ProjectionCache {
     const cached = this.#bodies.get(key)
     if (cached !== undefined) {
       this.#hits++
-      return { body: cached, byteLength: cached.length }
+      return { body: cached.body, byteLength: cached.body.length, clients: cached.clients }
     }
     this.#misses++
     const rendered = render()
-    if (Buffer.isBuffer(rendered.body)) this.#bodies.set(key, rendered.body)
+    if (Buffer.isBuffer(rendered.body)) this.#bodies.set(key, { body: rendered.body, clients: rendered.clients })
     return rendered
   }
 

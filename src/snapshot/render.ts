@@ -16,6 +16,8 @@ export interface RenderedBody {
   readonly body: Buffer | Readable
   /** Known in advance except for large on-demand answers, which go out chunked. */
   readonly byteLength?: number
+  /** How many clients the answer lists (the audit line's `results`), kept wherever the body is. */
+  readonly clients: number
 }
 
 const HEAD = Buffer.from(CLIENTES_ENVELOPE_HEAD)
@@ -149,11 +151,11 @@ export function renderClientes (snapshot: Snapshot, positions: readonly number[]
   const stream = () => Readable.from(chunked(positions.length, runAt, tail), { objectMode: false })
 
   if (!prepared) {
-    if (isCostlyRender(projection, positions.length)) return { body: stream() }
+    if (isCostlyRender(projection, positions.length)) return { body: stream(), clients: positions.length }
     const body = whole()
-    return { body, byteLength: body.length }
+    return { body, byteLength: body.length, clients: positions.length }
   }
   let byteLength = HEAD.length + tail.length + Math.max(0, positions.length - 1)
   for (const position of positions) byteLength += snapshot.preparedDefault.byteLength(position, projection.redactSecrets)
-  return { body: byteLength <= SINGLE_BUFFER_MAX ? whole() : stream(), byteLength }
+  return { body: byteLength <= SINGLE_BUFFER_MAX ? whole() : stream(), byteLength, clients: positions.length }
 }

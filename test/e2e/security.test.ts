@@ -240,6 +240,21 @@ test('one line per request, with the audit (key name, route, result count, statu
   assert.equal(JSON.stringify(lines).includes(digits), false)
 })
 
+test('the audit counts the clients of answers served from a cache: a repeated projection, the precompressed /all', async (t) => {
+  const { app, dataset } = await setup(t)
+  const cpf = dataset.find((cliente) => cliente.tipo_pessoa === 'pf' && typeof cliente.cpf_cnpj === 'string')!.cpf_cnpj as string
+  const identity = await app.inject({ url: `${BASE}/all`, headers: bearer('read') })
+  const listed = (identity.json() as { clientes: unknown[] }).clientes.length
+  const before = app.capturedLog.lines.length
+  // cancelado=sim is a projection the snapshot did not prepare: the second answer comes from the projection cache.
+  for (let i = 0; i < 2; i++) assert.equal((await app.inject({ url: `${BASE}/all/cpf_cnpj/${cpf}?cancelado=sim`, headers: bearer('read') })).statusCode, 200)
+  // The default /all gzip'd is compressed once; the second answer reuses the bytes.
+  for (let i = 0; i < 2; i++) assert.equal((await app.inject({ url: `${BASE}/all`, headers: { ...bearer('read'), 'accept-encoding': 'gzip' } })).headers['content-encoding'], 'gzip')
+  const results = app.capturedLog.lines.slice(before).map((line) => (JSON.parse(line) as Json).audit?.results)
+  const withCpf = dataset.filter((cliente) => cliente.cpf_cnpj === cpf).length
+  assert.deepEqual(results, [withCpf, withCpf, listed, listed])
+})
+
 test('oversized headers get 431 and oversized bodies 413, before any work; slow requests time out', async (t) => {
   const { app } = await setup(t, { REQUEST_TIMEOUT: '20s' })
   await app.listen({ port: 0, host: '127.0.0.1' })

@@ -8,10 +8,10 @@ import { buildSnapshot } from '../helpers/build-snapshot.js'
 
 const meta = { fetchedAt: new Date('2026-11-26T03:00:00Z'), source: 'todos' as const }
 
-function counting (body: Buffer | Readable) {
+function counting (body: Buffer | Readable, clients = 1) {
   const render = () => {
     render.calls++
-    return Buffer.isBuffer(body) ? { body, byteLength: body.length } : { body }
+    return Buffer.isBuffer(body) ? { body, byteLength: body.length, clients } : { body, clients }
   }
   render.calls = 0
   return render
@@ -24,11 +24,13 @@ test('a hit answers without rendering; a new snapshot version empties the cache 
   assert.notEqual(first.version, second.version)
   assert.equal(same.version, first.version, 'identical data, identical version')
   const cache = new ProjectionCache(4096)
-  const render = counting(Buffer.from('{"a":1}'))
+  const render = counting(Buffer.from('{"a":1}'), 3)
 
   assert.equal(cache.render(first, 'read\nq', render).body.toString(), '{"a":1}')
-  assert.equal(cache.render(first, 'read\nq', render).body.toString(), '{"a":1}')
+  const hit = cache.render(first, 'read\nq', render)
+  assert.equal(hit.body.toString(), '{"a":1}')
   assert.equal(render.calls, 1, 'the second call was a hit')
+  assert.equal(hit.clients, 3, 'a hit knows how many clients its body lists (the audit line counts them)')
   assert.equal(cache.render(first, 'secrets\nq', render).body.toString(), '{"a":1}')
   assert.equal(render.calls, 2, 'another scope is another entry')
   // Each entry: its 7-byte body, its key at two bytes a character, and 128 of bookkeeping.

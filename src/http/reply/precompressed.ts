@@ -26,8 +26,18 @@ async function compressBody (body: Buffer | Readable, encoding: PrecompressedEnc
   return Buffer.concat(chunks)
 }
 
+/** A compressed body, and how many clients it lists. */
+export interface CompressedBody {
+  readonly compressed: Buffer
+  readonly clients: number
+}
+
+async function compressAnswer (rendered: RenderedBody, encoding: PrecompressedEncoding): Promise<CompressedBody> {
+  return { compressed: await compressBody(rendered.body, encoding), clients: rendered.clients }
+}
+
 export class PrecompressedBodies {
-  readonly #bySnapshot = new WeakMap<Snapshot, Map<string, Promise<Buffer>>>()
+  readonly #bySnapshot = new WeakMap<Snapshot, Map<string, Promise<CompressedBody>>>()
   #compressions = 0
 
   /** How many bodies were compressed since start (tests count them). */
@@ -36,7 +46,7 @@ export class PrecompressedBodies {
   }
 
   /** The compressed body of `variant` (e.g. the redaction) for this snapshot, compressing it on first use. */
-  get (snapshot: Snapshot, variant: string, encoding: PrecompressedEncoding, render: () => RenderedBody): Promise<Buffer> {
+  get (snapshot: Snapshot, variant: string, encoding: PrecompressedEncoding, render: () => RenderedBody): Promise<CompressedBody> {
     let bodies = this.#bySnapshot.get(snapshot)
     if (bodies === undefined) {
       bodies = new Map()
@@ -46,7 +56,7 @@ export class PrecompressedBodies {
     let compressed = bodies.get(key)
     if (compressed === undefined) {
       this.#compressions++
-      compressed = compressBody(render().body, encoding)
+      compressed = compressAnswer(render(), encoding)
       // A failure is not cached: the next request tries again.
       compressed.catch(() => bodies.delete(key))
       bodies.set(key, compressed)

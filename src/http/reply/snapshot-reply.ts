@@ -14,6 +14,7 @@ import type { Snapshot } from '../../snapshot/snapshot.js'
 import { rewriteBody } from './body-transform.js'
 import { NDJSON_TYPE, acceptsNdjson, ndjsonRewriter } from './ndjson.js'
 import { wantsPretty } from './pretty-json.js'
+import { recordResultCount } from '../plugins/audit.js'
 import { canSeeSecrets } from '../plugins/auth/auth.js'
 import { PRECOMPRESSED_ENCODINGS } from './precompressed.js'
 
@@ -170,13 +171,16 @@ export function sendFromSnapshot (request: FastifyRequest, reply: FastifyReply, 
   }
 
   if (format === 'ndjson') {
-    reply.type(`${NDJSON_TYPE}; charset=utf-8`).send(rewriteBody(answer.render().body, ndjsonRewriter()))
+    const rendered = answer.render()
+    recordResultCount(reply, rendered.clients)
+    reply.type(`${NDJSON_TYPE}; charset=utf-8`).send(rewriteBody(rendered.body, ndjsonRewriter()))
     return
   }
   reply.type('application/json; charset=utf-8')
   const encoding = answer.compressOnce === true && format === 'json' ? negotiate(String(request.headers['accept-encoding'] ?? ''), [...PRECOMPRESSED_ENCODINGS]) : null
   if (encoding !== null) return sendPrecompressed(request, reply, snapshot, scope, encoding, answer.render)
   const rendered = answer.render()
+  recordResultCount(reply, rendered.clients)
   // Large on-demand answers do not know their length up front and go out chunked.
   if (rendered.byteLength !== undefined) reply.header('content-length', rendered.byteLength)
   reply.send(rendered.body)
@@ -184,6 +188,7 @@ export function sendFromSnapshot (request: FastifyRequest, reply: FastifyReply, 
 
 /** The default /all of this scope in `encoding`, compressed on its first request (precompressed.ts). */
 async function sendPrecompressed (request: FastifyRequest, reply: FastifyReply, snapshot: Snapshot, scope: string, encoding: typeof PRECOMPRESSED_ENCODINGS[number], render: () => RenderedBody): Promise<void> {
-  const compressed = await request.server.precompressed.get(snapshot, scope, encoding, render)
+  const { compressed, clients } = await request.server.precompressed.get(snapshot, scope, encoding, render)
+  recordResultCount(reply, clients)
   reply.header('content-encoding', encoding).header('content-length', compressed.length).send(compressed)
 }

@@ -23,7 +23,6 @@ import { isCostlyRender, isPreparedProjection, renderClientes } from '../../snap
 import type { RenderedBody } from '../../snapshot/render.js'
 import { selectPositions } from '../../snapshot/select.js'
 import type { Snapshot } from '../../snapshot/snapshot.js'
-import { recordResultCount } from '../plugins/audit.js'
 import { canSeeSecrets } from '../plugins/auth/auth.js'
 import { KEYED_SECURITY } from '../plugins/docs.js'
 import {
@@ -96,7 +95,6 @@ function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
         const positions = selectPositions(snapshot, { candidates: found?.candidates, servicoPredicate: found?.servicoPredicate, compare: found?.compare, filter: query, ordering: query, offset: query.offset, limit: query.limit })
         // Bounded by what it costs, not by whether limit is absent: many clients re-rendered.
         if (isCostlyRender(projection, positions.length)) reply.holdFullDumpSlot()
-        recordResultCount(reply, positions.length)
         return renderClientes(snapshot, positions, projection)
       })
     })
@@ -115,7 +113,6 @@ function answers ({ refresher, projections, now }: ClientesRoutesOptions) {
         const matching = selectPositions(snapshot, { filter: todos, servicoPredicate, ordering: TODOS_ORDERING, offset: 0 })
         const { page, paginacao } = todosPage(matching, todos)
         if (isCostlyRender(projection, page.length)) reply.holdFullDumpSlot()
-        recordResultCount(reply, page.length)
         return renderClientes(snapshot, page, projection, { paginacao })
       })
     })
