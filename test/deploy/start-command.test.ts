@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { DEPLOYED_ENV } from '../../bench/start-env.js'
 import { unitEnvironment } from '../helpers/systemd-unit.js'
 
-const EXPECTED = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: '--max-semi-space-size=2' }
+const EXPECTED = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', NODE_OPTIONS: '--max-semi-space-size=8' }
 const root = new URL('../../', import.meta.url)
 
 /** `NAME=value` pairs of every ENV instruction in the runtime stage (after the last FROM). */
@@ -24,7 +24,7 @@ test('the Docker image runs with the allocator and heap settings', () => {
 
 test('npm run start:prod runs the compiled service with the same settings', () => {
   const scripts = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }).scripts
-  assert.equal(scripts['start:prod'], 'MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 NODE_OPTIONS=--max-semi-space-size=2 node dist/src/server.js')
+  assert.equal(scripts['start:prod'], 'MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 NODE_OPTIONS=--max-semi-space-size=8 node dist/src/server.js')
 })
 
 test('the systemd unit runs it with the same settings', () => {
