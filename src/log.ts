@@ -141,13 +141,20 @@ export interface LoggerOptions {
  * are dropped rather than held in memory. pino flushes what is buffered when the process exits.
  */
 const LOG_BUFFER_BYTES = 16 * 1024 * 1024
+/**
+ * The size of one write to stdout, and so of the string a line is appended to while a write is
+ * in flight. sonic-boom measures that string's UTF-8 length on every line, which flattens it:
+ * at its default 16 KiB a request line cost ~12 µs to build and write, at 2 KiB ~9 µs (a lookup's line,
+ * timed in a loop of 300 000), for ~4 lines per write.
+ */
+const LOG_WRITE_BYTES = 2 * 1024
 
 export function buildLogger ({ level, destination }: LoggerOptions): Logger {
   return pino({
     level,
     redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
     serializers: { req: serializeRequest, err: pino.stdSerializers.err }
-  }, destination ?? pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_BYTES }))
+  }, destination ?? pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_BYTES, maxWrite: LOG_WRITE_BYTES }))
 }
 
 /** Whether `logger` writes info lines now (its level may be changed while the service runs). */

@@ -3,6 +3,7 @@
 // scanner the service tests rely on finds what it is meant to find.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { Writable } from 'node:stream'
 import { buildLogger, logsInfo, maskUrl, maskValue, requestLineWriter, requestLoggerFactory } from '../src/log.js'
 import { logLeaks } from './helpers/service.js'
@@ -138,4 +139,26 @@ test('the leak scanner finds secrets, bearer tokens and documents in any punctua
     '{"time":1795721558312,"msg":"request completed"}'
   ]
   assert.deepEqual(logLeaks(clean, forbidden), [])
+})
+
+test('the default destination writes every line whole to stdout, lines longer than one write too, and flushes at exit', () => {
+  // A process of its own: its stdout is a pipe, written asynchronously in bounded writes, and
+  // it exits as soon as the lines are handed over.
+  const script = `
+    import { buildLogger, requestLineWriter } from ${JSON.stringify(new URL('../src/log.ts', import.meta.url).href)}
+    const logger = buildLogger({ level: 'info' })
+    const writeLine = requestLineWriter(logger)
+    for (let i = 0; i < 3000; i++) {
+      writeLine({ msg: 'data request', reqId: 'r' + i, req: { method: 'GET', url: '/api/v1/integracao/cliente?limit=' + i }, statusCode: 200, responseTime: i / 7 })
+      if (i === 1500) logger.info({ long: 'x'.repeat(10000) }, 'long line')
+    }
+    process.exit(0)
+  `
+  const stdout = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const lines = stdout.split('\n')
+  assert.equal(lines.pop(), '', 'the output ends with a whole line')
+  const parsed = lines.map((line) => JSON.parse(line) as { reqId?: string, long?: string })
+  assert.deepEqual(parsed.filter((line) => line.reqId !== undefined).map((line) => line.reqId), Array.from({ length: 3000 }, (_, i) => `r${i}`))
+  assert.equal(parsed.find((line) => line.long !== undefined)?.long, 'x'.repeat(10000))
+  assert.equal(parsed.findIndex((line) => line.long !== undefined), 1501, 'in the order written')
 })
