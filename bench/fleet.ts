@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, kill, spawnRedis } from '../test/helpers/redis-process.js'
 import { Worker } from './ipc.js'
+import { serviceStartEnv } from './start-env.js'
 import type { Figure } from './figure.js'
 
 const MiB = 1024 * 1024
@@ -40,9 +41,11 @@ export async function fleetFigures ({ compiled, serviceEnv, log }: FleetBenchOpt
     return [{ figure: 'Follower ingest from Redis vs leader ingest', value: Number.NaN, unit: 's', note: 'redis-server not installed (Debian package redis-server)' }]
   }
   const replicas: Worker[] = []
+  const startEnv = serviceStartEnv()
   try {
     const start = async () => {
-      const { worker } = await Worker.start(join(compiled, 'fleet-process.js'), { ...serviceEnv, BENCH_REDIS_URL: redis.url })
+      // Each replica as deployed: the allocator and V8 settings the single service runs with.
+      const { worker } = await Worker.start(join(compiled, 'fleet-process.js'), { ...startEnv.env, ...serviceEnv, BENCH_REDIS_URL: redis.url }, startEnv.execArgv)
       replicas.push(worker)
       return worker
     }
