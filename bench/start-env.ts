@@ -47,11 +47,11 @@ const JEMALLOC = '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2'
 export function serviceStartEnv (allocator = process.env.BENCH_ALLOCATOR ?? 'deployed'): StartEnv {
   switch (allocator) {
     case 'deployed':
-      return { env: { ...DEPLOYED_ENV }, execArgv: [...DEPLOYED_NODE_FLAGS], description: `node as deployed (${described(DEPLOYED_ENV)} ${flags})` }
+      return { env: { ...DEPLOYED_ENV }, execArgv: [...DEPLOYED_NODE_FLAGS], description: `node ${flags} as deployed (${described(DEPLOYED_ENV)})` }
     case 'glibc':
-      return { env: { ...DEPLOYED_NODE_OPTIONS }, execArgv: [...DEPLOYED_NODE_FLAGS], description: `node, glibc malloc with its defaults (${described(DEPLOYED_NODE_OPTIONS)} ${flags})` }
+      return { env: { ...DEPLOYED_NODE_OPTIONS }, execArgv: [...DEPLOYED_NODE_FLAGS], description: `node ${flags}, glibc malloc with its defaults (${described(DEPLOYED_NODE_OPTIONS)})` }
     case 'jemalloc':
-      return { env: { LD_PRELOAD: JEMALLOC, ...DEPLOYED_NODE_OPTIONS }, execArgv: [...DEPLOYED_NODE_FLAGS], description: `node, jemalloc (LD_PRELOAD=${JEMALLOC} ${described(DEPLOYED_NODE_OPTIONS)} ${flags})` }
+      return { env: { LD_PRELOAD: JEMALLOC, ...DEPLOYED_NODE_OPTIONS }, execArgv: [...DEPLOYED_NODE_FLAGS], description: `node ${flags}, jemalloc (LD_PRELOAD=${JEMALLOC} ${described(DEPLOYED_NODE_OPTIONS)})` }
     default:
       throw new Error(`BENCH_ALLOCATOR=${allocator}: deployed, glibc or jemalloc`)
   }
