@@ -144,8 +144,8 @@ const LOG_BUFFER_BYTES = 16 * 1024 * 1024
 /**
  * The size of one write to stdout, and so of the string a line is appended to while a write is
  * in flight. sonic-boom measures that string's UTF-8 length on every line, which flattens it:
- * at its default 16 KiB a request line cost ~12 µs to build and write, at 2 KiB ~9 µs (a lookup's line,
- * timed in a loop of 300 000), for ~4 lines per write.
+ * at its default 16 KiB a lookup's request line cost ~12 µs to build and write, at 2 KiB ~9 µs
+ * (timed in a loop of 300 000), for ~4 lines per write.
  */
 const LOG_WRITE_BYTES = 2 * 1024
 
