@@ -1,7 +1,8 @@
 // buildApp(config, deps) → a Fastify instance wired to HubSoft and the refresher; it never
 // listens and never starts fetching by itself (server.ts and tests call refresher.start()).
+import type { Server } from 'node:http'
 import Fastify, { LogController } from 'fastify'
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyHttpOptions, FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
 import auditPlugin from './http/plugins/audit.js'
 import authPlugin from './http/plugins/auth/auth.js'
@@ -11,6 +12,7 @@ import corsPlugin from './http/plugins/cors.js'
 import docsPlugin, { documentRoutesPlugin } from './http/plugins/docs.js'
 import errorDocsPlugin from './http/plugins/error-docs.js'
 import errorsPlugin, { clientErrors, frameworkErrors } from './http/plugins/errors.js'
+import type { ClientErrorCode } from './http/plugins/errors.js'
 import limitsPlugin from './http/plugins/limits/limits.js'
 import metricsPlugin from './http/plugins/metrics.js'
 import prettyPlugin from './http/plugins/pretty.js'
@@ -70,17 +72,14 @@ const MAX_HEADER_BYTES = 16 * 1024
  */
 const TIMEOUT_CHECK_INTERVAL_MS = 500
 
-export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const { upstream } = config
-  if (upstream.url === null) throw new Error('buildApp needs an upstream URL; demo mode starts the simulator first')
-  if (config.apiKeys === null) throw new Error('buildApp needs API keys; demo mode generates them')
-  if (config.snapshotDir === null) throw new Error('buildApp needs a SNAPSHOT_DIR; demo mode creates a temporary one')
-  const now = deps.now ?? Date.now
-
-  const { limits } = config
-  const metrics = new ServiceMetrics()
-  const app = Fastify({
-    loggerInstance: deps.logger ?? buildLogger({ level: config.logLevel }),
+/**
+ * The framework as the service runs it: logging, routing, timeouts, request ids and the errors
+ * raised before any route. The bench builds a bare Fastify with these too, to show what the
+ * framework so configured costs before any work of the service's.
+ */
+export function serverOptions (limits: Config['limits'], logger: FastifyBaseLogger, onConnectionCut: (code: ClientErrorCode) => void): FastifyHttpOptions<Server, FastifyBaseLogger> {
+  return {
+    loggerInstance: logger,
     // One line per request, written by the audit plugin, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     // request.log makes its pino child only when a line is written (log.ts).
@@ -108,8 +107,20 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     frameworkErrors,
     // The caller's X-Request-Id, checked, is the request's id in the logs (plugins/request-id.ts).
     genReqId: requestIdOf,
-    clientErrorHandler: clientErrors((code) => metrics.connectionCut(code))
-  })
+    clientErrorHandler: clientErrors(onConnectionCut)
+  }
+}
+
+export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const { upstream } = config
+  if (upstream.url === null) throw new Error('buildApp needs an upstream URL; demo mode starts the simulator first')
+  if (config.apiKeys === null) throw new Error('buildApp needs API keys; demo mode generates them')
+  if (config.snapshotDir === null) throw new Error('buildApp needs a SNAPSHOT_DIR; demo mode creates a temporary one')
+  const now = deps.now ?? Date.now
+
+  const { limits } = config
+  const metrics = new ServiceMetrics()
+  const app = Fastify(serverOptions(limits, deps.logger ?? buildLogger({ level: config.logLevel }), (code) => metrics.connectionCut(code)))
   // Below the open-file limit (config.ts): beyond it Node closes new connections at accept
   // rather than let accept() and every other open() fail with EMFILE.
   app.server.maxConnections = limits.maxConnections
