@@ -15,6 +15,8 @@ export interface BaselineAnswer {
   readonly url: string
   readonly etag?: string
   readonly encoding?: string
+  /** A lookup's or busca's other headers as the service sent them, for the configured baseline. */
+  readonly headers?: Readonly<Record<string, string>>
   readonly file: string
   readonly offset: number
   readonly length: number
@@ -42,15 +44,27 @@ function header (headers: Record<string, string | string[] | undefined>, name: s
   return typeof value === 'string' ? value : undefined
 }
 
+/** What Node writes itself or the baselines set from the manifest's own fields. */
+const NOT_REPLAYED = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'etag', 'content-encoding'])
+
+/** The headers of an answer a baseline sends again as they are. */
+function replayedHeaders (headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const replayed: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value === 'string' && !NOT_REPLAYED.has(name)) replayed[name] = value
+  }
+  return replayed
+}
+
 /**
  * A 200 answer's bytes. On a loaded machine the service may shed right after a build (503
  * overloaded, its event-loop bound): asked again a second later, a few times.
  */
-async function fetchSmall (origin: string, path: string, auth: Record<string, string>): Promise<{ body: Buffer, etag: string | undefined }> {
+async function fetchSmall (origin: string, path: string, auth: Record<string, string>): Promise<{ body: Buffer, etag: string | undefined, headers: Record<string, string> }> {
   for (let attempt = 1; ; attempt++) {
     const response = await request(`${origin}${path}`, { headers: auth })
     const body = Buffer.from(await response.body.arrayBuffer())
-    if (response.statusCode === 200) return { body, etag: header(response.headers, 'etag') }
+    if (response.statusCode === 200) return { body, etag: header(response.headers, 'etag'), headers: replayedHeaders(response.headers) }
     if (response.statusCode !== 503 || attempt === 10) throw new Error(`${path} answered ${response.statusCode}: ${body.toString().slice(0, 200)}`)
     await new Promise((resolve) => setTimeout(resolve, 1000))
   }
@@ -78,8 +92,8 @@ export async function collectAnswers (origin: string, auth: Record<string, strin
   const lookups: Request[] = []
   const revalidations: Request[] = []
   const busca: Request[] = []
-  const keep = (url: string, answer: { body: Buffer, etag: string | undefined }) => {
-    manifest.push({ url, etag: answer.etag, file: smallFile, offset: position, length: answer.body.length })
+  const keep = (url: string, answer: { body: Buffer, etag: string | undefined, headers: Record<string, string> }) => {
+    manifest.push({ url, etag: answer.etag, headers: answer.headers, file: smallFile, offset: position, length: answer.body.length })
     bodies.push(answer.body)
     position += answer.body.length
   }

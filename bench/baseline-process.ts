@@ -2,15 +2,29 @@
 // constants on the same routes, by a bare Fastify (BENCH_BASELINE=fastify) or by a bare
 // node:http server (BENCH_BASELINE=http), so that each figure is a ratio measured on this
 // machine in this run. A matching If-None-Match answers 304, as the service does.
+// BENCH_BASELINE=configured is a Fastify of the service's shape doing none of its work: its
+// server options (logger, timeouts, request ids), its route schemas, as many hooks per phase as
+// a lookup runs there (BENCH_BASELINE_FRAMEWORK, from the service process), each doing nothing,
+// and the answer's headers as the service sent them.
 import { createServer } from 'node:http'
 import type { IncomingHttpHeaders } from 'node:http'
 import { open, readFile } from 'node:fs/promises'
 import Fastify from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { serverOptions } from '../src/app.js'
+import { BuscaQuerystringSchema, CpfCnpjParamsSchema, ListQuerystringSchema, SnapshotRequestHeadersSchema } from '../src/http/schemas/clientes.js'
+import { buildLogger } from '../src/log.js'
 import { serve } from './ipc.js'
 import type { BaselineAnswer } from './answers.js'
 import { BASE, answerKey } from './answers.js'
+import type { FrameworkShape } from './framework-shape.js'
 
-interface Constant { readonly body: Buffer, readonly etag: string | undefined, readonly encoding: string | undefined }
+interface Constant {
+  readonly body: Buffer
+  readonly etag: string | undefined
+  readonly encoding: string | undefined
+  readonly headers: Readonly<Record<string, string>>
+}
 
 async function loadAnswers (manifest: readonly BaselineAnswer[]): Promise<Map<string, Constant>> {
   const answers = new Map<string, Constant>()
@@ -19,7 +33,7 @@ async function loadAnswers (manifest: readonly BaselineAnswer[]): Promise<Map<st
     try {
       const body = Buffer.allocUnsafe(answer.length)
       await file.read(body, 0, answer.length, answer.offset)
-      answers.set(answerKey(answer.url, answer.encoding !== undefined), { body, etag: answer.etag, encoding: answer.encoding })
+      answers.set(answerKey(answer.url, answer.encoding !== undefined), { body, etag: answer.etag, encoding: answer.encoding, headers: answer.headers ?? {} })
     } finally {
       await file.close()
     }
@@ -59,6 +73,46 @@ async function listenFastify (): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0
 }
 
+/** A hook of `phase` that only hands on. */
+function addIdleHook (app: FastifyInstance, phase: string): void {
+  switch (phase) {
+    case 'onRequest': case 'preValidation': case 'preHandler': case 'onResponse':
+      app.addHook(phase as 'onRequest', (_request: FastifyRequest, _reply: FastifyReply, done: () => void) => { done() })
+      return
+    case 'preParsing': case 'preSerialization': case 'onSend':
+      app.addHook(phase as 'onSend', (_request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => { done(null, payload) })
+      return
+    default:
+      throw new Error(`no idle hook for the phase ${phase}`)
+  }
+}
+
+async function listenConfigured (shape: FrameworkShape): Promise<number> {
+  const app = Fastify(serverOptions(shape.limits, buildLogger({ level: 'warn' }), () => {}))
+  for (const [phase, count] of Object.entries(shape.hooks)) {
+    for (let hook = 0; hook < count; hook++) addIdleHook(app, phase)
+  }
+  // Synchronous, as the service's handlers are.
+  const handler = (request: FastifyRequest, reply: FastifyReply) => {
+    const picked = pick(request.url, request.headers)
+    if (picked === undefined) return reply.code(404).send()
+    const { answer, notModified } = picked
+    reply.headers(answer.headers)
+    reply.header('x-request-id', request.id)
+    if (answer.etag !== undefined) reply.header('etag', answer.etag)
+    if (notModified) return reply.removeHeader('content-type').code(304).send()
+    if (answer.encoding !== undefined) reply.header('content-encoding', answer.encoding)
+    return reply.send(answer.body)
+  }
+  const headers = SnapshotRequestHeadersSchema
+  app.get(BASE, { schema: { querystring: BuscaQuerystringSchema, headers } }, handler)
+  app.get(`${BASE}/all`, { schema: { querystring: ListQuerystringSchema, headers } }, handler)
+  app.get(`${BASE}/all/cpf_cnpj/:cpf_cnpj`, { schema: { params: CpfCnpjParamsSchema, querystring: ListQuerystringSchema, headers } }, handler)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  return typeof address === 'object' && address !== null ? address.port : 0
+}
+
 async function listenHttp (): Promise<number> {
   const server = createServer((request, response) => {
     const picked = pick(request.url ?? '', request.headers)
@@ -77,7 +131,10 @@ async function listenHttp (): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0
 }
 
-const port = process.env.BENCH_BASELINE === 'http' ? await listenHttp() : await listenFastify()
+const kind = process.env.BENCH_BASELINE
+const port = kind === 'http'
+  ? await listenHttp()
+  : kind === 'configured' ? await listenConfigured(JSON.parse(process.env.BENCH_BASELINE_FRAMEWORK!) as FrameworkShape) : await listenFastify()
 
 serve({
   ready: async () => ({ port })

@@ -1,9 +1,10 @@
 // npm run bench [-- --quick] [-- --cpu-prof]: the README's performance targets measured on this
 // machine, each figure a ratio against a baseline the same load generator measured in the same
 // run. The simulator, the service (compiled, as deployed: LOG_LEVEL=info, every feature on) and
-// the two baselines (bare Fastify and bare node:http answering the service's own bytes from
-// constants) each run in their own process; the load comes from wrk, a process of its own
-// (autocannon in a worker thread where wrk is not installed).
+// the baselines (bare Fastify and bare node:http answering the service's own bytes from
+// constants, and a Fastify configured as the service, doing none of its work) each run in their
+// own process; the load comes from wrk, a process of its own (autocannon in a worker thread
+// where wrk is not installed).
 // Writes bench/results/latest.{json,md}, and on a full run the README's Performance table;
 // exits 1 when a target is missed.
 import { execFile } from 'node:child_process'
@@ -15,6 +16,7 @@ import { promisify } from 'node:util'
 import { request } from 'undici'
 import type { Figure } from './figure.js'
 import { fleetFigures } from './fleet.js'
+import type { FrameworkShape } from './framework-shape.js'
 import { collectAnswers } from './answers.js'
 import { pickGenerator } from './generator.js'
 import type { LoadResult, LoadSpec } from './generator.js'
@@ -82,6 +84,11 @@ async function compare (generator: ReturnType<typeof pickGenerator>, sides: read
 
 const roundsNote = (c: Compared, unit: (r: LoadResult) => string) => `rounds ${c.rounds.map(unit).join(', ')}`
 const rps = (r: LoadResult) => r.rps.toFixed(0)
+/** What the configured baseline has of the service's framework. */
+const shapeNote = (framework: FrameworkShape) => {
+  const hooks = Object.entries(framework.hooks).map(([phase, count]) => `${count} ${phase}`).join(', ')
+  return `its server options, route schemas and answer headers, and hooks that do nothing (${hooks})`
+}
 const mibps = (r: LoadResult) => (r.bytesPerSecond / MiB).toFixed(0)
 
 async function main (): Promise<number> {
@@ -140,8 +147,9 @@ async function main (): Promise<number> {
     const manifest = join(work, 'manifest.json')
     await writeFile(manifest, JSON.stringify(answers.manifest))
     const origins: Record<string, string> = { service: serviceUrl }
-    for (const kind of ['fastify', 'http']) {
-      const started = await Worker.start(join(COMPILED, 'baseline-process.js'), { BENCH_BASELINE: kind, BENCH_BASELINE_MANIFEST: manifest })
+    const framework = svc.framework as FrameworkShape
+    for (const kind of ['fastify', 'http', 'configured']) {
+      const started = await Worker.start(join(COMPILED, 'baseline-process.js'), { BENCH_BASELINE: kind, BENCH_BASELINE_MANIFEST: manifest, BENCH_BASELINE_FRAMEWORK: JSON.stringify(framework) })
       baselines.push(started.worker)
       origins[kind] = `http://127.0.0.1:${String(started.ready.port)}`
     }
@@ -149,7 +157,12 @@ async function main (): Promise<number> {
       { name: 'info', spec: { origin: origins.service!, requests, connections }, before: logLevel('info') },
       { name: 'fastify', spec: { origin: origins.fastify!, requests, connections } },
       { name: 'http', spec: { origin: origins.http!, requests, connections } },
-      ...(withWarn ? [{ name: 'warn', spec: { origin: origins.service!, requests, connections }, before: logLevel('warn') }] : [])
+      ...(withWarn
+        ? [
+            { name: 'warn', spec: { origin: origins.service!, requests, connections }, before: logLevel('warn') },
+            { name: 'configured', spec: { origin: origins.configured!, requests, connections } }
+          ]
+        : [])
     ]
     const byRps = (r: LoadResult) => r.rps
     const byBytes = (r: LoadResult) => r.bytesPerSecond
@@ -157,11 +170,12 @@ async function main (): Promise<number> {
     // Lookups by CPF/CNPJ and busca by cpf_cnpj, at info (as deployed) and at warn.
     for (const [what, requests] of [['Lookup by CPF/CNPJ', answers.lookups], ['busca=cpf_cnpj', answers.busca]] as const) {
       const r = await compare(generator, sides(requests), seconds.lookup, byRps)
-      const [info, warn, bare, http] = [r.info!, r.warn!, r.fastify!, r.http!]
-      log(`${what}: info ${rps(info.best)} req/s, warn ${rps(warn.best)}, bare Fastify ${rps(bare.best)}, node:http ${rps(http.best)}`)
+      const [info, warn, bare, http, configured] = [r.info!, r.warn!, r.fastify!, r.http!, r.configured!]
+      log(`${what}: info ${rps(info.best)} req/s, warn ${rps(warn.best)}, bare Fastify ${rps(bare.best)}, node:http ${rps(http.best)}, Fastify configured as the service ${rps(configured.best)}`)
       figures.push({ figure: `${what}, LOG_LEVEL=info, req/s vs bare Fastify`, value: info.best.rps, unit: 'req/s', baseline: bare.best.rps, ratio: info.best.rps / bare.best.rps, target: { op: '≥', bound: 0.5 }, note: `p99 ${info.best.p99Ms.toFixed(2)} ms vs ${bare.best.p99Ms.toFixed(2)} ms; ${roundsNote(info, rps)} vs ${roundsNote(bare, rps)}` })
       figures.push({ figure: `${what}, LOG_LEVEL=warn, req/s vs bare Fastify`, value: warn.best.rps, unit: 'req/s', baseline: bare.best.rps, ratio: warn.best.rps / bare.best.rps, target: { op: '≥', bound: 0.7 }, note: `p99 ${warn.best.p99Ms.toFixed(2)} ms; ${roundsNote(warn, rps)}` })
       figures.push({ figure: `${what}: bare Fastify vs bare node:http, req/s`, value: bare.best.rps, unit: 'req/s', baseline: http.best.rps, ratio: bare.best.rps / http.best.rps, note: `the framework's own cost; node:http p99 ${http.best.p99Ms.toFixed(2)} ms, ${roundsNote(http, rps)}` })
+      figures.push({ figure: `${what}: Fastify configured as the service, none of its work, vs bare Fastify, req/s`, value: configured.best.rps, unit: 'req/s', baseline: bare.best.rps, ratio: configured.best.rps / bare.best.rps, note: `${shapeNote(framework)}; the service at warn answers ${(warn.best.rps / configured.best.rps).toFixed(2)} × it; ${roundsNote(configured, rps)}` })
     }
 
     // Revalidations: every answer a 304, here and from the bare Fastify answering the same.

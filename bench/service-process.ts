@@ -11,6 +11,8 @@ import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { fetchClientPages } from '../src/upstream/fetch-clientes.js'
 import { HubsoftClient } from '../src/upstream/hubsoft-client.js'
+import type { FrameworkShape } from './framework-shape.js'
+import { routeHooks } from './framework-shape.js'
 import { serve } from './ipc.js'
 import { BENCH_KEYS } from './keys.js'
 import { benchServiceEnv } from './service-env.js'
@@ -31,6 +33,10 @@ const app = await buildApp(config, { now: () => Date.now() + clockSkewMs })
 await app.listen({ host: '127.0.0.1', port: 0 })
 const address = app.server.address()
 const port = typeof address === 'object' && address !== null ? address.port : 0
+const framework: FrameworkShape = {
+  limits: config.limits,
+  hooks: routeHooks(app.printRoutes({ includeHooks: true, commonPrefix: false }), '/cpf_cnpj/:cpf_cnpj (GET)')
+}
 
 /** Full collections a few ticks apart: what an async frame that just ended still held goes too. */
 async function gcNow (): Promise<void> {
@@ -74,7 +80,7 @@ function smapsRollup (): Record<string, number> {
 }
 
 serve({
-  ready: async () => ({ port }),
+  ready: async () => ({ port, framework }),
 
   /** Request loggers are children made per request, so the new level applies from the next one. */
   logLevel: async ({ level }) => {
