@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { FleetConfig } from '../config.js'
 import type { CoordinatedRefresher, FleetGrant, RefreshCoordinator } from '../refresh/coordinator.js'
 import type { RefreshRefusal, RefreshTrigger } from '../refresh/refresher.js'
+import { duringSnapshotBuild } from '../snapshot/compaction.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import { FleetFloor } from './floor.js'
 import type { FleetAttempt } from './floor.js'
@@ -245,7 +246,7 @@ export class FleetCoordinator implements RefreshCoordinator {
       }
       if (manifest === null || (current !== null && current.fetchedAt.getTime() >= Date.parse(manifest.fetched_at))) return
       try {
-        const snapshot = await downloadSnapshot(commands, keys, manifest, current)
+        const snapshot = await duringSnapshotBuild(async () => await downloadSnapshot(commands, keys, manifest, current))
         // A refresh here may have swapped in something newer during the download.
         if (!refresher.adopt(snapshot)) return
         this.#lastIngest = { at: new Date(this.#now()), outcome: 'ok', version: snapshot.version }

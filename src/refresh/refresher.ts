@@ -16,6 +16,7 @@
 import { Cron } from 'croner'
 import type { FastifyBaseLogger } from 'fastify'
 import { maskPersonalText } from '../personal-data.js'
+import { duringSnapshotBuild } from '../snapshot/compaction.js'
 import { SnapshotBuilder, SnapshotValidationError } from '../snapshot/snapshot.js'
 import type { ClienteBounds, Snapshot } from '../snapshot/snapshot.js'
 import type { SaveResult, SnapshotStore } from '../snapshot/persist.js'
@@ -225,7 +226,7 @@ export class Refresher {
       return new Date(this.#now())
     })
     this.#lastAttemptAt = attempt?.getTime() ?? null
-    await this.#loadPersisted()
+    await duringSnapshotBuild(async () => { await this.#loadPersisted() })
     await this.#options.coordinator?.start(this)
 
     this.#cron?.stop()
@@ -256,7 +257,7 @@ export class Refresher {
       return refusal
     }
     const startedAt = this.#now()
-    const done = this.#run(trigger, request, startedAt, refusal).finally(() => { this.#running = null })
+    const done = duringSnapshotBuild(async () => await this.#run(trigger, request, startedAt, refusal)).finally(() => { this.#running = null })
     this.#running = done
     return { startedAt: new Date(startedAt), done }
   }
