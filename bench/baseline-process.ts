@@ -7,7 +7,7 @@
 // a lookup runs there (BENCH_BASELINE_FRAMEWORK, from the service process), each doing nothing,
 // and the answer's headers as the service sent them.
 import { createServer } from 'node:http'
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, Server } from 'node:http'
 import { open, readFile } from 'node:fs/promises'
 import Fastify from 'fastify'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -52,6 +52,12 @@ function pick (url: string, headers: IncomingHttpHeaders): { answer: Constant, n
   return { answer, notModified: answer.etag !== undefined && headers['if-none-match'] === answer.etag }
 }
 
+/** The loopback port a baseline listens on. */
+function portOf (server: Server): number {
+  const address = server.address()
+  return typeof address === 'object' && address !== null ? address.port : 0
+}
+
 async function listenFastify (): Promise<number> {
   const app = Fastify({ logger: false })
   const handler = async (request: { url: string, headers: IncomingHttpHeaders }, reply: import('fastify').FastifyReply) => {
@@ -69,8 +75,7 @@ async function listenFastify (): Promise<number> {
   app.get(`${BASE}/all`, handler)
   app.get(`${BASE}/all/cpf_cnpj/:cpfCnpj`, handler)
   await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  return typeof address === 'object' && address !== null ? address.port : 0
+  return portOf(app.server)
 }
 
 /** A hook of `phase` that only hands on. */
@@ -109,8 +114,7 @@ async function listenConfigured (shape: FrameworkShape): Promise<number> {
   app.get(`${BASE}/all`, { schema: { querystring: ListQuerystringSchema, headers } }, handler)
   app.get(`${BASE}/all/cpf_cnpj/:cpf_cnpj`, { schema: { params: CpfCnpjParamsSchema, querystring: ListQuerystringSchema, headers } }, handler)
   await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  return typeof address === 'object' && address !== null ? address.port : 0
+  return portOf(app.server)
 }
 
 async function listenHttp (): Promise<number> {
@@ -127,8 +131,7 @@ async function listenHttp (): Promise<number> {
     response.writeHead(200, headers).end(answer.body)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  return typeof address === 'object' && address !== null ? address.port : 0
+  return portOf(server)
 }
 
 const kind = process.env.BENCH_BASELINE
